@@ -1,0 +1,62 @@
+"""Configuration classes; every setting can be overridden from the environment."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings for running the app; SQLite in instance/ unless DATABASE_URL says otherwise."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'fieldservice.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Field devices carry the session cookie for days while offline.
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    WTF_CSRF_TIME_LIMIT = None  # a form opened in the morning is still valid in the evening
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("SITE_TIMEZONE", "Asia/Shanghai")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "webapp" / "translations")
+    LANGUAGES = ["zh", "en"]
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    PUBLIC_REPORT_RATE_LIMIT = os.environ.get("PUBLIC_REPORT_RATE_LIMIT", "5 per hour")
+    BLOB_STORAGE_DIR = os.environ.get("BLOB_STORAGE_DIR", str(BASE_DIR / "instance" / "blobs"))
+    DOCUMENT_STORAGE_DIR = os.environ.get(
+        "DOCUMENT_STORAGE_DIR", str(BASE_DIR / "instance" / "documents")
+    )
+    BLOB_MAX_BYTES = int(os.environ.get("BLOB_MAX_BYTES", 8 * 1024 * 1024))
+    BLOB_MAX_PIXELS = int(os.environ.get("BLOB_MAX_PIXELS", 24_000_000))
+    PDF_FONT_PATH = os.environ.get(
+        "PDF_FONT_PATH", str(BASE_DIR / "webapp" / "documents" / "fonts" / "wqy-microhei.ttc")
+    )
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "om-service@localhost")
+    ITEMS_PER_PAGE = 50
+    DEMO_PASSWORD = "demo1234"
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throw-away database, no CSRF unless a test asks for it."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = None

@@ -1,0 +1,76 @@
+"""The Flask application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def select_locale() -> str:
+    """Pick the language: ?lang= switch, then the user's setting, then the browser, else Chinese."""
+    languages = ["zh", "en"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in languages:
+        return session["lang"]
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
+        return current_user.locale
+    return request.accept_languages.best_match(languages, default="zh") or "zh"
+
+
+def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
+    """Build the app: bind extensions, register blueprints, errors and CLI commands."""
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config or "config.Config")
+    app.config.update(overrides or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    from . import models  # noqa: F401  (every model registered before migrations look)
+    from .archive.views import bp as archive_bp
+    from .audit.views import bp as audit_bp
+    from .auth.views import api_bp as auth_api_bp
+    from .auth.views import bp as auth_bp
+    from .main import bp as main_bp
+    from .pwa import bp as pwa_bp
+    from .qr.views import bp as qr_bp
+    from .repairs.views import bp as repairs_bp
+
+    for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, audit_bp, qr_bp, repairs_bp, pwa_bp):
+        app.register_blueprint(blueprint)
+
+    from sync.views import bp as sync_bp
+
+    app.register_blueprint(sync_bp)
+
+    from . import cli, errors, templating
+
+    errors.register(app)
+    cli.register(app)
+    templating.register(app)
+
+    @app.before_request
+    def _remember_device() -> None:
+        """Let the audit log know which device a change comes from."""
+        g.audit_client_id = request.headers.get("X-Client-Id")
+
+    return app

@@ -1,0 +1,45 @@
+"""QR tokens: random, revocable, holding nothing but a URL /q/<token>."""
+from __future__ import annotations
+
+import secrets
+
+from ..extensions import db
+from ..records import new_id, utcnow
+from .models import Cabinet, Device, QrLabel
+
+
+def new_token() -> str:
+    """A random URL-safe token with no meaning inside it."""
+    return secrets.token_urlsafe(12)
+
+
+def short_code(token: str) -> str:
+    """The human-readable code printed under the QR (first 8 characters)."""
+    return token[:8]
+
+
+def issue_token(record: Cabinet | Device) -> QrLabel:
+    """Give a cabinet or device a new label token, revoking its current one."""
+    if record.id is None:
+        record.id = new_id()
+    if record.qr_token:
+        revoke_token(record)
+    token = new_token()
+    label = QrLabel(token=token)
+    if isinstance(record, Cabinet):
+        label.cabinet_id = record.id
+    else:
+        label.device_id = record.id
+    record.qr_token = token
+    db.session.add(label)
+    return label
+
+
+def revoke_token(record: Cabinet | Device) -> None:
+    """Make the record's current label answer 'label no longer valid'."""
+    if not record.qr_token:
+        return
+    label = db.session.get(QrLabel, record.qr_token)
+    if label is not None and label.revoked_at is None:
+        label.revoked_at = utcnow()
+    record.qr_token = None

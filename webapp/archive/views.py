@@ -1,0 +1,4 @@
+"""Archive pages: customers, sites, cabinets, devices, handover items."""
+from flask import Blueprint
+
+bp = Blueprint("archive", __name__)

@@ -1,0 +1,4 @@
+"""The audit log, for the department head."""
+from flask import Blueprint
+
+bp = Blueprint("audit", __name__)

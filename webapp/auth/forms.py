@@ -1,0 +1,44 @@
+"""Sign-in and settings forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class LoginForm(FlaskForm):
+    """User name and password."""
+
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in on this device"), default=True)
+
+
+class SettingsForm(FlaskForm):
+    """A user's own preferences."""
+
+    locale = SelectField(
+        _l("Language"),
+        choices=[("", _l("Browser default")), ("zh", "简体中文"), ("en", "English")],
+        validators=[Optional()],
+    )
+
+
+ROLE_CHOICES = [
+    ("technician", _l("Technician")),
+    ("office", _l("Front desk / office")),
+    ("supervisor", _l("Department head")),
+    ("quality", _l("Quality inspector")),
+    ("admin", _l("Administrator")),
+]
+
+
+class UserForm(FlaskForm):
+    """Create or edit a user (admin only)."""
+
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(min=2, max=64)])
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    password = PasswordField(_l("New password"), validators=[Optional(), Length(max=200)])
+    active = BooleanField(_l("Active"), default=True)
+    customers = SelectMultipleField(_l("Assigned customers"), choices=[], validate_choice=False)

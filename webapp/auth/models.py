@@ -1,0 +1,80 @@
+"""People who use the system and their roles."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..records import UTCDateTime, utcnow
+
+
+class Role(str, enum.Enum):
+    """What a person does in the department."""
+
+    TECHNICIAN = "technician"
+    OFFICE = "office"
+    SUPERVISOR = "supervisor"
+    QUALITY = "quality"
+    ADMIN = "admin"
+
+
+# Which technicians are responsible for which customers (运维责任人).
+customer_technician = Table(
+    "customer_technician",
+    db.metadata,
+    Column("customer_id", ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    """A member of staff who signs in."""
+
+    __tablename__ = "user"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20), default=Role.TECHNICIAN.value)
+    phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    locale: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    customers = relationship(
+        "Customer", secondary=customer_technician, back_populates="technicians"
+    )
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Flask-Login: disabled accounts cannot sign in."""
+        return bool(self.active)
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of the password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True when the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        """True when the user holds one of the roles."""
+        wanted = {r.value if isinstance(r, Role) else r for r in roles}
+        return self.role in wanted
+
+    @property
+    def sees_all_customers(self) -> bool:
+        """Office, supervisor, quality and admin see every customer; technicians their own."""
+        return self.role != Role.TECHNICIAN.value
+
+    def audit_customer_id(self) -> None:
+        """Users belong to no customer."""
+        return None

@@ -1,0 +1,67 @@
+"""Who may see and do what: roles and the technician's customer scope."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import Select, select
+
+from ..errors import NotFound
+from ..extensions import db
+from .models import Role, User, customer_technician
+
+STAFF_ROLES = (Role.OFFICE, Role.SUPERVISOR, Role.QUALITY, Role.ADMIN)
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Decorator: the signed-in user must hold one of the roles (403 otherwise)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def customer_scope(stmt: Select, user: User, customer_id_column) -> Select:
+    """Limit a query to the customers the user may see."""
+    if user.sees_all_customers:
+        return stmt
+    assigned = select(customer_technician.c.customer_id).where(
+        customer_technician.c.user_id == user.id
+    )
+    return stmt.where(customer_id_column.in_(assigned))
+
+
+def can_see_customer(user: User, customer_id: str | None) -> bool:
+    """True when the user may open records of this customer."""
+    if customer_id is None:
+        return user.sees_all_customers
+    if user.sees_all_customers:
+        return True
+    found = db.session.execute(
+        select(customer_technician.c.customer_id).where(
+            customer_technician.c.user_id == user.id,
+            customer_technician.c.customer_id == customer_id,
+        )
+    ).first()
+    return found is not None
+
+
+def get_visible(model, record_id: str, user: User, include_deleted: bool = True):
+    """Load a record of a customer the user may see, or raise NotFound (never leak existence)."""
+    record = db.session.get(model, record_id)
+    if record is None or (not include_deleted and record.deleted_at is not None):
+        raise NotFound("Not found.")
+    customer_id = record.id if model.__tablename__ == "customer" else record.customer_id
+    if not can_see_customer(user, customer_id):
+        raise NotFound("Not found.")
+    return record

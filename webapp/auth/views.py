@@ -1,0 +1,203 @@
+"""Sign-in pages, the API session, settings and user administration."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+
+from ..archive.models import Customer
+from ..errors import DomainError, error_response
+from ..extensions import csrf, db, limiter, login_manager
+from .forms import LoginForm, SettingsForm, UserForm
+from .models import Role, User
+from .permissions import roles_required
+from .services import authenticate, create_user, password_problems, set_locale
+
+bp = Blueprint("auth", __name__)
+api_bp = Blueprint("auth_api", __name__, url_prefix="/api/auth")
+
+
+def _login_limit() -> str:
+    """The configured sign-in rate limit."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    """Flask-Login: load the signed-in user."""
+    return db.session.get(User, int(user_id))
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """API clients get 401 JSON; people go to the sign-in page."""
+    if request.path.startswith("/api/"):
+        return error_response(401, "unauthorized", _("Please sign in."))
+    return redirect(url_for("auth.login", next=request.full_path))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow local redirects after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """Sign in with user name and password."""
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("Wrong user name or password."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out."""
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """The user's own language setting."""
+    form = SettingsForm(locale=current_user.locale or "")
+    if form.validate_on_submit():
+        set_locale(current_user, form.locale.data)
+        db.session.commit()
+        from flask import session
+
+        session.pop("lang", None)
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("auth.settings"))
+    return render_template("auth/settings.html", form=form)
+
+
+@api_bp.route("/session", methods=["POST"])
+@csrf.exempt  # this call hands out the CSRF token; it is rate-limited instead
+@limiter.limit(_login_limit)
+def api_session_create():
+    """Sign in a non-browser client; sets the session cookie and returns a CSRF token."""
+    payload = request.get_json(silent=True) or {}
+    user = authenticate(str(payload.get("username", "")), str(payload.get("password", "")))
+    if user is None:
+        return error_response(401, "invalid_credentials", _("Wrong user name or password."))
+    login_user(user, remember=True)
+    return jsonify({"csrf_token": generate_csrf(), "user": _user_json(user)})
+
+
+@api_bp.route("/session", methods=["GET"])
+@login_required
+def api_session_show():
+    """Who is signed in, with a fresh CSRF token."""
+    return jsonify({"csrf_token": generate_csrf(), "user": _user_json(current_user)})
+
+
+@api_bp.route("/session", methods=["DELETE"])
+def api_session_delete():
+    """Sign out an API client."""
+    logout_user()
+    return jsonify({"ok": True})
+
+
+def _user_json(user: User) -> dict:
+    """The public description of a user for the field app."""
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "locale": user.locale,
+    }
+
+
+# --- user administration (admin only) -------------------------------------------------
+
+
+@bp.route("/admin/users")
+@roles_required(Role.ADMIN)
+def user_list():
+    """All users."""
+    users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    return render_template("auth/users.html", users=users)
+
+
+def _customer_choices() -> list[tuple[str, str]]:
+    """Customers to assign to technicians."""
+    rows = db.session.scalars(
+        select(Customer).where(Customer.deleted_at.is_(None)).order_by(Customer.name)
+    ).all()
+    return [(c.id, c.name) for c in rows]
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def user_new():
+    """Create a user."""
+    form = UserForm()
+    form.customers.choices = _customer_choices()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                form.username.data, form.display_name.data, form.role.data,
+                form.password.data or "", phone=form.phone.data or None,
+            )
+            user.active = form.active.data
+            user.customers = [db.session.get(Customer, cid) for cid in form.customers.data]
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            form.password.errors = list(form.password.errors) + [err.message]
+        else:
+            flash(_("User %(name)s created.", name=user.username), "success")
+            return redirect(url_for("auth.user_list"))
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def user_edit(user_id: int):
+    """Edit a user's role, assignments and password."""
+    user = db.session.get(User, user_id) or abort_404()
+    form = UserForm(obj=user)
+    form.customers.choices = _customer_choices()
+    if request.method == "GET":
+        form.customers.data = [c.id for c in user.customers]
+    if form.validate_on_submit():
+        new_password = form.password.data or ""
+        problems = password_problems(new_password, user.username) if new_password else []
+        if problems:
+            form.password.errors = list(form.password.errors) + [
+                _("Password too weak: %(problems)s", problems="; ".join(problems))
+            ]
+        else:
+            user.display_name = form.display_name.data
+            user.role = form.role.data
+            user.phone = form.phone.data or None
+            user.active = form.active.data
+            if new_password:
+                user.set_password(new_password)
+            user.customers = [db.session.get(Customer, cid) for cid in form.customers.data]
+            db.session.commit()
+            flash(_("User %(name)s saved.", name=user.username), "success")
+            return redirect(url_for("auth.user_list"))
+    return render_template("auth/user_form.html", form=form, user=user)
+
+
+def abort_404():
+    """Raise a 404."""
+    from flask import abort
+
+    abort(404)

@@ -1,0 +1,15 @@
+"""Imports every model so SQLAlchemy and Alembic see the whole schema."""
+from .archive.models import (  # noqa: F401
+    Cabinet,
+    Contact,
+    Customer,
+    Device,
+    HandoverItem,
+    QrLabel,
+    Room,
+    Site,
+)
+from .audit.models import AuditLog  # noqa: F401
+from .auth.models import User, customer_technician  # noqa: F401
+from .records import SyncCounter  # noqa: F401
+from .repairs.models import RepairTicket, TicketNumberCounter  # noqa: F401

@@ -1,0 +1,48 @@
+"""Repair tickets (报修): the record a fault report starts; its life-cycle grows from events."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..records import SyncedMixin, UTCDateTime, utcnow
+
+TICKET_SOURCES = ("phone", "public_qr", "office", "patrol", "technician")
+
+
+class RepairTicket(SyncedMixin, db.Model):
+    """A reported fault at a customer, from the call to the follow-up."""
+
+    __tablename__ = "repair_ticket"
+    SYNC_KIND = "repair_ticket"
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)
+    device_id: Mapped[str | None] = mapped_column(ForeignKey("device.id"), nullable=True, index=True)
+    cabinet_id: Mapped[str | None] = mapped_column(ForeignKey("cabinet.id"), nullable=True)
+    source: Mapped[str] = mapped_column(String(20), default="phone")
+    status: Mapped[str] = mapped_column(String(30), default="reported", index=True)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text)
+    reporter_name: Mapped[str] = mapped_column(String(100), default="")
+    reporter_phone: Mapped[str] = mapped_column(String(40), default="")
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    agreed_arrival_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    category: Mapped[str | None] = mapped_column(String(30), nullable=True)
+
+    customer = relationship("Customer")
+    device = relationship("Device")
+    cabinet = relationship("Cabinet")
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
+
+
+class TicketNumberCounter(db.Model):
+    """Per-year counter for human-readable ticket numbers (BX2026-00042)."""
+
+    __tablename__ = "ticket_number_counter"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

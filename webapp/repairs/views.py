@@ -1,0 +1,4 @@
+"""Repair tickets: the inbox and ticket pages."""
+from flask import Blueprint
+
+bp = Blueprint("repairs", __name__)

@@ -1,0 +1,101 @@
+"""Template filters and globals: local times, labels for codes."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+
+ROLE_LABELS = {
+    "technician": _l("Technician"),
+    "office": _l("Front desk / office"),
+    "supervisor": _l("Department head"),
+    "quality": _l("Quality inspector"),
+    "admin": _l("Administrator"),
+}
+
+CATEGORY_LABELS = {
+    "switch": _l("Switch"),
+    "router": _l("Router"),
+    "firewall": _l("Firewall"),
+    "access_point": _l("Wireless access point"),
+    "camera": _l("Camera"),
+    "nvr": _l("Video recorder (NVR)"),
+    "classroom_av": _l("Classroom AV"),
+    "interactive_display": _l("Interactive display"),
+    "projector": _l("Projector"),
+    "access_control": _l("Access control"),
+    "broadcast": _l("Broadcast"),
+    "server": _l("Server"),
+    "ups": _l("UPS"),
+    "other": _l("Other"),
+}
+
+HANDOVER_LABELS = {
+    "accessories": _l("Installation accessories"),
+    "software_disc": _l("Software disc"),
+    "warranty_card": _l("Warranty card"),
+    "manual": _l("Installation and user manual"),
+    "spare_key": _l("Spare cabinet key"),
+    "other": _l("Other"),
+}
+
+CUSTOMER_KIND_LABELS = {"school": _l("School"), "organisation": _l("Organisation")}
+
+TICKET_STATUS_LABELS = {
+    "reported": _l("Reported"),
+    "assigned": _l("Assigned"),
+    "closed": _l("Closed"),
+}
+
+
+# The menu: endpoint, label, roles that see it (None: everyone signed in).
+NAV = [
+    ("main.home", _l("Home"), None),
+    ("pwa.app_shell", _l("Field app"), None),
+    ("archive.customer_list", _l("Customers"), None),
+    ("archive.device_search", _l("Devices"), None),
+    ("repairs.inbox", _l("Repair inbox"), ("office", "supervisor", "admin")),
+    ("sync_admin.review", _l("Sync review"), ("office", "supervisor", "admin")),
+    ("audit.log", _l("Audit log"), ("supervisor", "admin")),
+    ("auth.user_list", _l("Users"), ("admin",)),
+    ("auth.settings", _l("Settings"), None),
+]
+
+
+def register(app: Flask) -> None:
+    """Add filters and globals to Jinja."""
+
+    @app.template_filter("dt")
+    def _dt(value: datetime | None, fmt: str = "short") -> str:
+        """A UTC timestamp shown in the site's time zone."""
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("d")
+    def _d(value: date | None, fmt: str = "medium") -> str:
+        """A date in the reader's language."""
+        return format_date(value, fmt) if value else ""
+
+    def nav_items() -> list[tuple[str, str]]:
+        """Menu entries the signed-in user may use and the app actually has."""
+        from flask_login import current_user
+
+        rules = app.view_functions
+        return [
+            (endpoint, label)
+            for endpoint, label, roles in NAV
+            if endpoint in rules and (roles is None or current_user.role in roles)
+        ]
+
+    @app.context_processor
+    def _labels():
+        return {
+            "ROLE_LABELS": ROLE_LABELS,
+            "CATEGORY_LABELS": CATEGORY_LABELS,
+            "HANDOVER_LABELS": HANDOVER_LABELS,
+            "CUSTOMER_KIND_LABELS": CUSTOMER_KIND_LABELS,
+            "TICKET_STATUS_LABELS": TICKET_STATUS_LABELS,
+            "current_locale": str(get_locale() or "zh"),
+            "nav_items": nav_items,
+        }

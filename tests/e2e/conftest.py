@@ -1,0 +1,97 @@
+"""End-to-end fixtures: a live server on a real port and Debian's Chromium driven by Playwright."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from config import TestConfig
+from webapp import create_app
+from webapp.extensions import db
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def chromium_path() -> str:
+    """Debian's Chromium (the real binary avoids the wrapper's noise); CHROMIUM_PATH overrides."""
+    if os.environ.get("CHROMIUM_PATH"):
+        return os.environ["CHROMIUM_PATH"]
+    for candidate in ("/usr/lib/chromium/chromium", "/usr/bin/chromium", shutil.which("chromium") or ""):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    raise RuntimeError("Chromium not found: run `make test` (it installs Debian's chromium) or set CHROMIUM_PATH")
+
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright: launch Debian's Chromium with the flags this machine needs."""
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_FLAGS}
+
+
+class LiveServer:
+    """A threaded werkzeug server running the app on 127.0.0.1, with a request log."""
+
+    def __init__(self, app, port: int = 0):
+        """Start serving in a daemon thread."""
+        self.app = app
+        self.requests: list[str] = []
+        log = self.requests
+
+        def logging_app(environ, start_response):
+            log.append(f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')}")
+            return app(environ, start_response)
+
+        self.server = make_server("127.0.0.1", port, logging_app, threaded=True)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop serving (the port can be reused by a new LiveServer)."""
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def live_app(make_app):
+    """The app for a live server, schema ready, with demo-like data loaded by the test."""
+    app = make_app(RATELIMIT_ENABLED=False)
+    return app
+
+
+@pytest.fixture
+def live_server(live_app):
+    """A running server; stopped after the test."""
+    server = LiveServer(live_app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    """Where e2e tests leave screenshots for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in tests/e2e is an e2e test."""
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)

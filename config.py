@@ -36,6 +36,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     PUBLIC_REPORT_RATE_LIMIT = os.environ.get("PUBLIC_REPORT_RATE_LIMIT", "5 per hour")
+    # The address printed in QR labels (e.g. https://om.example.cn); empty: the address the
+    # label sheet was requested on. Set it when the app sits behind a proxy or has two names.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     BLOB_STORAGE_DIR = os.environ.get("BLOB_STORAGE_DIR", str(BASE_DIR / "instance" / "blobs"))
     DOCUMENT_STORAGE_DIR = os.environ.get(
         "DOCUMENT_STORAGE_DIR", str(BASE_DIR / "instance" / "documents")

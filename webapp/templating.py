@@ -49,6 +49,14 @@ TICKET_STATUS_LABELS = {
     "closed": _l("Closed"),
 }
 
+TICKET_SOURCE_LABELS = {
+    "phone": _l("Phone call"),
+    "public_qr": _l("Public QR page"),
+    "office": _l("Office"),
+    "patrol": _l("Found on patrol"),
+    "technician": _l("Technician"),
+}
+
 
 # The menu: endpoint, label, roles that see it (None: everyone signed in).
 NAV = [
@@ -57,6 +65,8 @@ NAV = [
     ("archive.customer_list", _l("Customers"), None),
     ("archive.device_search", _l("Devices"), None),
     ("repairs.inbox", _l("Repair inbox"), ("office", "supervisor", "admin")),
+    ("repairs.my_tickets", _l("My repair tickets"), ("technician",)),
+    ("qr.label_sheet", _l("QR labels"), ("office", "supervisor", "admin")),
     ("sync_admin.review", _l("Sync review"), ("office", "supervisor", "admin")),
     ("audit.log", _l("Audit log"), ("supervisor", "admin")),
     ("auth.user_list", _l("Users"), ("admin",)),
@@ -96,6 +106,7 @@ def register(app: Flask) -> None:
             "HANDOVER_LABELS": HANDOVER_LABELS,
             "CUSTOMER_KIND_LABELS": CUSTOMER_KIND_LABELS,
             "TICKET_STATUS_LABELS": TICKET_STATUS_LABELS,
+            "TICKET_SOURCE_LABELS": TICKET_SOURCE_LABELS,
             "current_locale": str(get_locale() or "zh"),
             "nav_items": nav_items,
         }

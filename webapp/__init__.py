@@ -54,8 +54,9 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     from .pwa import bp as pwa_bp
     from .qr.views import bp as qr_bp
     from .repairs.views import bp as repairs_bp
+    from .workcal.views import bp as workcal_bp
 
-    for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, audit_bp, qr_bp, repairs_bp, pwa_bp):
+    for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp):
         app.register_blueprint(blueprint)
 
     from sync.views import bp as sync_bp

@@ -13,3 +13,6 @@ from .audit.models import AuditLog  # noqa: F401
 from .auth.models import User, customer_technician  # noqa: F401
 from .records import SyncCounter  # noqa: F401
 from .repairs.models import RepairTicket, TicketNumberCounter  # noqa: F401
+from .workcal.models import WorkCalendarYear  # noqa: F401
+from .documents.models import Blob, Photo, Signature  # noqa: F401
+from .maintenance.diary import DiaryEntry  # noqa: F401

@@ -69,6 +69,7 @@ NAV = [
     ("qr.label_sheet", _l("QR labels"), ("office", "supervisor", "admin")),
     ("sync_admin.review", _l("Sync review"), ("office", "supervisor", "admin")),
     ("audit.log", _l("Audit log"), ("supervisor", "admin")),
+    ("workcal.years", _l("Working calendar"), ("supervisor", "admin")),
     ("auth.user_list", _l("Users"), ("admin",)),
     ("auth.settings", _l("Settings"), None),
 ]

@@ -1,0 +1,251 @@
+"""Reading the audit log: filters, a record's trail, and old → new values people can read."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Iterable
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+
+from ..archive.models import Cabinet, Contact, Customer, Device, HandoverItem, Room, Site
+from ..extensions import db
+from .models import AuditLog
+
+ENTITY_LABELS = {
+    "customer": _l("Customer"),
+    "contact": _l("Contact"),
+    "site": _l("Site"),
+    "room": _l("Room"),
+    "cabinet": _l("Cabinet"),
+    "device": _l("Device"),
+    "handover_item": _l("Handover item"),
+    "repair_ticket": _l("Repair ticket"),
+    "user": _l("User"),
+}
+
+ACTION_LABELS = {
+    "create": _l("Created"),
+    "update": _l("Changed"),
+    "retire": _l("Retired"),
+    "restore": _l("Restored"),
+    "import": _l("Imported"),
+}
+
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "kind": _l("Kind"),
+    "address": _l("Address"),
+    "acceptance_date": _l("Acceptance date"),
+    "person_in_charge": _l("Person in charge"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "title": _l("Position"),
+    "notes": _l("Notes"),
+    "customer_id": _l("Customer"),
+    "site_id": _l("Site"),
+    "room_id": _l("Room"),
+    "cabinet_id": _l("Cabinet"),
+    "device_id": _l("Device"),
+    "floor": _l("Floor"),
+    "code": _l("Cabinet code"),
+    "location": _l("Location"),
+    "qr_token": _l("QR label"),
+    "category": _l("Category"),
+    "brand": _l("Brand"),
+    "model": _l("Model"),
+    "quantity": _l("Quantity"),
+    "protocol": _l("Protocol"),
+    "software_version": _l("Software version"),
+    "serial": _l("Serial number"),
+    "ip_address": _l("IP address"),
+    "install_date": _l("Install date"),
+    "warranty_end": _l("Warranty end"),
+    "supplier": _l("Supplier"),
+    "description": _l("What"),
+    "handed_to": _l("Handed to"),
+    "handed_on": _l("Handed over on"),
+    "deleted_at": _l("Retired at"),
+    "id": _l("Record ID"),
+    "status": _l("Status"),
+    "role": _l("Role"),
+    "active": _l("Active"),
+    "username": _l("User name"),
+    "display_name": _l("Name"),
+    "locale": _l("Language"),
+    "file": _l("File"),
+    "created": _l("Created"),
+    "updated": _l("Changed"),
+}
+
+# Columns that hold another record's id: shown by that record's name.
+REFERENCE_MODELS = {
+    "customer_id": Customer,
+    "site_id": Site,
+    "room_id": Room,
+    "cabinet_id": Cabinet,
+    "device_id": Device,
+}
+# Where an audited record is shown (endpoint and its argument), for the "open" link.
+RECORD_PAGES = {
+    "customer": ("archive.customer_detail", "customer_id"),
+    "device": ("archive.device_detail", "device_id"),
+    "cabinet": ("archive.cabinet_detail", "cabinet_id"),
+}
+CHILD_MODELS = {"contact": Contact, "site": Site, "room": Room, "handover_item": HandoverItem}
+
+
+@dataclass
+class AuditFilters:
+    """What the audit page asks for; empty values do not filter."""
+
+    customer_id: str = ""
+    entity: str = ""
+    entity_id: str = ""
+    user_id: int | None = None
+    action: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _zone() -> ZoneInfo:
+    """The site's time zone."""
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+
+
+def local_day_start(day: date) -> datetime:
+    """Midnight of a site-local day, as an aware datetime."""
+    return datetime.combine(day, time.min, tzinfo=_zone())
+
+
+def audit_query(filters: AuditFilters) -> Select:
+    """Audit entries matching the filters, newest first (dates are site-local and inclusive)."""
+    stmt = select(AuditLog)
+    if filters.customer_id:
+        stmt = stmt.where(AuditLog.customer_id == filters.customer_id)
+    if filters.entity:
+        stmt = stmt.where(AuditLog.entity == filters.entity)
+    if filters.entity_id:
+        stmt = stmt.where(AuditLog.entity_id == filters.entity_id)
+    if filters.user_id:
+        stmt = stmt.where(AuditLog.user_id == filters.user_id)
+    if filters.action:
+        stmt = stmt.where(AuditLog.action == filters.action)
+    if filters.date_from:
+        stmt = stmt.where(AuditLog.at >= local_day_start(filters.date_from))
+    if filters.date_to:
+        stmt = stmt.where(AuditLog.at < local_day_start(filters.date_to + timedelta(days=1)))
+    return stmt.order_by(AuditLog.at.desc(), AuditLog.id.desc())
+
+
+def trail_for(entity: str, entity_id: str, limit: int = 20) -> list[AuditLog]:
+    """The latest changes to one record."""
+    return list(
+        db.session.scalars(audit_query(AuditFilters(entity=entity, entity_id=entity_id)).limit(limit)).all()
+    )
+
+
+@dataclass
+class Change:
+    """One field's old and new value, readable."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    """An audit entry prepared for the page."""
+
+    log: AuditLog
+    entity_label: str
+    action_label: str
+    record_name: str
+    record_url: str | None
+    changes: list[Change] = field(default_factory=list)
+
+
+def _names_for(entries: Iterable[AuditLog]) -> dict[str, str]:
+    """Names of every record an entry mentions (by id), looked up in one query per model."""
+    wanted: dict[type, set[str]] = {}
+    for entry in entries:
+        model = REFERENCE_MODELS.get(entry.entity + "_id") or CHILD_MODELS.get(entry.entity)
+        if model is not None and entry.entity_id:
+            wanted.setdefault(model, set()).add(entry.entity_id)
+        if entry.customer_id:
+            wanted.setdefault(Customer, set()).add(entry.customer_id)
+        for key, pair in (entry.changes or {}).items():
+            model = REFERENCE_MODELS.get(key)
+            if model is None or not isinstance(pair, list):
+                continue
+            wanted.setdefault(model, set()).update(v for v in pair if isinstance(v, str) and v)
+    names: dict[str, str] = {}
+    for model, ids in wanted.items():
+        label = model.description if model is HandoverItem else model.name
+        for record_id, name in db.session.execute(select(model.id, label).where(model.id.in_(ids))).all():
+            names[record_id] = name
+    return names
+
+
+def _show(key: str, value: Any, names: dict[str, str]) -> str:
+    """A stored value as people read it."""
+    from ..templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, HANDOVER_LABELS, ROLE_LABELS
+
+    if value is None or value == "":
+        return "—"
+    if key in REFERENCE_MODELS and isinstance(value, str):
+        return names.get(value, value[:8])
+    if key == "category":
+        return str(CATEGORY_LABELS.get(value, value))
+    if key == "role":
+        return str(ROLE_LABELS.get(value, value))
+    if key == "kind":
+        return str(CUSTOMER_KIND_LABELS.get(value) or HANDOVER_LABELS.get(value) or value)
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if key.endswith("_at") and isinstance(value, str):
+        try:
+            from flask_babel import format_datetime
+
+            return format_datetime(datetime.fromisoformat(value), "short")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def record_url(entity: str, entity_id: str | None, customer_id: str | None) -> str | None:
+    """Where the audited record is shown: its own page, else its customer's page."""
+    if not has_request_context() or not entity_id:
+        return None
+    if entity in RECORD_PAGES:
+        endpoint, arg = RECORD_PAGES[entity]
+        return url_for(endpoint, **{arg: entity_id})
+    if entity in CHILD_MODELS and customer_id:
+        return url_for("archive.customer_detail", customer_id=customer_id)
+    return None
+
+
+def prepare(entries: list[AuditLog]) -> list[Entry]:
+    """Entries with labels, linked records and readable old → new values."""
+    names = _names_for(entries)
+    prepared = []
+    for log in entries:
+        changes = []
+        for key, pair in sorted((log.changes or {}).items()):
+            old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            changes.append(Change(key, str(FIELD_LABELS.get(key, key)), _show(key, old, names), _show(key, new, names)))
+        prepared.append(
+            Entry(
+                log=log,
+                entity_label=str(ENTITY_LABELS.get(log.entity, log.entity)),
+                action_label=str(ACTION_LABELS.get(log.action, log.action)),
+                record_name=names.get(log.entity_id or "", ""),
+                record_url=record_url(log.entity, log.entity_id, log.customer_id),
+                changes=changes,
+            )
+        )
+    return prepared

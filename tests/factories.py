@@ -85,3 +85,34 @@ def login(client, user: User, password: str = PASSWORD):
     response = client.post("/api/auth/session", json={"username": user.username, "password": password})
     assert response.status_code == 200, response.get_json()
     return response.get_json()["csrf_token"]
+
+
+# --- maintenance (checklists and the visit calendar) ---------------------------------------
+
+
+def make_plan(customer: Customer, activity: str = "monthly_patrol", responsible: User | None = None,
+              start_date: date = date(2026, 1, 1), active: bool = True):
+    """A maintenance plan for one recurring activity of a customer."""
+    from webapp.maintenance.models import MaintenancePlan
+
+    plan = MaintenancePlan(customer_id=customer.id, activity=activity, start_date=start_date, active=active,
+                           responsible_id=responsible.id if responsible else None)
+    db.session.add(plan)
+    db.session.commit()
+    return plan
+
+
+def make_checklist(items: list[dict] | None = None, key: str | None = None, activity: str = "monthly_patrol",
+                   **fields):
+    """A checklist template (version 1) with the given items (one pass/flag/fail item by default)."""
+    from webapp.maintenance.services import create_template
+
+    data = {
+        "name_zh": "测试检查表", "name_en": "Test checklist", "activity": activity,
+        "items": items or [{"key": "works", "label_zh": "运行正常", "label_en": "Working",
+                            "type": "pass_flag_fail", "required": True}],
+        **fields,
+    }
+    template = create_template(key or f"test_{next(_counter)}", data, None)
+    db.session.commit()
+    return template

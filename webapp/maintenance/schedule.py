@@ -1,0 +1,495 @@
+"""The patrol and maintenance calendar: plans, visit generation, states, reschedule, reassign.
+
+Each visit is generated once, never twice: the table has a unique constraint on
+(customer, activity, period key), and the generator inserts with ON CONFLICT DO NOTHING
+(PostgreSQL and SQLite), so two generators running at the same time cannot both insert a
+period; the loser's rows are simply skipped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Iterable, Iterator
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..archive.models import Customer
+from ..audit.models import AuditLog
+from ..auth.models import Role, User, customer_technician
+from ..errors import DomainError
+from ..extensions import db
+from ..records import _jsonable, current_actor, new_id, take_change_seqs, utcnow
+from .models import OPEN_VISIT_STATES, RECURRING_ACTIVITIES, MaintenancePlan, Visit
+from .periods import month_end, monthly_periods, next_semi_annual, quarterly_periods, week_end
+from .services import local_today
+
+# Who may be responsible for a visit besides the customer's own technicians.
+FIELD_STAFF_ROLES = (Role.SUPERVISOR.value, Role.QUALITY.value)
+UPCOMING_DAYS = 35
+
+
+# --- who may do a visit -----------------------------------------------------------------
+
+
+def assignable_users(customer_id: str) -> list[User]:
+    """People who can be given a customer's visits: its technicians, supervisors, quality team."""
+    assigned = select(customer_technician.c.user_id).where(customer_technician.c.customer_id == customer_id)
+    return list(db.session.scalars(
+        select(User)
+        .where(
+            User.active.is_(True),
+            or_(
+                User.role.in_(FIELD_STAFF_ROLES),
+                and_(User.role == Role.TECHNICIAN.value, User.id.in_(assigned)),
+            ),
+        )
+        .order_by(User.role.desc(), User.display_name)
+    ))
+
+
+def _check_assignee(customer_id: str, user_id: int | None) -> User | None:
+    """The user, when they may be responsible for this customer's visits; DomainError otherwise."""
+    if user_id is None:
+        return None
+    allowed = {u.id: u for u in assignable_users(customer_id)}
+    if user_id not in allowed:
+        raise DomainError(
+            _("That person is not responsible for this customer. Assign the customer to the technician first."),
+            code="invalid_assignee",
+        )
+    return allowed[user_id]
+
+
+def _add_history(visit: Visit, action: str, by: User | None, *, old: Any = None, new: Any = None,
+                 reason: str = "", auto: str | None = None) -> None:
+    """Append one entry to a visit's history (kept on the record, so it travels to devices).
+
+    `reason` is what a person typed; `auto` is the code of a change the system made (shown
+    translated, never stored as text in one language).
+    """
+    entry = {
+        "at": utcnow().isoformat(timespec="seconds"),
+        "by": by.id if by else None,
+        "by_name": by.display_name if by else "",
+        "action": action,
+        "from": old,
+        "to": new,
+        "reason": reason,
+    }
+    if auto:
+        entry["auto"] = auto
+    visit.history = [*(visit.history or []), entry]
+
+
+# --- plans ------------------------------------------------------------------------------
+
+
+def plans_for(customer_id: str) -> dict[str, MaintenancePlan]:
+    """A customer's plans by activity."""
+    plans = db.session.scalars(
+        select(MaintenancePlan).where(MaintenancePlan.customer_id == customer_id, MaintenancePlan.deleted_at.is_(None))
+    )
+    return {p.activity: p for p in plans}
+
+
+def save_plan(
+    customer: Customer,
+    activity: str,
+    *,
+    active: bool,
+    responsible_id: int | None,
+    start_date: date | None,
+    by: User | None,
+    today: date | None = None,
+) -> MaintenancePlan:
+    """Create or change how one activity recurs for a customer.
+
+    A new responsible person takes over the open visits; stopping a plan cancels its visits
+    that are not yet due, and starting it again reopens those.
+    """
+    if activity not in RECURRING_ACTIVITIES:
+        raise DomainError(_("That activity does not recur."), code="invalid_activity")
+    if active and responsible_id is None:
+        raise DomainError(_("Choose who is responsible."), code="responsible_required")
+    today = today or local_today()
+    responsible = _check_assignee(customer.id, responsible_id)
+    plan = plans_for(customer.id).get(activity)
+    if active and start_date is None and plan is None:
+        raise DomainError(_("Give the date the plan starts."), code="start_required")
+    if plan is None:
+        plan = MaintenancePlan(customer_id=customer.id, activity=activity, start_date=start_date or today,
+                               responsible_id=responsible_id, active=active)
+        db.session.add(plan)
+        db.session.flush()
+        return plan
+    old_responsible, was_active = plan.responsible_id, plan.active
+    if start_date is not None:
+        plan.start_date = start_date
+    plan.responsible_id = responsible_id
+    plan.active = active
+    open_visits = list(db.session.scalars(
+        select(Visit).where(Visit.plan_id == plan.id, Visit.state.in_(OPEN_VISIT_STATES))
+    ))
+    if responsible_id != old_responsible and responsible_id is not None:
+        for visit in open_visits:
+            if visit.assignee_id == old_responsible:
+                _add_history(visit, "reassigned", by,
+                             old=visit.assignee.display_name if visit.assignee else None,
+                             new=responsible.display_name,
+                             auto="plan_owner_changed")
+                visit.assignee_id = responsible_id
+    if was_active and not active:
+        for visit in open_visits:
+            if visit.due_date >= today:
+                _add_history(visit, "cancelled", by, old=visit.state, new="cancelled",
+                             auto="plan_stopped")
+                visit.state = "cancelled"
+    if active and not was_active:
+        stopped = db.session.scalars(
+            select(Visit).where(Visit.plan_id == plan.id, Visit.state == "cancelled", Visit.due_date >= today)
+        )
+        for visit in stopped:
+            if (visit.history or [{}])[-1].get("auto") == "plan_stopped":
+                _add_history(visit, "reopened", by, old="cancelled", new="due", auto="plan_restarted")
+                visit.state = "due"
+                visit.assignee_id = responsible_id
+    db.session.flush()
+    return plan
+
+
+# --- generation -------------------------------------------------------------------------
+
+
+@dataclass
+class _Known:
+    """What the generator knows about a customer's existing visits of one activity."""
+
+    keys: set[str] = field(default_factory=set)
+    last: Any = None  # the row with the highest period key (semi-annual chains need it)
+
+
+def _existing_visits(customer_ids: Iterable[str] | None) -> dict[tuple[str, str], _Known]:
+    """Existing recurring visits by (customer, activity): their keys and the latest one."""
+    stmt = select(
+        Visit.customer_id, Visit.activity, Visit.period_key, Visit.state, Visit.done_on, Visit.due_date,
+        Visit.deleted_at,
+    ).where(Visit.activity.in_(RECURRING_ACTIVITIES))
+    if customer_ids is not None:
+        stmt = stmt.where(Visit.customer_id.in_(list(customer_ids)))
+    known: dict[tuple[str, str], _Known] = {}
+    for row in db.session.execute(stmt):
+        entry = known.setdefault((row.customer_id, row.activity), _Known())
+        entry.keys.add(row.period_key)
+        if entry.last is None or row.period_key > entry.last.period_key:
+            entry.last = row
+    return known
+
+
+def _semi_annual_periods(plan: MaintenancePlan, last: Any, until: date) -> Iterator[tuple[str, date]]:
+    """The next semi-annual maintenance, once the previous one is closed.
+
+    Due six months after the last one was DONE (a cancelled one counts from its due date);
+    the first is due six months after the plan starts. Only one is open at a time.
+    """
+    if last is None:
+        anchor, previous_key = plan.start_date, None
+    elif last.state in OPEN_VISIT_STATES and last.deleted_at is None:
+        return
+    elif last.state == "done" and last.done_on is not None:
+        anchor, previous_key = last.done_on, last.period_key
+    else:
+        anchor, previous_key = last.due_date, last.period_key
+    if anchor <= until:
+        yield next_semi_annual(anchor, previous_key)
+
+
+def _periods(plan: MaintenancePlan, known: _Known | None, until: date) -> Iterator[tuple[str, date]]:
+    """Every (period key, due date) the plan calls for up to `until`."""
+    if plan.activity == "monthly_patrol":
+        yield from monthly_periods(plan.start_date, until)
+    elif plan.activity == "quarterly_inspection":
+        yield from quarterly_periods(plan.start_date, until)
+    elif plan.activity == "semi_annual_maintenance":
+        yield from _semi_annual_periods(plan, known.last if known else None, until)
+
+
+def generate_visits(until: date, *, customer_ids: Iterable[str] | None = None, today: date | None = None) -> int:
+    """Create the visits active plans call for, for periods starting up to `until`; returns how many.
+
+    Safe to run again and at the same time as another generator: a period that exists is never
+    inserted twice.
+    """
+    today = today or local_today()
+    db.session.flush()
+    stmt = (
+        select(MaintenancePlan)
+        .join(Customer, Customer.id == MaintenancePlan.customer_id)
+        .where(
+            MaintenancePlan.active.is_(True),
+            MaintenancePlan.deleted_at.is_(None),
+            Customer.deleted_at.is_(None),
+            MaintenancePlan.start_date <= until,
+        )
+    )
+    if customer_ids is not None:
+        customer_ids = list(customer_ids)
+        stmt = stmt.where(MaintenancePlan.customer_id.in_(customer_ids))
+    plans = list(db.session.scalars(stmt))
+    if not plans:
+        return 0
+    known = _existing_visits(customer_ids)
+    rows = []
+    for plan in plans:
+        entry = known.get((plan.customer_id, plan.activity))
+        for key, due in _periods(plan, entry, until):
+            if entry is not None and key in entry.keys:
+                continue
+            rows.append({
+                "customer_id": plan.customer_id, "plan_id": plan.id, "activity": plan.activity,
+                "period_key": key, "original_due_date": due, "due_date": due,
+                "assignee_id": plan.responsible_id, "state": "overdue" if due < today else "due",
+                "done_on": None, "inspection_id": None, "history": [],
+            })
+    return insert_visits_if_absent(rows)
+
+
+_AUDITED_VISIT_COLUMNS = (
+    "customer_id", "plan_id", "activity", "period_key", "original_due_date", "due_date", "assignee_id", "state",
+)
+
+
+def insert_visits_if_absent(rows: list[dict]) -> int:
+    """Insert visits, skipping any (customer, activity, period) that exists; returns how many went in.
+
+    Bulk INSERT ... ON CONFLICT DO NOTHING on PostgreSQL and SQLite; elsewhere one savepoint per
+    row. Rows inserted here are stamped like any synced record (version 1, a change_seq) and
+    written to the audit log.
+    """
+    if not rows:
+        return 0
+    db.session.flush()
+    now = utcnow()
+    for row, seq in zip(rows, take_change_seqs(db.session, len(rows))):
+        row.update(id=new_id(), version=1, change_seq=seq, created_at=now, updated_at=now, deleted_at=None)
+    table = Visit.__table__
+    dialect = db.session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        stmt = (
+            dialect_insert(table)
+            .on_conflict_do_nothing(index_elements=["customer_id", "activity", "period_key"])
+            .returning(table.c.id)
+        )
+        inserted = set()
+        for start in range(0, len(rows), 500):
+            inserted.update(db.session.execute(stmt, rows[start:start + 500]).scalars().all())
+    else:  # pragma: no cover - other databases
+        inserted = set()
+        for row in rows:
+            try:
+                with db.session.begin_nested():
+                    db.session.execute(table.insert(), [row])
+                inserted.add(row["id"])
+            except IntegrityError:
+                pass
+    user_id, client_id = current_actor()
+    audit_rows = [
+        {
+            "at": now, "user_id": user_id, "client_id": client_id, "action": "create", "entity": "visit",
+            "entity_id": row["id"], "customer_id": row["customer_id"],
+            "changes": {name: [None, _jsonable(row[name])] for name in _AUDITED_VISIT_COLUMNS if row[name] is not None},
+        }
+        for row in rows
+        if row["id"] in inserted
+    ]
+    if audit_rows:
+        db.session.execute(AuditLog.__table__.insert(), audit_rows)
+    return len(inserted)
+
+
+def refresh_visit_states(today: date | None = None) -> int:
+    """Mark open visits overdue once today is past their due date (and due again after a later
+    reschedule); returns how many changed."""
+    today = today or local_today()
+    changed = 0
+    for visit in db.session.scalars(select(Visit).where(Visit.state == "due", Visit.due_date < today)):
+        visit.state = "overdue"
+        changed += 1
+    for visit in db.session.scalars(select(Visit).where(Visit.state == "overdue", Visit.due_date >= today)):
+        visit.state = "due"
+        changed += 1
+    db.session.flush()
+    return changed
+
+
+# --- changing one visit -----------------------------------------------------------------
+
+
+def _require_open(visit: Visit) -> None:
+    """Done and cancelled visits do not change any more."""
+    if not visit.is_open:
+        raise DomainError(_("This visit is closed."), code="visit_closed")
+
+
+def reschedule_visit(visit: Visit, new_date: date | None, reason: str, by: User | None,
+                     today: date | None = None) -> None:
+    """Move a visit to a new date; the reason is required and kept in the visit's history."""
+    _require_open(visit)
+    today = today or local_today()
+    reason = (reason or "").strip()
+    if new_date is None:
+        raise DomainError(_("Pick the new date."), code="date_required")
+    if not reason:
+        raise DomainError(_("Give a reason for the new date."), code="reason_required")
+    if new_date == visit.due_date:
+        raise DomainError(_("The visit is already due on that day."), code="unchanged")
+    if new_date < today:
+        raise DomainError(_("The new date cannot be in the past."), code="date_in_past")
+    _add_history(visit, "rescheduled", by, old=visit.due_date.isoformat(), new=new_date.isoformat(),
+                 reason=reason[:300])
+    visit.due_date = new_date
+    visit.state = "overdue" if new_date < today else "due"
+
+
+def reassign_visit(visit: Visit, assignee_id: int | None, by: User | None, reason: str = "") -> None:
+    """Give a visit to someone else who is responsible for the customer (kept in the history)."""
+    _require_open(visit)
+    if assignee_id is None:
+        raise DomainError(_("Choose who does the visit."), code="assignee_required")
+    if assignee_id == visit.assignee_id:
+        raise DomainError(_("The visit is already assigned to that person."), code="unchanged")
+    new = _check_assignee(visit.customer_id, assignee_id)
+    old = visit.assignee.display_name if visit.assignee else None
+    _add_history(visit, "reassigned", by, old=old, new=new.display_name, reason=(reason or "").strip()[:300])
+    visit.assignee_id = assignee_id
+
+
+def cancel_visit(visit: Visit, reason: str, by: User | None) -> None:
+    """Call a visit off; the reason is required and kept."""
+    _require_open(visit)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason for cancelling."), code="reason_required")
+    _add_history(visit, "cancelled", by, old=visit.state, new="cancelled", reason=reason[:300])
+    visit.state = "cancelled"
+
+
+def complete_visit(visit: Visit, done_on: date | None, by: User | None, *, inspection_id: str | None = None,
+                   today: date | None = None) -> None:
+    """Record a visit as done on a day; after a semi-annual maintenance the next one is scheduled."""
+    _require_open(visit)
+    today = today or local_today()
+    if done_on is None:
+        raise DomainError(_("Give the day the visit was done."), code="date_required")
+    if done_on > today:
+        raise DomainError(_("A visit cannot be done in the future."), code="date_in_future")
+    _add_history(visit, "done", by, old=visit.state, new="done", reason="")
+    visit.state = "done"
+    visit.done_on = done_on
+    if inspection_id:
+        visit.inspection_id = inspection_id
+    db.session.flush()
+    if visit.activity == "semi_annual_maintenance" and visit.plan_id:
+        generate_visits(done_on, customer_ids=[visit.customer_id], today=today)
+
+
+# --- what people look at ----------------------------------------------------------------
+
+
+def _open_visits_stmt():
+    """Open visits of customers still under care, with customer and assignee loaded."""
+    return (
+        select(Visit)
+        .join(Customer, Customer.id == Visit.customer_id)
+        .where(Visit.state.in_(OPEN_VISIT_STATES), Visit.deleted_at.is_(None), Customer.deleted_at.is_(None))
+        .options(selectinload(Visit.customer), selectinload(Visit.assignee))
+    )
+
+
+def my_visits(user: User, today: date | None = None) -> dict[str, list[Visit]]:
+    """A technician's open visits: overdue, due today, later this week, coming up (next weeks)."""
+    today = today or local_today()
+    sunday = week_end(today)
+    horizon = max(sunday, today + timedelta(days=UPCOMING_DAYS))
+    visits = db.session.scalars(
+        _open_visits_stmt()
+        .where(Visit.assignee_id == user.id, Visit.due_date <= horizon)
+        .order_by(Visit.due_date, Customer.name)
+    ).all()
+    groups: dict[str, list[Visit]] = {"overdue": [], "today": [], "week": [], "upcoming": []}
+    for visit in visits:
+        if visit.due_date < today:
+            groups["overdue"].append(visit)
+        elif visit.due_date == today:
+            groups["today"].append(visit)
+        elif visit.due_date <= sunday:
+            groups["week"].append(visit)
+        else:
+            groups["upcoming"].append(visit)
+    return groups
+
+
+@dataclass
+class CustomerMonth:
+    """One school's row in the month calendar: its visits by activity."""
+
+    customer: Customer
+    cells: dict[str, list[Visit]]
+    overdue: int = 0
+
+
+@dataclass
+class MonthOverview:
+    """The month for all schools, overdue ones first."""
+
+    year: int
+    month: int
+    rows: list[CustomerMonth]
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+
+
+def month_overview(year: int, month: int, today: date | None = None, *, assignee_id: int | None = None,
+                   overdue_only: bool = False) -> MonthOverview:
+    """Every school's visits due in a month; when it is the current month, open visits left over
+    from earlier months are shown too (they are overdue)."""
+    today = today or local_today()
+    first, last = date(year, month, 1), month_end(year, month)
+    in_month = and_(Visit.due_date >= first, Visit.due_date <= last)
+    condition = in_month
+    if first <= today <= last:
+        condition = or_(in_month, and_(Visit.state.in_(OPEN_VISIT_STATES), Visit.due_date < first))
+    stmt = (
+        select(Visit)
+        .join(Customer, Customer.id == Visit.customer_id)
+        .where(condition, Visit.deleted_at.is_(None), Customer.deleted_at.is_(None))
+        .options(selectinload(Visit.customer), selectinload(Visit.assignee))
+        .order_by(Customer.name, Visit.due_date)
+    )
+    if assignee_id is not None:
+        stmt = stmt.where(Visit.assignee_id == assignee_id)
+    rows: dict[str, CustomerMonth] = {}
+    overview = MonthOverview(year=year, month=month, rows=[])
+    for visit in db.session.scalars(stmt):
+        overdue = visit.is_overdue_on(today)
+        if overdue_only and not overdue:
+            continue
+        row = rows.get(visit.customer_id)
+        if row is None:
+            row = rows[visit.customer_id] = CustomerMonth(customer=visit.customer, cells={a: [] for a in RECURRING_ACTIVITIES})
+        row.cells.setdefault(visit.activity, []).append(visit)
+        overview.total += 1
+        if visit.state == "done":
+            overview.done += 1
+        if overdue:
+            row.overdue += 1
+            overview.overdue += 1
+    overview.rows = sorted(rows.values(), key=lambda r: (r.overdue == 0, r.customer.name))
+    return overview

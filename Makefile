@@ -51,6 +51,10 @@ chromium:
 	@command -v chromium >/dev/null || [ -x "$${CHROMIUM_PATH:-/nonexistent}" ] || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+	@# pdftoppm (poppler-utils) renders label sheets and PDFs to images for the tests that read them back
+	@command -v pdftoppm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; fi; }
 
 bench: setup
 	$(BIN)/python bench/sync_bench.py

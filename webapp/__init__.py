@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def select_locale() -> str:
     """Pick the language: ?lang= switch, then the user's setting, then the browser, else Chinese."""
     languages = ["zh", "en"]
+    if not has_request_context():  # CLI, sync workers, services called in tests: no request to ask
+        return "zh"
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked
@@ -59,9 +61,9 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp):
         app.register_blueprint(blueprint)
 
-    from sync.views import bp as sync_bp
+    import sync  # the sync API, its OpenAPI document and the office's review page (sync_admin)
 
-    app.register_blueprint(sync_bp)
+    sync.init_app(app)
 
     from . import cli, errors, templating
 

@@ -17,3 +17,5 @@ from .workcal.models import WorkCalendarYear  # noqa: F401
 from .documents.models import Blob, Photo, Signature  # noqa: F401
 from .maintenance.diary import DiaryEntry  # noqa: F401
 from .maintenance.models import ChecklistTemplate, Inspection, MaintenancePlan, Visit  # noqa: F401
+from .documents.models import Blob, Photo, Signature  # noqa: F401
+from .maintenance.diary import DiaryEntry  # noqa: F401

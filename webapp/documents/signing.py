@@ -1,0 +1,190 @@
+"""Signature and photo verbs, and the signing lock on documents.
+
+A document is any synced record, named by its sync kind (`SYNC_KIND`) and id. Once a
+signature for a document has arrived the document is locked: `require_unlocked` refuses every
+change to it, and a correction is a new document that names the one it `supersedes`. A filled
+signature slot (document + signer role) never changes. Nothing here commits.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..auth.permissions import can_see_customer
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from .models import Blob, Photo, Signature
+from .storage import is_sha256
+
+NOT_DOCUMENTS = ("signature", "photo")
+
+# Called with each signature that becomes complete (its image arrived): the documents
+# feature plugs in here to produce the signed PDF once submission and signature are both in.
+on_signature_complete: list[Callable[[Signature], None]] = []
+
+
+class DocumentLocked(DomainError):
+    """The document carries a signature and can no longer change."""
+
+    code = "locked"
+    status = 409
+
+
+def model_for_kind(kind: str) -> type | None:
+    """The model whose SYNC_KIND is `kind`, or None."""
+    for mapper in db.Model.registry.mappers:
+        cls = mapper.class_
+        if getattr(cls, "SYNC_KIND", None) == kind:
+            return cls
+    return None
+
+
+def document_customer_id(document: Any) -> str | None:
+    """The customer a document belongs to (a customer belongs to itself)."""
+    if getattr(document, "__tablename__", "") == "customer":
+        return document.id
+    return getattr(document, "customer_id", None)
+
+
+def find_document(user: User, kind: str, document_id: str) -> Any:
+    """The document a signature or photo is attached to, if the user may see it; else NotFound."""
+    model = model_for_kind(kind) if kind not in NOT_DOCUMENTS else None
+    document = db.session.get(model, document_id) if model is not None and document_id else None
+    if document is None or not can_see_customer(user, document_customer_id(document)):
+        raise NotFound(_("Not found."), details={"document_id": [_("Unknown document.")]})
+    return document
+
+
+def signatures_of(kind: str, document_id: str) -> list[Signature]:
+    """The signatures on a document, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Signature)
+            .where(
+                Signature.document_kind == kind,
+                Signature.document_id == document_id,
+                Signature.deleted_at.is_(None),
+            )
+            .order_by(Signature.created_at, Signature.id)
+        ).all()
+    )
+
+
+def is_locked(kind: str, document_id: str) -> bool:
+    """True once a signature for the document has arrived."""
+    return (
+        db.session.scalar(
+            select(Signature.id)
+            .where(
+                Signature.document_kind == kind,
+                Signature.document_id == document_id,
+                Signature.deleted_at.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def require_unlocked(kind: str, document_id: str) -> None:
+    """Refuse a change to a signed document (a correction is a new one naming `supersedes`)."""
+    if is_locked(kind, document_id):
+        raise DocumentLocked(
+            _("This document has been signed and can no longer change. Make a correction instead."),
+            details={"document_kind": kind, "document_id": document_id},
+        )
+
+
+def blob_present(sha256: str | None) -> bool:
+    """True when the blob has been uploaded."""
+    return bool(sha256) and db.session.get(Blob, sha256) is not None
+
+
+def _check_common(data: dict, problems: dict[str, list[str]]) -> None:
+    """Problems shared by signatures and photos."""
+    if not is_sha256(data.get("image_sha256")):
+        problems.setdefault("blobs", []).append(_("Name the image by its SHA-256 under 'image'."))
+
+
+def create_signature(user: User, data: dict, record_id: str | None = None) -> Signature:
+    """File a signature on a document; a filled slot (document + signer role) is refused."""
+    problems: dict[str, list[str]] = {}
+    _check_common(data, problems)
+    for name in ("signer_name", "signer_role"):
+        if not (data.get(name) or "").strip():
+            problems.setdefault(name, []).append(_("This field is required."))
+    if not isinstance(data.get("signed_at"), datetime):
+        problems.setdefault("signed_at", []).append(_("This field is required."))
+    if not is_sha256(data.get("content_sha256")):
+        problems.setdefault("content_sha256", []).append(_("The SHA-256 of the signed content, as 64 hex digits."))
+    if problems:
+        raise DomainError(_("Please correct the marked fields."), code="invalid", details=problems)
+    document = find_document(user, data["document_kind"], data["document_id"])
+    role = data["signer_role"].strip()
+    for existing in signatures_of(data["document_kind"], document.id):
+        if existing.signer_role == role:
+            raise DocumentLocked(
+                _("This document already carries a %(role)s signature; a signature never changes.", role=role),
+                details={"signature_id": existing.id},
+            )
+    signature = Signature(
+        customer_id=document_customer_id(document),
+        document_kind=data["document_kind"],
+        document_id=document.id,
+        signer_name=data["signer_name"].strip(),
+        signer_role=role,
+        signed_at=data["signed_at"],
+        content_sha256=data["content_sha256"],
+        image_sha256=data["image_sha256"],
+        complete=blob_present(data["image_sha256"]),
+        author_id=user.id,
+    )
+    if record_id:
+        signature.id = record_id
+    db.session.add(signature)
+    return signature
+
+
+def create_photo(user: User, data: dict, record_id: str | None = None) -> Photo:
+    """Attach a photo to a document that is not signed yet."""
+    problems: dict[str, list[str]] = {}
+    _check_common(data, problems)
+    if problems:
+        raise DomainError(_("Please correct the marked fields."), code="invalid", details=problems)
+    document = find_document(user, data["document_kind"], data["document_id"])
+    require_unlocked(data["document_kind"], document.id)
+    photo = Photo(
+        customer_id=document_customer_id(document),
+        document_kind=data["document_kind"],
+        document_id=document.id,
+        caption=(data.get("caption") or "").strip(),
+        taken_at=data.get("taken_at"),
+        image_sha256=data["image_sha256"],
+        complete=blob_present(data["image_sha256"]),
+        author_id=user.id,
+    )
+    if record_id:
+        photo.id = record_id
+    db.session.add(photo)
+    return photo
+
+
+def complete_waiting(sha256: str) -> list[Any]:
+    """Mark the signatures and photos that were waiting for this image as complete."""
+    done: list[Any] = []
+    for model in (Signature, Photo):
+        waiting = db.session.scalars(
+            select(model).where(model.image_sha256 == sha256, model.complete.is_(False))
+        ).all()
+        for record in waiting:
+            record.complete = True
+            done.append(record)
+    for record in done:
+        if isinstance(record, Signature):
+            for hook in on_signature_complete:
+                hook(record)
+    return done

@@ -511,6 +511,8 @@ def check_rows(customer: Customer, rows: list[tuple[int, dict[str, Any]]]) -> Im
             result.problems.extend(problems)
         else:
             result.plans.append(RowPlan(row_number, data, target))
+    order = {str(c.label): i for i, c in enumerate(COLUMNS)}
+    result.problems.sort(key=lambda p: (p.row, order.get(p.column, 99)))
     return result
 
 

@@ -141,7 +141,7 @@ def _retired_children(customer: Customer) -> dict[str, list]:
 def customer_new():
     """Add a customer."""
     form = FORMS["customer"]()
-    if form.validate_on_submit():
+    if _validated(form, "customer", None):
         try:
             customer = services.create_customer(current_user, _form_data(form, "customer"))
             db.session.commit()
@@ -210,6 +210,18 @@ def _attach_errors(form: VersionedForm, err: DomainError) -> None:
     flash(err.message, "error")
 
 
+def _validated(form: VersionedForm, kind: str, customer: Customer | None, record: Any = None) -> bool:
+    """The form's own checks plus the archive's rules, so every problem shows on the first try."""
+    ok = form.validate_on_submit()
+    if not form.is_submitted() or isinstance(form, DeviceFieldForm):
+        return ok
+    problems = services.record_problems(kind, customer, _form_data(form, kind), record)
+    for name, messages in problems.items():
+        if name in form and not form[name].errors:
+            form[name].errors = list(form[name].errors) + [str(m) for m in messages]
+    return ok and not problems
+
+
 def _select_data_from(form: VersionedForm, record: Any) -> None:
     """Selects show the record's current choice (None becomes the empty option)."""
     for name in ("site_id", "room_id", "cabinet_id"):
@@ -235,7 +247,7 @@ def record_new(customer_id: str, kind: str):
             cabinet = db.session.get(Cabinet, form.cabinet_id.data)
             if cabinet is not None and cabinet.customer_id == customer.id and cabinet.room_id:
                 form.room_id.data = cabinet.room_id
-    if form.validate_on_submit():
+    if _validated(form, kind, customer):
         try:
             record = services.create_record(current_user, kind, customer, _form_data(form, kind))
             db.session.commit()
@@ -270,7 +282,7 @@ def record_edit(kind: str, record_id: str):
     if request.method == "GET":
         form.base_version.data = str(record.version)
         _select_data_from(form, record)
-    if form.validate_on_submit():
+    if _validated(form, kind, None if kind == "customer" else customer, record):
         data = _form_data(form, kind)
         try:
             if field_mode:

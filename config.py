@@ -51,6 +51,16 @@ class Config:
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_FROM = os.environ.get("MAIL_FROM", "om-service@localhost")
     ITEMS_PER_PAGE = 50
+    # Repair deadline clocks (webapp/repairs/deadlines.py). A same-day clock is "at risk" in its
+    # last DEADLINE_AT_RISK_HOURS; the factory return in its last DEADLINE_AT_RISK_WORKING_DAYS.
+    DEADLINE_AT_RISK_HOURS = float(os.environ.get("DEADLINE_AT_RISK_HOURS", 2))
+    DEADLINE_AT_RISK_WORKING_DAYS = int(os.environ.get("DEADLINE_AT_RISK_WORKING_DAYS", 2))
+    FACTORY_RETURN_WORKING_DAYS = int(os.environ.get("FACTORY_RETURN_WORKING_DAYS", 10))
+    AGREED_ARRIVAL_GRACE_MINUTES = int(os.environ.get("AGREED_ARRIVAL_GRACE_MINUTES", 0))
+    # A device's event time is trusted within this many minutes of the server's clocks;
+    # a report time may lie this many days before the server received the ticket.
+    DEVICE_CLOCK_TOLERANCE_MINUTES = int(os.environ.get("DEVICE_CLOCK_TOLERANCE_MINUTES", 10))
+    REPORT_MAX_BACKDATE_DAYS = int(os.environ.get("REPORT_MAX_BACKDATE_DAYS", 30))
     DEMO_PASSWORD = "demo1234"
 
 

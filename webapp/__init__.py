@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def select_locale() -> str:
     """Pick the language: ?lang= switch, then the user's setting, then the browser, else Chinese."""
     languages = ["zh", "en"]
-    if not has_request_context():  # CLI, sync workers, services called in tests: no request to ask
-        return "zh"
+    if not has_request_context():  # CLI commands, services called outside a request: no one to ask
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked

@@ -13,9 +13,8 @@ from .audit.models import AuditLog  # noqa: F401
 from .auth.models import User, customer_technician  # noqa: F401
 from .records import SyncCounter  # noqa: F401
 from .repairs.models import RepairTicket, TicketNumberCounter  # noqa: F401
+from .repairs.events import RepairEvent  # noqa: F401
 from .workcal.models import WorkCalendarYear  # noqa: F401
 from .documents.models import Blob, Photo, Signature  # noqa: F401
 from .maintenance.diary import DiaryEntry  # noqa: F401
 from .maintenance.models import ChecklistTemplate, Inspection, MaintenancePlan, Visit  # noqa: F401
-from .documents.models import Blob, Photo, Signature  # noqa: F401
-from .maintenance.diary import DiaryEntry  # noqa: F401

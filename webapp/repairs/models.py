@@ -12,6 +12,11 @@ from ..records import SyncedMixin, UTCDateTime, utcnow
 TICKET_SOURCES = ("phone", "public_qr", "office", "patrol", "technician")
 
 
+def _intake_assignee(context) -> int | None:
+    """Column default: the assignee a ticket is created with."""
+    return context.get_current_parameters().get("assigned_to_id")
+
+
 class RepairTicket(SyncedMixin, db.Model):
     """A reported fault at a customer, from the call to the follow-up."""
 
@@ -32,6 +37,17 @@ class RepairTicket(SyncedMixin, db.Model):
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
     category: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    # Denormalised from the ticket's repair_event history by repairs/lifecycle.py (never edited
+    # by hand): when the current round was resolved and closed, and the category it was filed under.
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    filed_category: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    rework_round: Mapped[int] = mapped_column(Integer, default=1)
+    # Who the intake assigned, frozen at INSERT: the life-cycle starts from it, so a later
+    # reassignment event cannot rewrite the ticket's past (see lifecycle.TicketState.initial).
+    intake_assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id"), nullable=True, default=_intake_assignee
+    )
 
     customer = relationship("Customer")
     device = relationship("Device")

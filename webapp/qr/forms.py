@@ -6,6 +6,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..documents.labels import DEFAULT_LAYOUT, LAYOUTS
@@ -99,7 +100,7 @@ class LabelSheetForm(FlaskForm):
     device_ids = SelectMultipleField(_l("Devices"), choices=[], validate_choice=True)
     layout = RadioField(
         _l("Label sheet"),
-        choices=[(key, LAYOUT_LABELS[key]) for key in LAYOUTS],
+        choices=[SelectChoice(key, LAYOUT_LABELS[key]) for key in LAYOUTS],
         default=DEFAULT_LAYOUT,
         validators=[InputRequired()],
     )

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..archive.models import Cabinet, Customer, Device
 from ..archive.qr import short_code
@@ -360,8 +361,8 @@ def label_sheet():
         return render_template("qr/label_pick_customer.html", customers=customers)
 
     form = LabelSheetForm()
-    form.cabinet_ids.choices = [(c.id, c.name) for c in cabinets if c.qr_token]
-    form.device_ids.choices = [(d.id, d.name) for d in devices if d.qr_token]
+    form.cabinet_ids.choices = [SelectChoice(c.id, c.name) for c in cabinets if c.qr_token]
+    form.device_ids.choices = [SelectChoice(d.id, d.name) for d in devices if d.qr_token]
     if request.method == "GET":
         form.cabinet_ids.data = pre_cabinets
         form.device_ids.data = pre_devices
@@ -393,5 +394,4 @@ def label_sheet():
         missing=missing,
         can_issue=current_user.has_role(*LABEL_ROLES),
         layouts=LAYOUTS,
-        status=400 if request.method == "POST" else 200,
-    ), (400 if request.method == "POST" else 200)
+    ), (422 if request.method == "POST" else 200)

@@ -4,10 +4,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from .models import TICKET_SOURCES
-
-STATUS_FILTERS = ("open", "all", "closed")
 
 
 class InboxFilterForm(FlaskForm):
@@ -20,7 +19,7 @@ class InboxFilterForm(FlaskForm):
 
     status = SelectField(
         _l("Status"),
-        choices=[("open", _l("Open")), ("all", _l("All")), ("closed", _l("Closed"))],
+        choices=[SelectChoice("open", _l("Open")), SelectChoice("all", _l("All")), SelectChoice("closed", _l("Closed"))],
         default="open",
     )
-    source = SelectField(_l("Source"), choices=[("", _l("Any source"))] + [(s, s) for s in TICKET_SOURCES], default="")
+    source = SelectField(_l("Source"), choices=[SelectChoice("", _l("Any source"))] + [SelectChoice(s) for s in TICKET_SOURCES], default="")

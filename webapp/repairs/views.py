@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import Role
 from ..auth.permissions import customer_scope, get_visible, roles_required
@@ -43,10 +44,10 @@ def _ticket_query(status: str = "open", source: str = ""):
 def _filter_form() -> InboxFilterForm:
     """The inbox filter, read from the query string, with translated source names."""
     form = InboxFilterForm(request.args)
-    form.source.choices = [form.source.choices[0]] + [(k, v) for k, v in TICKET_SOURCE_LABELS.items()]
+    form.source.choices = [form.source.choices[0]] + [SelectChoice(k, v) for k, v in TICKET_SOURCE_LABELS.items()]
     if not form.validate():
         form = InboxFilterForm(formdata=None)
-        form.source.choices = [form.source.choices[0]] + [(k, v) for k, v in TICKET_SOURCE_LABELS.items()]
+        form.source.choices = [form.source.choices[0]] + [SelectChoice(k, v) for k, v in TICKET_SOURCE_LABELS.items()]
     return form
 
 

@@ -8,6 +8,7 @@ import random
 import uuid
 from datetime import date
 
+from flask import g, has_app_context
 from PIL import Image
 
 from tests.factories import PASSWORD, login
@@ -46,6 +47,13 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def forget_cached_user() -> None:
+    """Test-client requests share the test's app context, and so Flask-Login's cached user in
+    `g`; drop it so each request loads the user of its own session, as a real server does."""
+    if has_app_context():
+        g.pop("_login_user", None)
+
+
 class Device:
     """One installed field app: a client id, a seq counter, and an HTTP-ish client."""
 
@@ -60,10 +68,12 @@ class Device:
 
     def sign_in(self, user, password: str = PASSWORD) -> None:
         """POST /api/auth/session."""
+        forget_cached_user()
         self.csrf_token = login(self.client, user, password)
 
     def headers(self) -> dict:
-        """Headers every sync call carries."""
+        """Headers every sync call carries (and a fresh look at who is signed in)."""
+        forget_cached_user()
         headers = {"X-Client-Id": self.client_id}
         if self.csrf_token:
             headers["X-CSRFToken"] = self.csrf_token

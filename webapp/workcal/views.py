@@ -63,6 +63,8 @@ def year(year: int):
     entered = row if row is not None and row.deleted_at is None else None
     official = package_year(year)
     form = WorkCalendarYearForm()
+    form.holidays.render_kw = {**form.holidays.render_kw, "placeholder": f"{year}-01-01 元旦\n{year}-10-01..{year}-10-07 国庆节"}
+    form.makeup_days.render_kw = {**form.makeup_days.render_kw, "placeholder": f"{year}-10-09 国庆节"}
     warnings: list[str] = []
     if request.method == "GET":
         source = official if request.args.get("prefill") == "package" and official else None
@@ -86,7 +88,7 @@ def year(year: int):
                 form.holidays.errors = list(form.holidays.errors) + [err.message]
             else:
                 db.session.commit()
-                flash(_("The working calendar for %(year)s is saved: %(h)s holidays, %(m)s make-up working days.",
+                flash(_("The working calendar for %(year)s is saved. Days off: %(h)s; make-up working days: %(m)s.",
                         year=year, h=len(parsed.holidays), m=len(parsed.makeup_days)), "success")
                 return redirect(url_for("workcal.year", year=year))
     cal = WorkCalendar()

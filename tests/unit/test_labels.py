@@ -1,7 +1,6 @@
 """Label sheets as a person gets them: render the PDF to images, decode every QR code back, read the text."""
 from __future__ import annotations
 
-import secrets
 from io import BytesIO
 
 import pytest
@@ -10,6 +9,7 @@ from reportlab.lib.units import mm
 
 from config import Config
 from tests.label_decoding import crop_cell, decode_sheet, is_blank, render_pages
+from webapp.archive.qr import new_token, short_code
 from webapp.documents.labels import (
     LAYOUTS,
     PAGE_H_MM,
@@ -31,7 +31,7 @@ def make_items(count: int) -> list[LabelItem]:
     """Labels with random tokens, as the archive issues them."""
     items = []
     for i in range(count):
-        token = secrets.token_urlsafe(12)
+        token = new_token()
         items.append(
             LabelItem(
                 url=f"https://om.example.cn/q/{token}",
@@ -138,3 +138,12 @@ def test_offset_outside_the_sheet_is_refused():
     """A start offset of a whole sheet or more is a mistake, not a blank page."""
     with pytest.raises(ValueError):
         positions(1, LAYOUTS["3x8"], 24)
+
+
+def test_tokens_are_random_and_their_short_codes_easy_to_read_aloud():
+    """Tokens never repeat and hold no look-alike characters (0/o, 1/i/l), so the printed code can be read out."""
+    tokens = {new_token() for _ in range(2000)}
+    assert len(tokens) == 2000
+    codes = {short_code(t) for t in tokens}
+    assert len(codes) == 2000
+    assert not set("".join(tokens)) & set("01ilo-_ABCDEFGHIJKLMNOPQRSTUVWXYZ")

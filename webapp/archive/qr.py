@@ -8,9 +8,15 @@ from ..records import new_id, utcnow
 from .models import Cabinet, Device, QrLabel
 
 
+# Lower-case letters and digits without the look-alikes 0/o, 1/i/l: the short code printed
+# under the QR is read aloud over the phone and typed by hand.
+TOKEN_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+TOKEN_LENGTH = 20  # 31**20 is about 2**99: not guessable
+
+
 def new_token() -> str:
     """A random URL-safe token with no meaning inside it."""
-    return secrets.token_urlsafe(12)
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
 
 
 def short_code(token: str) -> str:

@@ -739,3 +739,17 @@ def test_rework_round_is_stored_on_the_ticket(people):
     ticket = make_ticket(people["customer"], assigned_to=people["tech"])
     run_steps(ticket, FULL_GENERAL + [("rework_opened", {"reason": "又坏了", "responsible_user_id": people["tech"].id}, "office")], people)
     assert (ticket.status, ticket.rework_round, ticket.closed_at) == (lc.REWORK, 2, None)
+
+
+def test_sync_create_records_the_pushed_event(people):
+    """A pushed repair_event (ISO device time with Z) is recorded under the mutation's id."""
+    from types import SimpleNamespace
+
+    from webapp.repairs.events import create_from_sync
+
+    ticket = make_ticket(people["customer"], assigned_to=people["tech"], reported_at=beijing(2026, 3, 2, 9))
+    ctx = SimpleNamespace(user=people["tech"], client_id="c0ffee00-0000-4000-8000-000000000002", seq=1)
+    event = create_from_sync(ctx, "33333333-3333-4333-8333-333333333333",
+                             {"ticket_id": ticket.id, "type": "arrived", "device_time": "2026-03-02T02:30:00Z", "data": {}})
+    assert event.id == "33333333-3333-4333-8333-333333333333"
+    assert event.device_time == beijing(2026, 3, 2, 10, 30) and ticket.status == lc.ON_SITE

@@ -18,7 +18,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Role, User
-from ..auth.permissions import can_see_customer
+from ..auth.permissions import can_see_customer, get_visible
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..records import SyncedMixin, UTCDateTime, new_id, take_change_seqs, utcnow
@@ -238,3 +238,30 @@ def serialize_event(event: RepairEvent) -> dict[str, Any]:
         "client_id": event.client_id,
         "data": event.data or {},
     }
+
+
+def create_from_sync(ctx: Any, record_id: str, data: dict) -> RepairEvent:
+    """Apply a pushed `repair_event` create: {"ticket_id", "type", "device_time", "data"}.
+
+    For sync/kinds: `register_kind("repair_event", RepairEvent, record_type=SUBMISSION,
+    create=create_from_sync, read_only=("customer_id", "received_at", "received_seq",
+    "user_id", "client_id"))`. The mutation's id becomes the event's id, so a resend of the
+    same step is a duplicate and a changed one a conflict.
+    """
+    ticket = get_visible(RepairTicket, str(data.get("ticket_id") or ""), ctx.user, include_deleted=False)
+    device_time = data.get("device_time")
+    if isinstance(device_time, str) and device_time:
+        try:
+            device_time = datetime.fromisoformat(device_time.replace("Z", "+00:00"))
+        except ValueError:
+            raise DomainError(_("The device time is not a valid time."), code="invalid_event",
+                              details={"device_time": _("Not a valid time.")}) from None
+    return record_event(
+        ticket,
+        str(data.get("type") or ""),
+        data.get("data") or {},
+        ctx.user,
+        device_time=device_time or None,
+        client_id=getattr(ctx, "client_id", None),
+        event_id=record_id,
+    )

@@ -1,0 +1,20 @@
+// Paths of the field app and the views that draw them (all under /app/, plus /q/<token>).
+import { cabinetView, customerListView, customerView, deviceView, searchView, todayView } from "./views-archive.js";
+import { diaryDetailView, diaryFormView, diarySignView } from "./views-diary.js";
+import { scanView, tokenView } from "./view-scan.js";
+import { syncView } from "./view-sync.js";
+
+export const routes = [
+  [/^\/app\/?$/, todayView],
+  [/^\/app\/customers\/?$/, customerListView],
+  [/^\/app\/customers\/([^/]+)$/, customerView],
+  [/^\/app\/cabinets\/([^/]+)$/, cabinetView],
+  [/^\/app\/devices\/([^/]+)$/, deviceView],
+  [/^\/app\/diary\/new$/, diaryFormView],
+  [/^\/app\/diary\/([^/]+)\/sign$/, diarySignView],
+  [/^\/app\/diary\/([^/]+)$/, diaryDetailView],
+  [/^\/app\/scan\/?$/, scanView],
+  [/^\/app\/search\/?$/, searchView],
+  [/^\/app\/sync\/?$/, syncView],
+  [/^\/q\/([A-Za-z0-9_-]+)\/?$/, tokenView],
+];

@@ -1,0 +1,289 @@
+// The device's data: one IndexedDB database (through idb) with four stores.
+//   records  every pulled or locally created record, keyed [kind, id]: {kind, id, version,
+//            change_seq, deleted, local, data}; indexes by kind, customer, cabinet, device,
+//            document and QR token
+//   meta     small key/value facts: cursor, signed-in user, client ids, last sync, failures
+//   outbox   mutations waiting for (or done with) the server, keyed [client_id, seq]
+//   blobs    signature and photo bytes, keyed by their SHA-256
+import { openDB } from "idb";
+
+export const DB_NAME = "field-app";
+const DB_VERSION = 1;
+const OPEN_STATES = ["queued", "sending"];
+let dbPromise = null;
+
+/** Open (and on first use create) the database. */
+export function db() {
+  if (!dbPromise) {
+    dbPromise = openDB(DB_NAME, DB_VERSION, {
+      upgrade(database) {
+        const records = database.createObjectStore("records", { keyPath: ["kind", "id"] });
+        records.createIndex("by_kind", "kind");
+        records.createIndex("by_customer", ["kind", "data.customer_id"]);
+        records.createIndex("by_cabinet", ["kind", "data.cabinet_id"]);
+        records.createIndex("by_device", ["kind", "data.device_id"]);
+        records.createIndex("by_document", ["kind", "data.document_id"]);
+        records.createIndex("by_token", "data.qr_token");
+        database.createObjectStore("meta", { keyPath: "key" });
+        const outbox = database.createObjectStore("outbox", { keyPath: ["client_id", "seq"] });
+        outbox.createIndex("by_user", "user_id");
+        database.createObjectStore("blobs", { keyPath: "sha256" });
+      },
+      blocking() {
+        // A newer version of the app wants to upgrade the schema: let it.
+        dbPromise?.then((d) => d.close());
+        dbPromise = null;
+      },
+    });
+  }
+  return dbPromise;
+}
+
+// --- meta ---------------------------------------------------------------------------------
+
+/** Read one meta value (undefined when unset). */
+export async function getMeta(key) {
+  const row = await (await db()).get("meta", key);
+  return row?.value;
+}
+
+/** Write one meta value. */
+export async function setMeta(key, value) {
+  await (await db()).put("meta", { key, value });
+}
+
+// --- records ------------------------------------------------------------------------------
+
+/** One record (or undefined), tombstoned ones included. */
+export async function getRecord(kind, id) {
+  if (!id) return undefined;
+  return (await db()).get("records", [kind, id]);
+}
+
+/** Every live record of a kind. */
+export async function listKind(kind) {
+  const rows = await (await db()).getAllFromIndex("records", "by_kind", kind);
+  return rows.filter((r) => !r.deleted);
+}
+
+/** Live records of a kind that belong to a parent through an index (customer, cabinet, device, document). */
+export async function listBy(index, kind, parentId) {
+  if (!parentId) return [];
+  const rows = await (await db()).getAllFromIndex("records", `by_${index}`, [kind, parentId]);
+  return rows.filter((r) => !r.deleted);
+}
+
+/** The cabinet or device carrying a QR token (exact match), or undefined. */
+export async function findByToken(token) {
+  const rows = await (await db()).getAllFromIndex("records", "by_token", token);
+  return rows.find((r) => !r.deleted && (r.kind === "cabinet" || r.kind === "device"));
+}
+
+/** Cabinets and devices whose token starts with the printed short code. */
+export async function findByShortCode(code) {
+  const prefix = code.trim();
+  if (prefix.length < 4) return [];
+  const range = IDBKeyRange.bound(prefix, prefix + "\uffff");
+  const rows = await (await db()).getAllFromIndex("records", "by_token", range);
+  return rows.filter((r) => !r.deleted && (r.kind === "cabinet" || r.kind === "device"));
+}
+
+/**
+ * Apply one pulled page and its cursor in one transaction (SYNC.md): a version lower than the
+ * one held is ignored, so a late page never rolls a record back.
+ */
+export async function applyPulledPage(changes, cursor) {
+  const tx = (await db()).transaction(["records", "meta"], "readwrite");
+  const records = tx.objectStore("records");
+  for (const change of changes) {
+    const held = await records.get([change.kind, change.id]);
+    if (held && !held.local && held.version > change.version) continue;
+    await records.put({
+      kind: change.kind,
+      id: change.id,
+      version: change.version,
+      change_seq: change.change_seq,
+      deleted: Boolean(change.deleted),
+      local: false,
+      data: change.data || held?.data || {},
+      blobs: held?.blobs,
+    });
+  }
+  await tx.objectStore("meta").put({ key: "cursor", value: cursor });
+  await tx.done;
+}
+
+/**
+ * Forget pulled records: all of them when another user signs in, or (keepLocal) all but the
+ * ones made on this device and not yet pulled back, when the server wants a pull from 0.
+ */
+export async function clearRecords({ keepLocal = false } = {}) {
+  const tx = (await db()).transaction(["records", "meta"], "readwrite");
+  const records = tx.objectStore("records");
+  if (keepLocal) {
+    let cursor = await records.openCursor();
+    while (cursor) {
+      if (!cursor.value.local) await cursor.delete();
+      cursor = await cursor.continue();
+    }
+  } else {
+    await records.clear();
+  }
+  await tx.objectStore("meta").put({ key: "cursor", value: 0 });
+  await tx.done;
+}
+
+// --- outbox -------------------------------------------------------------------------------
+
+/**
+ * Queue mutations for a user in one transaction: each gets the next seq of the user's client
+ * id on this device, and the records they create appear locally at once.
+ * `mutations` are {kind, op, id, base_version, data, blobs, label}.
+ */
+export async function enqueue(userId, mutations, blobs = []) {
+  const tx = (await db()).transaction(["meta", "outbox", "records", "blobs"], "readwrite");
+  const meta = tx.objectStore("meta");
+  const key = `client:${userId}`;
+  const client = (await meta.get(key))?.value;
+  if (!client) throw new Error("no client id for this user");
+  let seq = client.next_seq;
+  const now = new Date().toISOString();
+  for (const blob of blobs) {
+    const held = await tx.objectStore("blobs").get(blob.sha256);
+    if (!held) await tx.objectStore("blobs").put({ ...blob, user_id: userId, uploaded: false, created_at: now });
+  }
+  const entries = [];
+  for (const m of mutations) {
+    const entry = {
+      client_id: client.client_id,
+      seq,
+      user_id: userId,
+      kind: m.kind,
+      op: m.op,
+      id: m.id,
+      base_version: m.base_version ?? null,
+      data: m.data,
+      blobs: m.blobs || {},
+      label: m.label || "",
+      state: "queued",
+      created_at: now,
+      attempts: 0,
+    };
+    seq += 1;
+    entries.push(entry);
+    await tx.objectStore("outbox").put(entry);
+    if (m.op === "create") {
+      await tx.objectStore("records").put({
+        kind: m.kind, id: m.id, version: 0, change_seq: 0, deleted: false, local: true, data: m.data,
+        blobs: m.blobs || {},
+      });
+    }
+  }
+  await meta.put({ key, value: { ...client, next_seq: seq } });
+  await tx.done;
+  return entries;
+}
+
+/** The client id and next seq of a user on this device, created once (a UUID). */
+export async function ensureClient(userId) {
+  const tx = (await db()).transaction("meta", "readwrite");
+  const key = `client:${userId}`;
+  let client = (await tx.store.get(key))?.value;
+  if (!client) {
+    client = { client_id: crypto.randomUUID(), next_seq: 1 };
+    await tx.store.put({ key, value: client });
+  }
+  await tx.done;
+  return client;
+}
+
+/** Every outbox entry of a user, oldest first. */
+export async function listOutbox(userId) {
+  const rows = await (await db()).getAllFromIndex("outbox", "by_user", userId);
+  return rows.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.seq - b.seq));
+}
+
+/** Entries still to send for a user, in seq order. */
+export async function pendingEntries(userId) {
+  const rows = await (await db()).getAllFromIndex("outbox", "by_user", userId);
+  return rows.filter((e) => OPEN_STATES.includes(e.state)).sort((a, b) => a.seq - b.seq);
+}
+
+/** How many items of a user are not on the server yet (queued, sending, rejected, conflict). */
+export async function unsyncedCount(userId) {
+  if (userId === undefined || userId === null) return 0;
+  const rows = await (await db()).getAllFromIndex("outbox", "by_user", userId);
+  return rows.filter((e) => e.state !== "synced").length;
+}
+
+/** Entries of users other than this one still waiting on the device. */
+export async function othersWaiting(userId) {
+  const rows = await (await db()).getAll("outbox");
+  return rows.filter((e) => e.user_id !== userId && e.state !== "synced").length;
+}
+
+/** Change the state of entries, keyed by seq, within one client. */
+export async function updateEntries(clientId, updates) {
+  const tx = (await db()).transaction(["outbox", "records"], "readwrite");
+  for (const [seq, patch] of updates) {
+    const entry = await tx.objectStore("outbox").get([clientId, seq]);
+    if (!entry) continue;
+    const next = { ...entry, ...patch };
+    await tx.objectStore("outbox").put(next);
+    if (patch.state === "synced" && typeof patch.version === "number" && entry.op === "create") {
+      const held = await tx.objectStore("records").get([entry.kind, entry.id]);
+      if (held && held.local) await tx.objectStore("records").put({ ...held, version: patch.version, local: false });
+    }
+  }
+  await tx.done;
+}
+
+/** Drop an entry the technician has dealt with (only rejected or conflicting ones). */
+export async function dismissEntry(clientId, seq) {
+  const tx = (await db()).transaction("outbox", "readwrite");
+  const entry = await tx.store.get([clientId, seq]);
+  if (entry && (entry.state === "rejected" || entry.state === "conflict")) await tx.store.delete([clientId, seq]);
+  await tx.done;
+}
+
+/** Forget synced entries older than the given age, keeping the recent ones as a receipt. */
+export async function pruneSynced(maxAgeDays = 14) {
+  const cutoff = new Date(Date.now() - maxAgeDays * 86400000).toISOString();
+  const tx = (await db()).transaction("outbox", "readwrite");
+  for (const entry of await tx.store.getAll()) {
+    if (entry.state === "synced" && (entry.synced_at || entry.created_at) < cutoff) {
+      await tx.store.delete([entry.client_id, entry.seq]);
+    }
+  }
+  await tx.done;
+}
+
+// --- blobs --------------------------------------------------------------------------------
+
+/** One stored blob row {sha256, type, blob, uploaded, ...} or undefined. */
+export async function getBlob(sha256) {
+  return (await db()).get("blobs", sha256);
+}
+
+/** Keep a blob fetched from the server (for thumbnails of records made elsewhere). */
+export async function cacheBlob(sha256, blob, userId) {
+  const database = await db();
+  if (await database.get("blobs", sha256)) return;
+  await database.put("blobs", {
+    sha256, type: blob.type, blob, size: blob.size, user_id: userId, uploaded: true, created_at: new Date().toISOString(),
+  });
+}
+
+/** Blobs of a user still to upload. */
+export async function pendingBlobs(userId) {
+  const rows = await (await db()).getAll("blobs");
+  return rows.filter((b) => !b.uploaded && b.user_id === userId);
+}
+
+/** Mark a blob as on the server (or note why it is not). */
+export async function markBlob(sha256, patch) {
+  const tx = (await db()).transaction("blobs", "readwrite");
+  const row = await tx.store.get(sha256);
+  if (row) await tx.store.put({ ...row, ...patch });
+  await tx.done;
+}

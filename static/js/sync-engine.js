@@ -1,0 +1,249 @@
+// Moves the outbox to the server and the server's changes to the device (shared/SYNC.md).
+// One tab at a time (Web Locks); runs on open, on `online`, on becoming visible, on a timer
+// and after every local write. An entry leaves the "open" states only after the server's status
+// for it has been read; a 401 pauses everything and keeps every entry.
+import { AuthError, HttpError, NetworkError, getSession, hasBlob, pull, push, putBlob, setCredentials } from "./api.js";
+import {
+  applyPulledPage, clearRecords, ensureClient, getMeta, markBlob, pendingBlobs, pendingEntries, pruneSynced,
+  setMeta, updateEntries,
+} from "./store.js";
+
+export const syncEvents = new EventTarget();
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("field-app") : null;
+const BATCH = 50;
+const TIMER_MS = 120000;
+let running = null;
+let again = false;
+
+/** True while this tab runs (or waits to run) a sync round. */
+export function isSyncing() {
+  return running !== null;
+}
+
+/** Tell this tab and the others that something changed ("outbox", "data", "status"). */
+export function announce(type, detail = {}) {
+  syncEvents.dispatchEvent(new CustomEvent(type, { detail }));
+  channel?.postMessage({ type, detail });
+}
+
+if (channel) {
+  channel.onmessage = (event) => syncEvents.dispatchEvent(new CustomEvent(event.data.type, { detail: event.data.detail }));
+}
+
+/** Report progress to the page (not broadcast: other tabs learn the result from "status"). */
+function progress(detail) {
+  syncEvents.dispatchEvent(new CustomEvent("progress", { detail }));
+}
+
+/** Run a sync now unless one is already under way; `manual` waits for another tab's sync to end. */
+export function requestSync(reason = "manual") {
+  if (running) {
+    // Something changed while a round was under way (a new entry): run once more after it.
+    if (reason === "write" || reason === "manual") again = true;
+    return running;
+  }
+  if (typeof navigator !== "undefined" && navigator.onLine === false) {
+    progress({ phase: "offline" });
+    return Promise.resolve({ status: "offline" });
+  }
+  const work = async (lock) => (lock === null ? { status: "busy" } : runSync(reason));
+  const locked = navigator.locks
+    ? navigator.locks.request("sync", { ifAvailable: reason !== "manual" }, work)
+    : work(true);
+  running = locked.finally(() => {
+    running = null;
+    if (again) {
+      again = false;
+      setTimeout(() => requestSync("write"), 0);
+    }
+  });
+  return running;
+}
+
+/** Start the automatic triggers (on open, online, visible, timer). */
+export function startAutoSync() {
+  requestSync("open");
+  window.addEventListener("online", () => requestSync("online"));
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") requestSync("visible");
+  });
+  setInterval(() => {
+    if (document.visibilityState === "visible") requestSync("timer");
+  }, TIMER_MS);
+}
+
+/** Switch the device to the signed-in user; another user's pulled data is forgotten. */
+async function adoptUser(user) {
+  const previous = await getMeta("user");
+  if (previous && previous.id !== user.id) {
+    await clearRecords();
+    announce("data", { reset: true });
+  }
+  await setMeta("user", user);
+}
+
+/** One full round: session, blobs, push, pull. Never throws; returns {status}. */
+async function runSync(reason) {
+  progress({ phase: "start", reason });
+  let user = null;
+  try {
+    const session = await getSession();
+    user = session.user;
+    await adoptUser(user);
+    const client = await ensureClient(user.id);
+    setCredentials({ csrf: session.csrf_token, client: client.client_id });
+    await setMeta("auth", { required: false });
+    await uploadBlobs(user.id);
+    await pushOutbox(user.id, client.client_id);
+    await pullChanges();
+    await pruneSynced();
+    const now = new Date().toISOString();
+    await setMeta("lastSync", now);
+    await setMeta("failures", 0);
+    await setMeta("lastError", null);
+    await askForPersistence();
+    announce("status", { status: "ok", at: now });
+    return { status: "ok" };
+  } catch (err) {
+    if (user) await reopenSending(user.id);
+    if (err instanceof AuthError) {
+      await setMeta("auth", { required: true, at: new Date().toISOString() });
+      announce("status", { status: "auth" });
+      return { status: "auth" };
+    }
+    const failures = ((await getMeta("failures")) || 0) + 1;
+    await setMeta("failures", failures);
+    await setMeta("lastError", { at: new Date().toISOString(), message: describe(err), code: err.code || "" });
+    announce("status", { status: err instanceof NetworkError ? "offline" : "error", failures });
+    return { status: "error", error: err };
+  } finally {
+    announce("outbox");
+    progress({ phase: "done" });
+  }
+}
+
+/** A short, human-readable reason for a failed sync. */
+function describe(err) {
+  if (err instanceof HttpError) return `${err.status} ${err.message}`;
+  return err?.message || String(err);
+}
+
+/** Entries left "sending" by an interrupted round go back to "queued" (they are resent). */
+async function reopenSending(userId) {
+  const entries = (await pendingEntries(userId)).filter((e) => e.state === "sending");
+  const byClient = new Map();
+  for (const e of entries) {
+    if (!byClient.has(e.client_id)) byClient.set(e.client_id, []);
+    byClient.get(e.client_id).push([e.seq, { state: "queued" }]);
+  }
+  for (const [clientId, updates] of byClient) await updateEntries(clientId, updates);
+}
+
+/** Upload the user's blobs the server lacks (before the mutations that name them). */
+async function uploadBlobs(userId) {
+  const blobs = await pendingBlobs(userId);
+  let done = 0;
+  for (const row of blobs) {
+    progress({ phase: "blobs", done, total: blobs.length });
+    try {
+      if (!(await hasBlob(row.sha256))) await putBlob(row.sha256, row.blob);
+      await markBlob(row.sha256, { uploaded: true, error: null });
+    } catch (err) {
+      // A blob the server refuses (422 bad image, 413 too large) must not block the rest.
+      if (err instanceof HttpError && err.status >= 400 && err.status < 500) {
+        await markBlob(row.sha256, { error: describe(err) });
+      } else {
+        throw err;
+      }
+    }
+    done += 1;
+  }
+}
+
+/** Push the user's queued entries in seq order, in batches; read every result before moving on. */
+async function pushOutbox(userId, clientId) {
+  const entries = (await pendingEntries(userId)).filter((e) => e.client_id === clientId);
+  let done = 0;
+  for (let start = 0; start < entries.length; start += BATCH) {
+    const batch = entries.slice(start, start + BATCH);
+    progress({ phase: "push", done, total: entries.length });
+    await updateEntries(clientId, batch.map((e) => [e.seq, { state: "sending", attempts: (e.attempts || 0) + 1 }]));
+    announce("outbox");
+    const response = await push(clientId, batch.map(mutationOf));
+    const results = new Map((response.results || []).map((r) => [r.seq, r]));
+    const now = new Date().toISOString();
+    const updates = [];
+    for (const entry of batch) {
+      const result = results.get(entry.seq);
+      if (!result) {
+        updates.push([entry.seq, { state: "queued" }]);
+        continue;
+      }
+      updates.push([entry.seq, patchFor(result, now)]);
+      for (const sha of result.missing_blobs || []) await markBlob(sha, { uploaded: false });
+    }
+    await updateEntries(clientId, updates);
+    done += results.size;
+    announce("outbox");
+    // The server stopped early (a gap in seq or a crash): resend from there next round.
+    if (results.size < batch.length) break;
+  }
+  progress({ phase: "push", done, total: entries.length });
+}
+
+/** The payload of an entry, exactly as queued (a resend must be byte-for-byte the same mutation). */
+function mutationOf(entry) {
+  return {
+    seq: entry.seq, kind: entry.kind, op: entry.op, id: entry.id, base_version: entry.base_version,
+    data: entry.data, blobs: entry.blobs,
+  };
+}
+
+/** The new state of an entry from the server's result for it. */
+function patchFor(result, now) {
+  // A resent mutation answers "duplicate" with the status it first had (applied or rejected).
+  const status = result.status === "duplicate" && result.original_status ? result.original_status : result.status;
+  const base = { result, status: result.status };
+  if (status === "applied" || status === "duplicate") {
+    return { ...base, state: "synced", version: result.version, synced_at: now, error: null };
+  }
+  const error = { message: result.message || result.code || status, errors: result.errors || {} };
+  if (status === "conflict") return { ...base, state: "conflict", error };
+  return { ...base, state: "rejected", error };
+}
+
+/** Pull pages until the server has no more; a 410 means start again from 0. */
+async function pullChanges() {
+  let cursor = (await getMeta("cursor")) || 0;
+  let pages = 0;
+  for (;;) {
+    progress({ phase: "pull", done: pages });
+    let page;
+    try {
+      page = await pull(cursor);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 410 && cursor !== 0) {
+        await clearRecords({ keepLocal: true });
+        cursor = 0;
+        continue;
+      }
+      throw err;
+    }
+    await applyPulledPage(page.changes || [], page.cursor);
+    cursor = page.cursor;
+    pages += 1;
+    if ((page.changes || []).length) announce("data");
+    if (!page.has_more) break;
+  }
+}
+
+/** Ask once for persistent storage so the browser does not evict the outbox under pressure. */
+async function askForPersistence() {
+  if (!navigator.storage?.persist || (await getMeta("persistAsked"))) return;
+  await setMeta("persistAsked", true);
+  try {
+    await setMeta("persisted", await navigator.storage.persist());
+  } catch {
+    /* not granted; nothing else to do */
+  }
+}

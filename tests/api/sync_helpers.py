@@ -74,7 +74,7 @@ class Device:
     def headers(self) -> dict:
         """Headers every sync call carries (and a fresh look at who is signed in)."""
         forget_cached_user()
-        headers = {"X-Client-Id": self.client_id}
+        headers = {"X-Client-Id": self.client_id} if self.client_id else {}
         if self.csrf_token:
             headers["X-CSRFToken"] = self.csrf_token
         return headers
@@ -156,3 +156,97 @@ def statuses(response) -> list[str]:
 def dumps(value) -> str:
     """Canonical JSON, for comparing payloads."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+class _HttpResponse:
+    """The bits of a response the sync tests read, from a real HTTP exchange."""
+
+    def __init__(self, status_code: int, body: bytes, headers):
+        """Keep status, body and headers."""
+        self.status_code = status_code
+        self.data = body
+        self.headers = headers
+
+    def get_json(self):
+        """The body as JSON (None when empty)."""
+        return json.loads(self.data) if self.data else None
+
+
+class HttpDevice(Device):
+    """A field device talking to a real server over HTTP (for the concurrent tests)."""
+
+    def __init__(self, base_url: str, client_id: str | None = None, cookies=None):
+        """A device with its own cookie jar (or a shared one: two tabs of one browser)."""
+        import http.cookiejar
+        import urllib.request
+
+        super().__init__(client=None, client_id=client_id)
+        self.base_url = base_url
+        self.cookies = cookies if cookies is not None else http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def request(self, method: str, path: str, body=None, headers: dict | None = None, timeout: float = 60):
+        """Send one request; HTTP errors are answers, not exceptions."""
+        import urllib.error
+        import urllib.request
+
+        data = None
+        headers = dict(headers or {})
+        if body is not None:
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            headers.setdefault("Content-Type", "application/json")
+        req = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
+        try:
+            with self.opener.open(req, timeout=timeout) as resp:
+                return _HttpResponse(resp.status, resp.read(), resp.headers)
+        except urllib.error.HTTPError as err:
+            return _HttpResponse(err.code, err.read(), err.headers)
+
+    def sign_in(self, user, password: str = PASSWORD) -> None:
+        """POST /api/auth/session over HTTP."""
+        username = user if isinstance(user, str) else user.username
+        response = self.request("POST", "/api/auth/session", {"username": username, "password": password})
+        assert response.status_code == 200, response.data
+        self.csrf_token = response.get_json()["csrf_token"]
+
+    def headers(self) -> dict:
+        """Headers every sync call carries."""
+        headers = {"X-Client-Id": self.client_id} if self.client_id else {}
+        if self.csrf_token:
+            headers["X-CSRFToken"] = self.csrf_token
+        return headers
+
+    def push(self, mutations: list[dict], client_id: str | None = None):
+        """POST /api/sync/push over HTTP."""
+        body = {"client_id": client_id or self.client_id, "mutations": mutations}
+        return self.request("POST", "/api/sync/push", body, self.headers())
+
+    def pull(self, cursor: int = 0, limit: int | None = None):
+        """GET /api/sync/pull over HTTP."""
+        url = f"/api/sync/pull?cursor={cursor}" + (f"&limit={limit}" if limit else "")
+        return self.request("GET", url, None, self.headers())
+
+    def put_blob(self, data: bytes, name: str | None = None):
+        """PUT /api/sync/blobs/<sha256> over HTTP."""
+        return self.request("PUT", f"/api/sync/blobs/{name or sha256(data)}", data,
+                            {**self.headers(), "Content-Type": "application/octet-stream"})
+
+
+class LiveServer:
+    """The app on a real port, served by werkzeug's threaded server in a daemon thread."""
+
+    def __init__(self, app):
+        """Start serving."""
+        import threading
+
+        from werkzeug.serving import make_server
+
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop serving."""
+        self.server.shutdown()
+        self.server.server_close()

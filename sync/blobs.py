@@ -84,10 +84,11 @@ def complete_records(sha256: str) -> list[dict]:
     return [{"kind": r.SYNC_KIND, "id": r.id, "version": r.version} for r in done]
 
 
-def may_read_blob(sha256: str, user: User) -> bool:
-    """Office roles read any blob; others a blob named by a record of a customer they see."""
-    if user.sees_all_customers:
+def may_read_blob(blob: Blob, user: User) -> bool:
+    """Office roles read any blob; others their own uploads and blobs of customers they see."""
+    if user.sees_all_customers or blob.uploaded_by_id == user.id:
         return True
+    sha256 = blob.sha256
     for kind in all_kinds():
         if not kind.blobs:
             continue

@@ -159,7 +159,7 @@ def blob_put(sha256: str):
 def blob_get(sha256: str):
     """The stored (metadata-free) image, for thumbnails on other devices and the office."""
     blob = db.session.get(Blob, sha256) if is_sha256(sha256) else None
-    if blob is None or not blob_service.may_read_blob(sha256, current_user):
+    if blob is None or not blob_service.may_read_blob(blob, current_user):
         return error_response(404, "not_found", _("Not found."))
     data = blob_service.read_blob(blob)
     if data is None:

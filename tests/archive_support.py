@@ -12,7 +12,7 @@ from webapp.auth.models import Role
 
 @pytest.fixture
 def web(app):
-    """A test client whose requests load the signed-in user and language afresh.
+    """An English-speaking test client whose requests load the signed-in user and language afresh.
 
     The `app` fixture keeps one app context open, and Flask reuses it for test requests, so
     Flask-Login's and Flask-Babel's caches in `g` would otherwise carry one request's user and
@@ -24,7 +24,9 @@ def web(app):
         g.pop("_login_user", None)
         g.pop("_flask_babel", None)
 
-    return app.test_client()
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # assertions read the English messages
+    return client
 
 
 @dataclass

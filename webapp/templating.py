@@ -46,6 +46,19 @@ CUSTOMER_KIND_LABELS = {"school": _l("School"), "organisation": _l("Organisation
 TICKET_STATUS_LABELS = {
     "reported": _l("Reported"),
     "assigned": _l("Assigned"),
+    # the life-cycle's statuses (webapp/repairs/lifecycle.py STATUSES)
+    "rework": _l("Rework"),
+    "on_site": _l("On site"),
+    "classified": _l("Classified"),
+    "escalated": _l("Escalated to the supervisor"),
+    "waiting_factory": _l("At the factory"),
+    "back_from_factory": _l("Back from the factory"),
+    "waiting_approval": _l("Waiting for quote approval"),
+    "approved": _l("Quote approved"),
+    "resolved": _l("Resolved"),
+    "signed": _l("Signed by the customer"),
+    "followed_up": _l("Followed up"),
+    "unsatisfied": _l("Customer not satisfied"),
     "closed": _l("Closed"),
 }
 

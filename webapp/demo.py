@@ -163,4 +163,7 @@ def load_demo_data(seed: int = 2026) -> bool:
         owner = users["tech"] if index < 2 else users["tech2"]
         customer.technicians.append(owner)
     db.session.flush()
+    from .maintenance.demo import load_demo_maintenance
+
+    load_demo_maintenance()
     return True

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.archive_support import make_district, sign_in, web  # noqa: F401  (fixture)
-from tests.factories import make_cabinet, make_device, make_room, make_site
+from tests.factories import make_site
 from webapp.archive.models import Cabinet, Contact, Customer, Device, HandoverItem
 from webapp.extensions import db
 
@@ -77,6 +77,19 @@ def test_office_adds_a_device_to_a_cabinet(web, district):
     device = db.session.scalar(select(Device).where(Device.serial == "H3C-NEW-1"))
     assert response.status_code == 302
     assert device.cabinet_id == district.cabinet.id and device.customer_id == district.mine.id
+
+
+def test_new_devices_and_cabinets_get_a_qr_label(web, district):
+    """A cabinet and a device added through the pages carry a label token."""
+    sign_in(web, district.office)
+    web.post(f"/customers/{district.mine.id}/device/new", data=device_form())
+    web.post(
+        f"/customers/{district.mine.id}/cabinet/new",
+        data={"name": "三号机柜", "code": "JG-103", "site_id": "", "room_id": "", "location": "", "notes": ""},
+    )
+    device = db.session.scalar(select(Device).where(Device.serial == "H3C-NEW-1"))
+    cabinet = db.session.scalar(select(Cabinet).where(Cabinet.code == "JG-103"))
+    assert device.qr_token and cabinet.qr_token
 
 
 def test_device_form_reports_every_problem_at_once(web, district):

@@ -1,7 +1,7 @@
 """The audit log: every archive change with who, when, device and old → new, for supervisor and admin."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select

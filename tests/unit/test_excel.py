@@ -134,6 +134,7 @@ def test_new_rows_create_devices_in_the_named_cabinet(english, school):
     camera = db.session.scalar(select(Device).where(Device.serial == "HK-2"))
     assert ap.category == "access_point" and ap.quantity == 2 and ap.cabinet.code == "JG-102"
     assert camera.category == "camera" and camera.quantity == 1 and camera.install_date == date(2024, 2, 1)
+    assert ap.qr_token and camera.qr_token
 
 
 def test_bad_rows_are_each_reported_and_nothing_is_imported(english, school):

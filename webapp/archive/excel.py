@@ -41,6 +41,7 @@ from ..records import current_actor, utcnow
 from ..templating import CATEGORY_LABELS
 from . import services
 from .models import DEVICE_CATEGORIES, Cabinet, Customer, Device, Room
+from .qr import issue_token
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -536,12 +537,13 @@ def apply_import(user: User, customer: Customer, result: ImportResult, filename:
     for plan in result.plans:
         if plan.device is None:
             device = Device(customer_id=customer.id)
-            services._apply(device, plan.data, allowed)
+            services.apply_values(device, plan.data, allowed)
             db.session.add(device)
+            issue_token(device)
             result.created += 1
             continue
         before = plan.device.version
-        services._apply(plan.device, plan.data, [k for k in allowed if k in plan.data])
+        services.apply_values(plan.device, plan.data, [k for k in allowed if k in plan.data])
         if db.session.is_modified(plan.device) or plan.device.version != before:
             result.updated += 1
         else:

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
 from ..auth.models import Role, User
@@ -535,7 +534,7 @@ def check_base_version(record: Any, base_version: int | None) -> None:
         )
 
 
-def _apply(record: Any, data: dict, allowed: Iterable[str]) -> None:
+def apply_values(record: Any, data: dict, allowed: Iterable[str]) -> None:
     """Copy the allowed values onto the record, only where they differ (clean audit)."""
     for name in allowed:
         if name not in data:
@@ -561,7 +560,7 @@ def create_customer(user: User, data: dict) -> Customer:
     require_editor(user)
     _raise_if(record_problems("customer", None, data))
     customer = Customer(name="")
-    _apply(customer, data, KINDS["customer"][1])
+    apply_values(customer, data, KINDS["customer"][1])
     db.session.add(customer)
     return customer
 
@@ -571,7 +570,7 @@ def update_customer(user: User, customer: Customer, data: dict, base_version: in
     require_editor(user)
     check_base_version(customer, base_version)
     _raise_if(record_problems("customer", None, data, customer))
-    _apply(customer, data, KINDS["customer"][1])
+    apply_values(customer, data, KINDS["customer"][1])
     return customer
 
 
@@ -583,7 +582,7 @@ def create_record(user: User, kind: str, customer: Customer, data: dict) -> Any:
     model = model_for(kind)
     _raise_if(record_problems(kind, customer, data))
     record = model(customer_id=customer.id)
-    _apply(record, data, KINDS[kind][1])
+    apply_values(record, data, KINDS[kind][1])
     db.session.add(record)
     return record
 
@@ -595,7 +594,7 @@ def update_record(user: User, record: Any, data: dict, base_version: int | None 
     check_base_version(record, base_version)
     customer = record if kind == "customer" else db.session.get(Customer, record.customer_id)
     _raise_if(record_problems(kind, None if kind == "customer" else customer, data, record))
-    _apply(record, data, KINDS[kind][1])
+    apply_values(record, data, KINDS[kind][1])
     return record
 
 
@@ -612,7 +611,7 @@ def update_device_in_field(user: User, device: Device, data: dict, base_version:
     if clash is not None:
         _add(problems, "serial", _("The device %(name)s of this customer already has this serial number.", name=clash.name))
     _raise_if(problems)
-    _apply(device, data, FIELD_DEVICE_FIELDS)
+    apply_values(device, data, FIELD_DEVICE_FIELDS)
     return device
 
 

@@ -17,6 +17,7 @@ from ..templating import CATEGORY_LABELS
 from . import excel, services
 from .forms import FORMS, DeviceFieldForm, DeviceImportForm, DeviceSearchForm, VersionedForm
 from .models import DEVICE_CATEGORIES, Cabinet, Customer, Device, Room
+from .qr import issue_token
 from .schemas import CustomerDetailSchema, CustomerSchema, DeviceSchema
 from .services import EDITOR_ROLES, DeviceFilters
 
@@ -250,6 +251,8 @@ def record_new(customer_id: str, kind: str):
     if _validated(form, kind, customer):
         try:
             record = services.create_record(current_user, kind, customer, _form_data(form, kind))
+            if kind in ("cabinet", "device"):
+                issue_token(record)  # every cabinet and device gets a label, as on the sync path
             db.session.commit()
         except DomainError as err:
             db.session.rollback()

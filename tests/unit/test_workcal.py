@@ -396,3 +396,13 @@ def test_menu_hides_the_calendar_from_technicians(app, client):
     """A technician's menu has no working calendar entry."""
     sign_in(client, Role.TECHNICIAN)
     assert "/admin/calendar/" not in client.get("/settings").get_data(as_text=True)
+
+
+def test_warning_partial_names_the_assumed_year(app):
+    """The include for pages with deadlines shows the warning for an assumed year, and nothing otherwise."""
+    from flask import render_template_string
+
+    source = '{% set calendar_years = years %}{% include "workcal/_calendar_warning.html" %}'
+    with app.test_request_context("/?lang=en"):
+        assert "2027" in render_template_string(source, years=[2027])
+        assert render_template_string(source, years=[]).strip() == ""

@@ -89,37 +89,48 @@ def build_spec() -> dict:
     spec.components.schema("Kind", {"type": "string", "enum": kind_names})
 
     mutation_refs = []
+    envelope = {
+        "seq": {"type": "integer", "minimum": 1, "description": "rises by one per mutation on the device, from 1"},
+        "id": {"type": "string", "format": "uuid", "description": "the record's id, made where it was created"},
+    }
     for kind in kinds:
         if not kind.ops:
             continue
-        name = _data_name(kind).replace("Data", "Mutation")
-        props = {
-            "seq": {"type": "integer", "minimum": 1, "description": "rises by one per mutation on the device, from 1"},
-            "kind": {"type": "string", "enum": [kind.name]},
-            "op": {"type": "string", "enum": list(kind.ops)},
-            "id": {"type": "string", "format": "uuid"},
-            "base_version": {
-                "type": "integer", "nullable": True, "minimum": 1,
-                "description": "the version the edit was made on (required for update)",
-            },
-            "data": _ref(_data_name(kind)),
-        }
-        required = ["seq", "kind", "op", "id"] + (["data"] if "create" in kind.ops else [])
-        if kind.blobs:
-            props["blobs"] = {
-                "type": "object",
-                "properties": {slot: {"type": "string", "pattern": "^[0-9a-f]{64}$"} for slot in kind.blobs},
-                "required": list(kind.blobs),
-                "additionalProperties": False,
-                "description": "SHA-256 of each image; upload it with PUT /api/sync/blobs/{sha256}",
-            }
-            required.append("blobs")
-        spec.components.schema(
-            name,
-            {"type": "object", "required": required, "properties": props,
-             "description": f"A {kind.record_type} `{kind.name}` mutation."},
-        )
-        mutation_refs.append(name)
+        base = _data_name(kind).replace("Data", "")
+        variants = []
+        for op in kind.ops:
+            props = {**envelope, "kind": {"type": "string", "enum": [kind.name]}, "op": {"type": "string", "enum": [op]}}
+            required = ["seq", "kind", "op", "id"]
+            if op == "create":
+                props["base_version"] = {"type": "integer", "nullable": True}
+                props["data"] = _ref(_data_name(kind))
+                required.append("data")
+            elif op == "update":
+                props["base_version"] = {"type": "integer", "minimum": 1,
+                                         "description": "the version the edit was made on"}
+                props["data"] = _ref(f"{base}Changes")
+                required += ["base_version", "data"]
+            else:
+                props["base_version"] = {"type": "integer", "nullable": True, "minimum": 1}
+            if kind.blobs and op == "create":
+                props["blobs"] = {
+                    "type": "object",
+                    "properties": {slot: {"type": "string", "pattern": "^[0-9a-f]{64}$"} for slot in kind.blobs},
+                    "required": list(kind.blobs),
+                    "additionalProperties": False,
+                    "description": "SHA-256 of each image; upload it with PUT /api/sync/blobs/{sha256}",
+                }
+                required.append("blobs")
+            else:
+                props["blobs"] = {"type": "object", "maxProperties": 0}
+            name = f"{base}{op.title()}"
+            spec.components.schema(
+                name, {"type": "object", "required": required, "properties": props,
+                       "description": f"{op} a {kind.record_type} `{kind.name}` record."},
+            )
+            variants.append(_ref(name))
+        spec.components.schema(f"{base}Mutation", {"oneOf": variants})
+        mutation_refs.append(f"{base}Mutation")
     spec.components.schema(
         "Mutation",
         {
@@ -150,7 +161,7 @@ def build_spec() -> dict:
         "change_seq": {"type": "integer"},
         "deleted": {"type": "boolean", "description": "a tombstone, or out_of_scope: remove it from the device"},
         "out_of_scope": {"type": "boolean", "description": "no longer in this user's scope (e.g. ticket closed)"},
-        "data": {"oneOf": [_ref(_data_name(k)) for k in kinds]},
+        "data": {"anyOf": [_ref(_data_name(k)) for k in kinds], "description": "the kind's Data schema"},
     }
     spec.components.schema(
         "Change",
@@ -177,8 +188,9 @@ def build_spec() -> dict:
                 "conflicts": {"type": "array", "items": {"type": "object", "properties": {
                     "conflict_id": {"type": "integer"}, "reason": {"type": "string"},
                     "field": {"type": "string", "nullable": True}, "server_value": {}, "device_value": {}}}},
-                "server_state": {"allOf": [_ref("Change")], "nullable": True,
-                                 "description": "the record as the server now holds it (apply it like a pulled change)"},
+                "server_state": {"anyOf": [_ref("Change"), {"type": "object", "nullable": True}],
+                                 "description": "the record as the server now holds it (apply it like a pulled "
+                                                "change); null when rejected"},
                 "missing_blobs": {"type": "array", "items": {"type": "string"},
                                   "description": "blobs named but not uploaded yet: the record is incomplete"},
             },
@@ -312,6 +324,12 @@ def build_spec() -> dict:
                                 "schema": {"type": "object"}}}}, "401": _error(401)}}},
     )
     document = spec.to_dict()
+    schemas = document["components"]["schemas"]
+    for kind in kinds:
+        data = schemas[_data_name(kind)]
+        changes = {k: v for k, v in data.items() if k != "required"}
+        changes["description"] = f"Fields of a `{kind.name}` to change (update): any subset of its data."
+        schemas[_data_name(kind).replace("Data", "Changes")] = changes
     document["security"] = signed_in
     document["x-sync-kinds"] = {
         kind.name: {

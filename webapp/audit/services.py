@@ -1,6 +1,7 @@
 """Reading the audit log: filters, a record's trail, and old → new values people can read."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable
@@ -80,6 +81,8 @@ FIELD_LABELS = {
     "updated": _l("Changed"),
 }
 
+MAX_SHOWN = 300  # characters of one old or new value on the page; the log keeps all
+
 # Columns that hold another record's id: shown by that record's name.
 REFERENCE_MODELS = {
     "customer_id": Customer,
@@ -95,6 +98,20 @@ RECORD_PAGES = {
     "cabinet": ("archive.cabinet_detail", "cabinet_id"),
 }
 CHILD_MODELS = {"contact": Contact, "site": Site, "room": Room, "handover_item": HandoverItem}
+
+
+def register_entity(entity: str, label: Any, endpoint: str | None = None, arg: str | None = None) -> None:
+    """Let a feature name its audited records and say which page shows one (endpoint, id argument)."""
+    ENTITY_LABELS[entity] = label
+    if endpoint and arg:
+        RECORD_PAGES[entity] = (endpoint, arg)
+
+
+def entity_choices() -> list[tuple[str, str]]:
+    """Record types to filter by: the known ones, then any other the log holds."""
+    present = set(db.session.scalars(select(AuditLog.entity).distinct()).all())
+    known = [(key, str(label)) for key, label in ENTITY_LABELS.items()]
+    return known + [(key, key) for key in sorted(present - set(ENTITY_LABELS))]
 
 
 @dataclass
@@ -207,6 +224,9 @@ def _show(key: str, value: Any, names: dict[str, str]) -> str:
         return str(CUSTOMER_KIND_LABELS.get(value) or HANDOVER_LABELS.get(value) or value)
     if isinstance(value, bool):
         return "✓" if value else "✗"
+    if isinstance(value, (list, dict)):
+        text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
     if key.endswith("_at") and isinstance(value, str):
         try:
             from flask_babel import format_datetime
@@ -214,7 +234,8 @@ def _show(key: str, value: Any, names: dict[str, str]) -> str:
             return format_datetime(datetime.fromisoformat(value), "short")
         except ValueError:
             return value
-    return str(value)
+    text = str(value)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
 def record_url(entity: str, entity_id: str | None, customer_id: str | None) -> str | None:

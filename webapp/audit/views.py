@@ -10,7 +10,7 @@ from ..auth.models import Role, User
 from ..auth.permissions import roles_required
 from ..extensions import db
 from .forms import AuditFilterForm
-from .services import ACTION_LABELS, ENTITY_LABELS, AuditFilters, audit_query, prepare
+from .services import ACTION_LABELS, AuditFilters, audit_query, entity_choices, prepare
 
 bp = Blueprint("audit", __name__)
 
@@ -21,7 +21,7 @@ def _filter_form() -> AuditFilterForm:
     customers = db.session.scalars(select(Customer).order_by(Customer.name)).all()
     users = db.session.scalars(select(User).order_by(User.display_name)).all()
     form.customer.choices = [("", _("All customers"))] + [(c.id, c.name) for c in customers]
-    form.entity.choices = [("", _("All record types"))] + [(k, str(v)) for k, v in ENTITY_LABELS.items()]
+    form.entity.choices = [("", _("All record types"))] + entity_choices()
     form.user.choices = [("", _("Everyone"))] + [(str(u.id), f"{u.display_name} ({u.username})") for u in users]
     form.action.choices = [("", _("All actions"))] + [(k, str(v)) for k, v in ACTION_LABELS.items()]
     return form

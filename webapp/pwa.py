@@ -173,7 +173,6 @@ def js_strings() -> dict[str, str]:
     return {
         "%(cabinets)s cabinets · %(devices)s devices": _("%(cabinets)s cabinets · %(devices)s devices"),
         "%(n)s devices": _("%(n)s devices"),
-        "%(n)s items of another user wait on this device for them to sign in.": _("%(n)s items of another user wait on this device for them to sign in."),
         "Acceptance date": _("Acceptance date"),
         "Address": _("Address"),
         "Brand": _("Brand"),
@@ -208,6 +207,7 @@ def js_strings() -> dict[str, str]:
         "In warranty": _("In warranty"),
         "Installed on": _("Installed on"),
         "Items": _("Items"),
+        "Items of another user waiting on this device: %(n)s. They are sent when that user signs in.": _("Items of another user waiting on this device: %(n)s. They are sent when that user signs in."),
         "Kept by the browser (persistent)": _("Kept by the browser (persistent)"),
         "Label code": _("Label code"),
         "Label code %(code)s does not belong to any cabinet or device on this device. It may be a customer not assigned to you, or a label made after the last sync.": _("Label code %(code)s does not belong to any cabinet or device on this device. It may be a customer not assigned to you, or a label made after the last sync."),

@@ -92,7 +92,10 @@ async function runSync(reason) {
     await adoptUser(user);
     const client = await ensureClient(user.id);
     setCredentials({ csrf: session.csrf_token, client: client.client_id });
-    await setMeta("auth", { required: false });
+    if ((await getMeta("auth"))?.required) {
+      await setMeta("auth", { required: false });
+      announce("status", { status: "signed-in" });
+    }
     await uploadBlobs(user.id);
     await pushOutbox(user.id, client.client_id);
     await pullChanges();

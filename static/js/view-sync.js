@@ -133,7 +133,7 @@ export async function syncView(ctx) {
           [t("Last successful sync"), lastSync ? formatDateTime(lastSync) : t("Never")],
           [t("Storage"), persisted ? t("Kept by the browser (persistent)") : t("May be cleared by the browser if space runs low; sync often")],
         ]),
-        others ? h("p.muted.small", t("%(n)s items of another user wait on this device for them to sign in.", { n: others })) : null,
+        others ? h("p.muted.small", t("Items of another user waiting on this device: %(n)s. They are sent when that user signs in.", { n: others })) : null,
         h("div.actions", [button, unsynced.length ? exportButton : null]),
         progress,
         progressText,

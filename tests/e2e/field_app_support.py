@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import time
 from dataclasses import dataclass
@@ -259,3 +260,33 @@ def image_size(data: bytes) -> tuple[str, int, int]:
     image = Image.open(io.BytesIO(data))
     return image.format, image.width, image.height
 
+
+
+def write_diary_entry(page, base_url: str, path: str, text: str, photo: Path | None = None,
+                      signer: str | None = None, day: str | None = None) -> str:
+    """Write a diary entry from a customer/cabinet/device page; returns the new entry's id."""
+    page.goto(f"{base_url}{path}")
+    page.wait_for_selector("html[data-ready]")
+    page.click("text=New diary entry")
+    page.wait_for_selector("#diary_text")
+    if day:
+        page.fill("#diary_date", day)
+    page.fill("#diary_text", text)
+    if photo is not None:
+        page.set_input_files("#photo_pick", str(photo))
+        page.wait_for_selector(".thumb img")
+    if signer:
+        draw_signature(page)
+        page.fill("#signer_name", signer)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/app/diary/[0-9a-f-]{36}$"))
+    page.wait_for_selector(".diary-text")
+    return page.url.rsplit("/", 1)[-1]
+
+
+def api_client(app, username: str, password: str = PASSWORD):
+    """A second device: a test client signed in through the API; returns (client, csrf token)."""
+    client = app.test_client()
+    response = client.post("/api/auth/session", json={"username": username, "password": password})
+    assert response.status_code == 200, response.get_json()
+    return client, response.get_json()["csrf_token"]

@@ -1,0 +1,266 @@
+"""The field app's sync in a real Chromium against the real server: pull from other devices,
+an expired sign-in mid-sync, another user on the same device, a lost response, a rejected
+item, two tabs, and the export of unsynced items."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.e2e.field_app_support import (
+    ForeignHostGuard,
+    api_client,
+    ensure_built,
+    outbox,
+    seed_field_data,
+    sign_in,
+    wait_for_sync,
+    wait_for_worker,
+    wait_until,
+    write_diary_entry,
+    write_photo,
+)
+from tests.factories import make_user
+from webapp.extensions import db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built_assets():
+    """The bundles the app serves, built from the current sources."""
+    return ensure_built()
+
+
+@pytest.fixture
+def field_data(live_app):
+    """A technician with a school, a cabinet and two devices."""
+    return seed_field_data(live_app)
+
+
+@pytest.fixture
+def app_page(browser, live_server, field_data):
+    """A phone-sized page of the field app, signed in, pulled, under the service worker."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    guard = ForeignHostGuard(context, live_server.url)
+    page = context.new_page()
+    sign_in(page, live_server.url, field_data.tech_username)
+    wait_for_worker(page)
+    wait_for_sync(page)
+    yield page
+    assert guard.attempts == []
+    context.close()
+
+
+def counts(app, entry_id: str) -> tuple[int, int, int]:
+    """How many diary entries with this id, and photos and signatures on it, the server holds."""
+    from webapp.documents.models import Photo, Signature
+    from webapp.maintenance.diary import DiaryEntry
+
+    with app.app_context():
+        entries = db.session.scalar(select(func.count()).select_from(DiaryEntry).where(DiaryEntry.id == entry_id))
+        photos = db.session.scalar(select(func.count()).select_from(Photo).where(Photo.document_id == entry_id))
+        signatures = db.session.scalar(select(func.count()).select_from(Signature).where(Signature.document_id == entry_id))
+        return entries, photos, signatures
+
+
+def sync_now(page, base_url: str) -> None:
+    """Open the sync page and press "Sync now"; wait for the round to end."""
+    before = page.evaluate("Date.now()")
+    page.goto(f"{base_url}/app/sync")
+    page.wait_for_selector("[data-action=sync-now]")
+    page.wait_for_function("!document.querySelector('[data-action=sync-now]').disabled")
+    page.click("[data-action=sync-now]")
+    wait_until(page, lambda: page.evaluate(
+        "async (t) => { const r = indexedDB.open('field-app'); await new Promise(x => r.onsuccess = x);"
+        " const q = r.result.transaction('meta').objectStore('meta').get('lastSync'); await new Promise(x => q.onsuccess = x);"
+        " r.result.close(); return Boolean(q.result) && Date.parse(q.result.value) >= t; }", before))
+
+
+def test_second_devices_changes_reach_the_first_by_pull(app_page, live_server, live_app, field_data):
+    """A diary entry pushed from the technician's other device and an office edit of the device
+    both show on the phone after it syncs."""
+    from webapp.archive.models import Device
+
+    other, token = api_client(live_app, field_data.tech_username)
+    entry_id = str(uuid.uuid4())
+    mutation = {"seq": 1, "kind": "diary_entry", "op": "create", "id": entry_id, "base_version": None,
+                "data": {"customer_id": field_data.customer_id, "date": "2026-11-20", "text": "平板上写的巡检记录：机柜风扇正常。",
+                         "device_id": field_data.device_id}, "blobs": {}}
+    pushed = other.post("/api/sync/push", json={"client_id": "tablet-of-tech-0001", "mutations": [mutation]},
+                        headers={"X-CSRFToken": token})
+    assert pushed.get_json()["results"][0]["status"] == "applied"
+
+    with live_app.app_context():
+        device = db.session.get(Device, field_data.device_id)
+        device.software_version = "V5.7.15 build 251020"
+        db.session.commit()
+
+    sync_now(app_page, live_server.url)
+    app_page.goto(f"{live_server.url}/app/devices/{field_data.device_id}")
+    app_page.wait_for_selector("html[data-ready]")
+    assert app_page.locator("text=V5.7.15 build 251020").count() == 1
+    app_page.click(f"a[href='/app/diary/{entry_id}']")
+    app_page.wait_for_selector(".diary-text")
+    assert "机柜风扇正常" in app_page.locator(".diary-text").inner_text()
+
+
+def test_expired_sign_in_mid_sync_keeps_every_entry(app_page, live_server, live_app, field_data, tmp_path):
+    """The session ends after the first upload: sync pauses with "sign in again", every entry
+    stays queued; after signing in each one reaches the server once."""
+    page = app_page
+    context = page.context
+    context.set_offline(True)
+    entry_id = write_diary_entry(page, live_server.url, f"/app/devices/{field_data.device_id}", "更换交换机电源。",
+                                 photo=write_photo(tmp_path / "p.jpg"), signer="吴敏")
+    assert len(outbox(page)) == 3
+
+    seen = []
+
+    def expire_after_first_upload(route):
+        """After the first image is uploaded, the server stops accepting the session (its key rotates)."""
+        if "PUT" in seen and route.request.method == "HEAD":
+            live_app.secret_key = "rotated-after-the-first-upload"
+        seen.append(route.request.method)
+        route.continue_()
+
+    context.route("**/api/sync/blobs/*", expire_after_first_upload)
+    context.set_offline(False)
+    page.wait_for_selector("[data-banner=auth]:not([hidden])", timeout=20000)
+    assert seen.count("PUT") == 1, seen
+    entries = outbox(page)
+    assert len(entries) == 3 and {e["state"] for e in entries} == {"queued"}
+    assert counts(live_app, entry_id) == (0, 0, 0)
+    assert page.locator(".topbar [data-sync-count]").inner_text() == "3"
+    context.unroute("**/api/sync/blobs/*")
+
+    page.click("[data-banner=auth] a")
+    page.fill("#username", field_data.tech_username)
+    page.fill("#password", "Str0ng-pass!")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/app/sync")
+    page.wait_for_selector("html[data-ready]")
+    wait_until(page, lambda: {e["state"] for e in outbox(page)} == {"synced"})
+    assert counts(live_app, entry_id) == (1, 1, 1)
+    page.wait_for_selector("[data-banner=auth]", state="hidden")
+
+
+def test_another_user_signing_in_does_not_push_the_first_users_outbox(app_page, live_server, live_app, field_data):
+    """Technician A's queued entry stays on the device, unsent, while technician B uses it;
+    it goes when A signs in again."""
+    page = app_page
+    context = page.context
+    with live_app.app_context():
+        other = make_user(username="tech2")
+        other_id = other.id
+    context.set_offline(True)
+    entry_id = write_diary_entry(page, live_server.url, f"/app/customers/{field_data.customer_id}", "交接前的记录。")
+    context.clear_cookies()
+    context.set_offline(False)
+
+    sign_in(page, live_server.url, "tech2", next_path="/app/sync")
+    wait_until(page, lambda: (page.evaluate(
+        "async () => { const r = indexedDB.open('field-app'); await new Promise(x => r.onsuccess = x);"
+        " const q = r.result.transaction('meta').objectStore('meta').get('user'); await new Promise(x => q.onsuccess = x);"
+        " r.result.close(); return q.result && q.result.value.id; }") == other_id))
+    sync_now(page, live_server.url)
+    assert counts(live_app, entry_id) == (0, 0, 0)
+    assert not any(r.startswith("POST /api/sync/push") for r in live_server.requests)
+    waiting = [e for e in outbox(page) if e["state"] == "queued"]
+    assert [e["user_id"] for e in waiting] == [field_data.tech_id]
+    assert "Items of another user waiting on this device: 1" in page.locator("main").inner_text()
+    page.click(".tabbar a[data-section=customers]")
+    page.wait_for_selector("text=No customers are assigned to you yet.")
+
+    context.clear_cookies()
+    sign_in(page, live_server.url, field_data.tech_username, next_path="/app/sync")
+    wait_until(page, lambda: {e["state"] for e in outbox(page)} == {"synced"})
+    assert counts(live_app, entry_id) == (1, 0, 0)
+
+
+def test_lost_response_is_resent_and_counted_once(app_page, live_server, live_app, field_data):
+    """The server commits a push but the answer never arrives: the app resends, the server
+    answers duplicate, and there is one entry."""
+    from sync.models import AppliedMutation
+
+    page = app_page
+    lost = []
+
+    def lose_first_answer(route):
+        """Deliver the first push to the server, drop its response."""
+        if not lost:
+            route.fetch()
+            lost.append(True)
+            route.abort("connectionreset")
+            return
+        route.continue_()
+
+    page.context.route("**/api/sync/push", lose_first_answer)
+    entry_id = write_diary_entry(page, live_server.url, f"/app/cabinets/{field_data.cabinet_id}", "机柜除尘。")
+    wait_until(page, lambda: bool(lost))
+    wait_until(page, lambda: counts(live_app, entry_id)[0] == 1)
+    sync_now(page, live_server.url)
+    wait_until(page, lambda: {e["state"] for e in outbox(page)} == {"synced"})
+    assert counts(live_app, entry_id) == (1, 0, 0)
+    with live_app.app_context():
+        applied = db.session.scalars(select(AppliedMutation).where(AppliedMutation.record_id == entry_id)).all()
+        assert len(applied) == 1
+    assert page.locator(".outbox-item[data-state=synced]").count() == 1
+
+
+def test_rejected_item_is_kept_with_the_servers_reason(app_page, live_server, live_app, field_data):
+    """An entry the server refuses (a date before 2000) stays on the device as rejected, with
+    the server's reason on the sync page, and still counts as unsynced."""
+    page = app_page
+    entry_id = write_diary_entry(page, live_server.url, f"/app/customers/{field_data.customer_id}", "日期写错的记录。",
+                                 day="1999-12-31")
+    wait_until(page, lambda: [e["state"] for e in outbox(page)] == ["rejected"])
+    page.goto(f"{live_server.url}/app/sync")
+    item = page.locator(".outbox-item[data-state=rejected]")
+    item.wait_for()
+    assert "date" in item.locator(".reasons").inner_text()
+    assert page.locator(".topbar [data-sync-count]").inner_text() == "1"
+    assert counts(live_app, entry_id) == (0, 0, 0)
+
+
+def test_two_tabs_push_once(browser, live_server, live_app, field_data):
+    """Two open tabs come back online together: one push reaches the server (Web Locks)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    first = context.new_page()
+    sign_in(first, live_server.url, field_data.tech_username)
+    wait_for_worker(first)
+    wait_for_sync(first)
+    second = context.new_page()
+    second.goto(f"{live_server.url}/app/sync")
+    second.wait_for_selector("html[data-ready]")
+    context.set_offline(True)
+    entry_id = write_diary_entry(first, live_server.url, f"/app/customers/{field_data.customer_id}", "两个标签页。")
+    first.goto(f"{live_server.url}/app/sync")
+    first.wait_for_selector("html[data-ready]")
+    context.set_offline(False)
+    wait_until(first, lambda: {e["state"] for e in outbox(first)} == {"synced"})
+    second.wait_for_selector(".outbox-item[data-state=synced]")
+    assert counts(live_app, entry_id) == (1, 0, 0)
+    assert sum(1 for r in live_server.requests if r.startswith("POST /api/sync/push")) == 1
+    context.close()
+
+
+def test_export_of_unsynced_items_holds_mutations_and_blobs(app_page, live_server, field_data, tmp_path):
+    """"Export unsynced items" downloads a JSON file with every queued mutation and the images
+    they name, whose bytes hash to the names."""
+    page = app_page
+    page.context.set_offline(True)
+    write_diary_entry(page, live_server.url, f"/app/devices/{field_data.device_id}", "离线导出。",
+                      photo=write_photo(tmp_path / "p.jpg", 1200, 900), signer="周建国")
+    page.goto(f"{live_server.url}/app/sync")
+    page.wait_for_selector("[data-action=export]")
+    with page.expect_download() as download_info:
+        page.click("[data-action=export]")
+    exported = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    assert sorted(m["kind"] for m in exported["mutations"]) == ["diary_entry", "photo", "signature"]
+    named = {sha for m in exported["mutations"] for sha in m["blobs"].values()}
+    assert set(exported["blobs"]) == named and len(named) == 2
+    for sha, blob in exported["blobs"].items():
+        assert hashlib.sha256(base64.b64decode(blob["base64"])).hexdigest() == sha

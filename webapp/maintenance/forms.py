@@ -101,6 +101,18 @@ class PlanForm(FlaskForm):
 # --- checklist editor -----------------------------------------------------------------------
 
 
+class ReadingField(FloatField):
+    """A number field that shows 30 rather than 30.0."""
+
+    def _value(self) -> str:
+        """The value as typed back into the input."""
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return str(int(self.data)) if float(self.data).is_integer() else f"{self.data:g}"
+
+
 class ItemForm(Form):
     """One checklist item in the editor; fields that do not fit the type are ignored."""
 
@@ -115,8 +127,8 @@ class ItemForm(Form):
     na_allowed = BooleanField(_l("May be marked not applicable"))
     photo = SelectField(_l("Photo"), choices=[(p, PHOTO_RULE_LABELS[p]) for p in PHOTO_RULES])
     unit = StringField(_l("Unit"), validators=[Length(max=20)])
-    min = FloatField(_l("Lowest normal value"), validators=[Optional()])
-    max = FloatField(_l("Highest normal value"), validators=[Optional()])
+    min = ReadingField(_l("Lowest normal value"), validators=[Optional()])
+    max = ReadingField(_l("Highest normal value"), validators=[Optional()])
     flag_on = SelectField(
         _l("Flag the answer"),
         choices=[("", _l("Neither")), ("yes", _l("Yes is a finding")), ("no", _l("No is a finding"))],

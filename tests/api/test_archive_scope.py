@@ -157,3 +157,24 @@ def test_technician_cannot_field_edit_a_device_elsewhere(web, district):
     sign_in(web, district.tech)
     response = web.post(f"/archive/device/{district.other_device.id}/edit", data={"software_version": "X"})
     assert response.status_code == 404
+
+
+def test_only_admin_manages_users(web, district):
+    """The user administration pages answer 403 to everyone but the administrator."""
+    for role in ("tech", "office", "supervisor", "quality"):
+        sign_in(web, getattr(district, role))
+        assert web.get("/admin/users").status_code == 403, role
+    sign_in(web, district.admin)
+    assert web.get("/admin/users").status_code == 200
+
+
+def test_admin_cannot_demote_or_disable_themselves(web, district):
+    """An administrator's own role and active flag cannot be taken away on the edit page."""
+    sign_in(web, district.admin)
+    response = web.post(f"/admin/users/{district.admin.id}", data={
+        "username": district.admin.username, "display_name": "Admin", "role": "office", "phone": "", "password": "",
+        "active": "y",
+    })
+    assert "You cannot remove your own administrator role" in response.get_data(as_text=True)
+    db.session.refresh(district.admin)
+    assert district.admin.role == "admin"

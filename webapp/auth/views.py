@@ -178,7 +178,12 @@ def user_edit(user_id: int):
     if form.validate_on_submit():
         new_password = form.password.data or ""
         problems = password_problems(new_password, user.username) if new_password else []
-        if problems:
+        if user.id == current_user.id and (form.role.data != Role.ADMIN.value or not form.active.data):
+            # otherwise the last administrator could lock everyone out of user management
+            form.role.errors = list(form.role.errors) + [
+                _("You cannot remove your own administrator role or disable your own account.")
+            ]
+        elif problems:
             form.password.errors = list(form.password.errors) + [
                 _("Password too weak: %(problems)s", problems="; ".join(problems))
             ]

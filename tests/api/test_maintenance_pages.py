@@ -315,3 +315,16 @@ def test_figures_page_lists_each_technicians_month(client, supervisor, tech, sch
     year, month = shift_month(today.year, today.month, -1)
     page = client.get(f"/maintenance/figures?month={year:04d}-{month:02d}").get_data(as_text=True)
     assert tech.display_name in page and "tag-bad" in page
+
+
+def test_a_refused_change_is_explained_on_the_visit_page(client, supervisor, school):
+    """Rescheduling into the past: 400 and the reason shown, the date unchanged."""
+    login(client, supervisor)
+    visit = overdue_visit(school)
+    old = visit.due_date
+    response = client.post(f"/maintenance/visits/{visit.id}/reschedule?lang=en", data={
+        "reschedule-new_date": (local_today() - timedelta(days=1)).isoformat(), "reschedule-reason": "late"})
+    assert response.status_code == 400
+    assert "The new date cannot be in the past." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert visit.due_date == old

@@ -1,5 +1,5 @@
 """Checklist templates (versions, shipped ones) and filled checklists (validation, submit, sign, review)."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -381,3 +381,16 @@ def test_returning_a_sheet_with_issues_needs_a_comment(school, tech):
     assert err.value.code == "comment_required"
     review_inspection(sheet, office, "has_issues", "缺少机房照片")
     assert (sheet.state, sheet.review_comment) == ("has_issues", "缺少机房照片")
+
+
+def test_a_device_clock_in_the_future_does_not_date_the_visit_in_the_future(school, tech):
+    """A sheet 'finished' a year ahead (wrong tablet clock) marks the visit done today at the latest."""
+    from webapp.maintenance.services import local_today
+
+    make_plan(school, "monthly_patrol", tech, start_date=local_today().replace(day=1))
+    generate_visits(local_today(), today=local_today())
+    visit = db.session.scalars(select(Visit)).one()
+    sheet = start_inspection(make_checklist([NETWORK], key="clock"), school.id, tech, visit=visit)
+    future = datetime.now(timezone.utc) + timedelta(days=365)
+    submit_inspection(sheet, tech, answers={"network": answer("pass")}, finished_at=future)
+    assert visit.done_on == local_today()

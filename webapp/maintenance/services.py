@@ -306,8 +306,10 @@ def submit_inspection(
 
         visit = db.session.get(Visit, inspection.visit_id)
         if visit is not None and visit.is_open:
-            complete_visit(visit, local_date(inspection.finished_at), user, inspection_id=inspection.id,
-                           today=max(local_today(), local_date(inspection.finished_at)))
+            # The finish time comes from the device's clock, which may be off: never a future day.
+            today = local_today()
+            done_on = min(local_date(inspection.finished_at), today)
+            complete_visit(visit, done_on, user, inspection_id=inspection.id, today=today)
     return check
 
 

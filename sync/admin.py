@@ -5,6 +5,7 @@ import json
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.auth.models import Role
@@ -24,6 +25,24 @@ from .models import Conflict, RejectedMutation
 
 bp = Blueprint("sync_admin", __name__, url_prefix="/sync")
 REVIEWERS = (Role.OFFICE, Role.SUPERVISOR, Role.ADMIN)
+KIND_LABELS = {
+    "customer": _l("Customer"),
+    "contact": _l("Contact"),
+    "site": _l("Site"),
+    "room": _l("Room"),
+    "cabinet": _l("Cabinet"),
+    "device": _l("Device"),
+    "handover_item": _l("Handover item"),
+    "repair_ticket": _l("Repair ticket"),
+    "diary_entry": _l("Service diary entry"),
+    "signature": _l("Signature"),
+    "photo": _l("Photo"),
+}
+
+
+def kind_label(kind: str) -> str:
+    """A readable name for a sync kind (kinds registered later show their own name)."""
+    return str(KIND_LABELS.get(kind, kind))
 
 
 def _pretty(value) -> str:
@@ -52,6 +71,7 @@ def review():
         rejected=rejected,
         incomplete=incomplete,
         record_label=record_label,
+        kind_label=kind_label,
         pretty=_pretty,
     )
 

@@ -105,9 +105,9 @@ def test_rejected_mutation_shows_reason_and_payload_and_can_be_handled(app, revi
     """A rejected mutation is listed with its reason and what was sent, until marked handled."""
     office_user, _tech, _device = review
     web = browser(app, office_user)
-    page = get(web, "/sync/review?tab=rejected").get_data(as_text=True)
+    page = get(web, "/sync/review?tab=rejected&lang=en").get_data(as_text=True)
     rejected = db.session.scalars(select(RejectedMutation)).one()
-    assert "diary_entry" in page and rejected.code in page and "&#34;text&#34;" in page
+    assert "Service diary entry" in page and rejected.code in page and "&#34;text&#34;" in page
     post(web, f"/sync/review/rejected/{rejected.id}", {"note": "已电话联系技术员重新填写"})
     db.session.expire_all()
     handled = db.session.get(RejectedMutation, rejected.id)

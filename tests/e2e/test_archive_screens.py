@@ -55,6 +55,19 @@ def assert_no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+  'main .btn, main button, main summary, main input:not([type=hidden]), main select, main .chips a, main .crumbs a, main .list-item > a')]
+  .filter(el => el.offsetParent !== null)
+  .map(el => (el.type === 'checkbox' || el.type === 'radio') && el.closest('label') ? el.closest('label') : el)
+  .filter(el => { const r = el.getBoundingClientRect(); return r.height < 44 || r.width < 44; })
+  .map(el => el.outerHTML.slice(0, 80))"""
+
+
+def assert_big_touch_targets(page) -> None:
+    """Buttons, fields, disclosure toggles and list links are big enough for gloved fingers."""
+    assert page.evaluate(SMALL_TARGETS) == []
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_archive_pages_fit_phone_and_tablet(live_server, page, demo, screenshot_dir, tmp_path, width):
     """Customer list and page, device page and search, a form with errors, import report, audit log."""
@@ -72,6 +85,7 @@ def test_archive_pages_fit_phone_and_tablet(live_server, page, demo, screenshot_
     for name, path in shots:
         page.goto(base + path)
         assert_no_sideways_scroll(page)
+        assert_big_touch_targets(page)
         page.screenshot(path=str(screenshot_dir / f"archive-{name}-{width}.png"), full_page=True)
 
     page.goto(base + f"/archive/device/{demo['device_id']}/edit")

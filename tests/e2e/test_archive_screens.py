@@ -106,3 +106,14 @@ def test_archive_pages_fit_phone_and_tablet(live_server, page, demo, screenshot_
     assert page.locator(".report tbody tr").count() >= 5
     assert_no_sideways_scroll(page)
     page.screenshot(path=str(screenshot_dir / f"archive-import-report-{width}.png"), full_page=True)
+
+
+def test_customer_and_device_pages_fit_a_phone_in_chinese(live_server, page, demo, screenshot_dir):
+    """In Chinese (the default language) the customer and device pages fit 360 px too."""
+    page.set_viewport_size({"width": 360, "height": 900})
+    sign_in(page, live_server.url)
+    for name, path in (("customer-page", f"/customers/{demo['customer_id']}"), ("device-page", f"/devices/{demo['device_id']}")):
+        page.goto(live_server.url + path + "?lang=zh")
+        assert page.locator("html").get_attribute("lang") == "zh-CN"
+        assert_no_sideways_scroll(page)
+        page.screenshot(path=str(screenshot_dir / f"archive-{name}-zh-360.png"), full_page=True)

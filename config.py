@@ -31,6 +31,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = os.environ.get("SITE_TIMEZONE", "Asia/Shanghai")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "webapp" / "translations")
     LANGUAGES = ["zh", "en"]
+    # Number of reverse proxies in front (nginx: 1) whose X-Forwarded-* headers are trusted.
+    TRUST_PROXY_HOPS = int(os.environ.get("TRUST_PROXY_HOPS", 0))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

@@ -39,6 +39,12 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     app.config.from_object(config or "config.Config")
     app.config.update(overrides or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    hops = int(app.config.get("TRUST_PROXY_HOPS", 0) or 0)
+    if hops:
+        # Behind nginx the client's address (rate limits) and https scheme come from headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

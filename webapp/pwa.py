@@ -171,13 +171,12 @@ def catalogue() -> dict:
 def js_strings() -> dict[str, str]:
     """Every string the field app's scripts show, keyed by its English text (t("...") in JS)."""
     return {
-        "%(cabinets)s cabinets · %(devices)s devices": _("%(cabinets)s cabinets · %(devices)s devices"),
-        "%(n)s devices": _("%(n)s devices"),
         "Acceptance date": _("Acceptance date"),
         "Address": _("Address"),
         "Brand": _("Brand"),
         "Cabinet": _("Cabinet"),
         "Cabinets": _("Cabinets"),
+        "Cabinets: %(cabinets)s · Devices: %(devices)s": _("Cabinets: %(cabinets)s · Devices: %(devices)s"),
         "Camera view": _("Camera view"),
         "Choose photos": _("Choose photos"),
         "Choose the date.": _("Choose the date."),
@@ -194,6 +193,7 @@ def js_strings() -> dict[str, str]:
         "Date": _("Date"),
         "Device": _("Device"),
         "Devices": _("Devices"),
+        "Devices: %(n)s": _("Devices: %(n)s"),
         "Diary entry": _("Diary entry"),
         "Dismiss (the office keeps the server's copy)": _("Dismiss (the office keeps the server's copy)"),
         "Enter the name and role of the person who signed.": _("Enter the name and role of the person who signed."),

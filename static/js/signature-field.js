@@ -18,6 +18,7 @@ export function createSignatureField(canvas, { onChange = () => {} } = {}) {
     backgroundColor: "rgba(0,0,0,0)",
   });
   let cssWidth = 0;
+  let cssHeight = 0;
   let strokes = [];
 
   /** Size the canvas backing store to its box and redraw the kept strokes. */
@@ -25,12 +26,14 @@ export function createSignatureField(canvas, { onChange = () => {} } = {}) {
     const rect = canvas.getBoundingClientRect();
     if (!rect.width || !rect.height) return;
     const ratio = Math.max(window.devicePixelRatio || 1, 1);
-    const factor = cssWidth ? rect.width / cssWidth : 1;
+    // One factor for both axes keeps the signature's shape; the CSS keeps the pad's 5:2.
+    const factor = cssWidth ? Math.min(rect.width / cssWidth, rect.height / cssHeight) : 1;
     strokes = scaleStrokes(strokes, factor);
     canvas.width = Math.round(rect.width * ratio);
     canvas.height = Math.round(rect.height * ratio);
     canvas.getContext("2d").scale(ratio, ratio);
     cssWidth = rect.width;
+    cssHeight = rect.height;
     pad.clear();
     if (strokes.length) pad.fromData(strokes);
   }

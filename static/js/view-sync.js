@@ -54,7 +54,8 @@ export async function syncView(ctx) {
       return;
     }
     if (phase === "offline") {
-      progressText.textContent = t("You are offline. Everything stays on this device until the network is back.");
+      // The page already says so in its status box when it was drawn offline.
+      if (!offlineNoted) progressText.textContent = t("You are offline. Everything stays on this device until the network is back.");
       return;
     }
     button.disabled = true;
@@ -81,6 +82,7 @@ export async function syncView(ctx) {
   exportButton.addEventListener("click", () => downloadExport(user));
 
   let status;
+  let offlineNoted = false;
   if (auth?.required) {
     status = h("div.flash.flash-error", [
       h("p", t("Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped.")),
@@ -90,6 +92,7 @@ export async function syncView(ctx) {
     status = h("p.flash.flash-warning", t("The last %(n)s attempts failed (%(reason)s). Your items stay on this device.", { n: failures, reason: lastError.message }));
   } else if (!navigator.onLine) {
     status = h("p.flash", t("You are offline. Everything stays on this device until the network is back."));
+    offlineNoted = true;
   }
 
   const items = entries.slice().reverse().slice(0, 200).map((entry) => {

@@ -93,7 +93,7 @@ export async function todayView(ctx) {
       h("li.card.card-link", h("a", { href: pathOf("customer", c.id) }, [
         h("strong", c.data.name),
         h("span.muted.small", c.data.address || ""),
-        h("span.stats", t("%(cabinets)s cabinets · %(devices)s devices", { cabinets, devices })),
+        h("span.stats", t("Cabinets: %(cabinets)s · Devices: %(devices)s", { cabinets, devices })),
       ])),
     );
   }
@@ -229,13 +229,13 @@ export async function customerView(ctx) {
         href: pathOf("cabinet", c.id),
         content: [h("strong", c.data.name), c.data.code ? h("span.tag", c.data.code) : null,
           h("span.muted.small", c.data.location || ""),
-          h("span.stats", t("%(n)s devices", { n: deviceCount.get(c.id) || 0 }))],
+          h("span.stats", t("Devices: %(n)s", { n: deviceCount.get(c.id) || 0 }))],
       }))) : null, t("No cabinets recorded.")),
       section(t("Devices"), devices.length ? deviceList(devices, true, cabinetMap) : null, t("No devices recorded.")),
-      section(t("Contacts"), contacts.length ? h("ul.list", contacts.sort(byName).map((c) => h("li.list-item", [
-        h("strong", c.data.name), " ", h("span.muted", c.data.title || ""), " ",
-        c.data.phone ? h("a", { href: `tel:${c.data.phone}` }, c.data.phone) : null,
-      ]))) : null, t("No contacts recorded.")),
+      section(t("Contacts"), contacts.length ? h("ul.list", contacts.sort(byName).map((c) => h("li.list-item", h("div.line", [
+        h("strong", c.data.name), h("span.muted", c.data.title || ""),
+        c.data.phone ? h("a.phone", { href: `tel:${c.data.phone}` }, c.data.phone) : null,
+      ])))) : null, t("No contacts recorded.")),
       section(t("Sites"), sites.length ? h("ul.list", sites.sort(byName).map((s) => h("li.list-item", [
         h("strong", s.data.name), " ", h("span.muted.small", s.data.address || ""),
         h("div.small", rooms.filter((r) => r.data.site_id === s.id).sort(byName).map((r) => h("span.tag", r.data.name))),

@@ -234,7 +234,7 @@ export async function diaryFormView(ctx) {
       ]),
       signature.node,
       error,
-      h("div.actions.sticky-actions", [h("button.btn.btn-primary.btn-block", { type: "submit" }, t("Save on this device"))]),
+      h("div.actions.form-actions", [h("button.btn.btn-primary.btn-block", { type: "submit" }, t("Save on this device"))]),
     ]),
   };
 }
@@ -351,7 +351,7 @@ export async function diarySignView(ctx) {
       h("section.card", [h("strong", formatDate(entry.data.date)), h("p.diary-text", entry.data.text)]),
       signature.node,
       error,
-      h("div.actions.sticky-actions", h("button.btn.btn-primary.btn-block", { type: "submit" }, t("Sign and lock"))),
+      h("div.actions.form-actions", h("button.btn.btn-primary.btn-block", { type: "submit" }, t("Sign and lock"))),
     ]),
   };
 }

@@ -210,7 +210,7 @@ def meta(page, key: str):
 def draw_signature(page, selector: str = "canvas.signature-canvas") -> None:
     """Sign on the pad with the mouse: two strokes with many points each."""
     canvas = page.locator(selector)
-    canvas.scroll_into_view_if_needed()
+    canvas.evaluate("(el) => el.scrollIntoView({ block: 'center' })")
     box = canvas.bounding_box()
     x, y, w, h = box["x"], box["y"], box["width"], box["height"]
     page.mouse.move(x + w * 0.1, y + h * 0.6)

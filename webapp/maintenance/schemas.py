@@ -203,3 +203,36 @@ def visit_json(visit: Any) -> dict:
         "inspection_id": visit.inspection_id,
         "history": visit.history or [],
     }
+
+
+def inspection_json(sheet: Any) -> dict:
+    """A filled checklist (kind 'inspection') as sync and the field app see it."""
+
+    def iso(moment):
+        """A timestamp as ISO text, or None."""
+        return moment.isoformat() if moment else None
+
+    return {
+        "id": sheet.id,
+        "template_id": sheet.template_id,
+        "template_key": sheet.template_key,
+        "template_version": sheet.template_version,
+        "activity": sheet.activity,
+        "customer_id": sheet.customer_id,
+        "site_id": sheet.site_id,
+        "cabinet_id": sheet.cabinet_id,
+        "device_id": sheet.device_id,
+        "visit_id": sheet.visit_id,
+        "answers": sheet.answers or {},
+        "flagged_count": sheet.flagged_count,
+        "performed_by_id": sheet.performed_by_id,
+        "started_at": iso(sheet.started_at),
+        "finished_at": iso(sheet.finished_at),
+        "customer_opinion": sheet.customer_opinion,
+        "state": sheet.state,
+        "review_comment": sheet.review_comment,
+        "signer_name": sheet.signer_name,
+        "signature_sha256": sheet.signature_sha256,
+        "signed_at": iso(sheet.signed_at),
+        "supersedes_id": sheet.supersedes_id,
+    }

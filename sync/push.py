@@ -30,8 +30,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp.audit.models import AuditLog
-from webapp.auth.models import User
-from webapp.auth.permissions import can_see_customer
+from webapp.auth.models import User, customer_technician
 from webapp.documents import signing
 from webapp.documents.models import Blob
 from webapp.errors import DomainError, Forbidden
@@ -101,6 +100,16 @@ def ensure_client(user: User, client_id: str, user_agent: str = "") -> SyncClien
     return client
 
 
+def begin_mutation(client_id: str) -> int:
+    """Start one mutation's transaction: commit without waiting for the disk (PostgreSQL), lock
+    the device row, return its last seq. Durability comes from the push's final synchronous
+    commit, made before the answer is sent: WAL is flushed in order, so every mutation the
+    device is told about is on disk, and one the server loses in a crash was never acknowledged."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    return lock_client(client_id)
+
+
 def lock_client(client_id: str) -> int:
     """Lock the device row for this transaction and return its last applied seq."""
     row = db.session.execute(
@@ -165,11 +174,26 @@ def missing_blobs(kind: Kind, record: Any) -> list[str]:
     return [n for n in names if n not in present]
 
 
+def _scope(user: User) -> set[str] | None:
+    """The customers a technician sees (cached for the request); None for roles that see all."""
+    if user.sees_all_customers:
+        return None
+    cache = g.get("sync_scope")
+    if cache is None or cache[0] != user.id:
+        ids = set(db.session.scalars(
+            select(customer_technician.c.customer_id).where(customer_technician.c.user_id == user.id)
+        ).all())
+        cache = (user.id, ids)
+        g.sync_scope = cache
+    return cache[1]
+
+
 def _visible(kind: Kind, record: Any, user: User) -> bool:
     """True when the user may see the record."""
     if kind.customer_column is None:
         return True
-    return can_see_customer(user, kind.customer_id_of(record))
+    scope = _scope(user)
+    return scope is None or kind.customer_id_of(record) in scope
 
 
 def _load_for_write(kind: Kind, record_id: str, user: User) -> Any:
@@ -375,6 +399,16 @@ def _answer(result: dict, user: User) -> dict:
     return out
 
 
+def _answer_for(result: dict, kind: Kind | None, record: Any, user: User) -> dict:
+    """A fresh result with the record's state, built before commit (no reload afterwards)."""
+    out = dict(result)
+    out["server_state"] = None
+    if kind is not None and record is not None and _visible(kind, record, user):
+        out["server_state"] = kind.change(record)
+        out["missing_blobs"] = missing_blobs(kind, record)
+    return out
+
+
 def _rejected_result(seq: int, mutation: dict, code: str, message: str, errors: dict) -> dict:
     """The result of a refused mutation."""
     return {
@@ -419,10 +453,7 @@ def _remember(client_id: str, seq: int, user: User, mutation: dict, digest: str,
             result={**result, "kind_name": str(kind)},
         )
     )
-    db.session.execute(
-        text("UPDATE sync_client SET last_seq = :s, last_push_at = :t WHERE client_id = :c"),
-        {"s": seq, "t": utcnow(), "c": client_id},
-    )
+    db.session.execute(text("UPDATE sync_client SET last_seq = :s WHERE client_id = :c"), {"s": seq, "c": client_id})
 
 
 def _log_rejection(client_id: str, seq: int, user: User, mutation: dict, digest: str, rej: Rejection) -> None:
@@ -453,7 +484,7 @@ def process_one(user: User, client_id: str, mutation: dict) -> dict | object:
     ctx = SyncContext(user=user, client_id=client_id, seq=seq)
     for attempt in range(RETRIES):
         try:
-            last = lock_client(client_id)
+            last = begin_mutation(client_id)
             if seq <= last:
                 return _already_seen(client_id, seq, user, mutation, digest)
             if seq > last + 1:
@@ -467,7 +498,7 @@ def process_one(user: User, client_id: str, mutation: dict) -> dict | object:
                 if isinstance(err, IntegrityError) and attempt < 2:
                     continue  # maybe a race with another device writing the same id: look again
                 rejection = _as_rejection(err)
-                if lock_client(client_id) != seq - 1:
+                if begin_mutation(client_id) != seq - 1:
                     db.session.rollback()
                     continue  # someone else processed this seq meanwhile
                 result = _rejected_result(seq, mutation, rejection.code, rejection.message, rejection.errors)
@@ -477,8 +508,9 @@ def process_one(user: User, client_id: str, mutation: dict) -> dict | object:
                 return {**result, "server_state": None}
             result = _result(seq, mutation, outcome)
             _remember(client_id, seq, user, mutation, digest, outcome.status, result)
+            answer = _answer_for(result, get_kind(str(mutation.get("kind"))), outcome.record, user)
             db.session.commit()
-            return _answer({**result, "kind_name": str(mutation.get("kind"))}, user)
+            return answer
         except (OperationalError, IntegrityError):
             db.session.rollback()
             if attempt == RETRIES - 1:
@@ -527,14 +559,29 @@ def push(user: User, client_id: str, mutations: list[dict], user_agent: str = ""
     g.audit_client_id = client_id
     results = []
     stopped_at = None
-    for mutation in sorted(mutations, key=lambda m: m["seq"]):
-        result = process_one(user, client_id, mutation)
-        if result is GAP:
-            stopped_at = mutation["seq"]
-            break
-        results.append(result)
-    last_seq = db.session.scalar(select(SyncClient.last_seq).where(SyncClient.client_id == client_id)) or 0
-    db.session.rollback()
+    # Each mutation commits, and a commit expires every loaded object; the signed-in user does
+    # not change during a push, so keep it out of the session rather than reload it each time.
+    detached = user in db.session
+    if detached:
+        db.session.expunge(user)
+    try:
+        for mutation in sorted(mutations, key=lambda m: m["seq"]):
+            result = process_one(user, client_id, mutation)
+            if result is GAP:
+                stopped_at = mutation["seq"]
+                break
+            results.append(result)
+    finally:
+        if detached:
+            db.session.rollback()
+            db.session.add(user)
+    # A synchronous commit (the default) flushes the WAL up to here, so every result in this
+    # answer is durable before the device reads it.
+    last_seq = db.session.execute(
+        text("UPDATE sync_client SET last_push_at = :t WHERE client_id = :c RETURNING last_seq"),
+        {"t": utcnow(), "c": client_id},
+    ).scalar() or 0
+    db.session.commit()
     body = {"last_seq": int(last_seq), "expected_seq": int(last_seq) + 1, "results": results}
     if stopped_at is not None:
         body["gap"] = {"expected_seq": int(last_seq) + 1, "received_seq": stopped_at}

@@ -36,7 +36,7 @@ def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def wait_for(predicate, what: str, seconds: float = 30.0) -> None:
+def wait_for(predicate, what: str, seconds: float = 90.0) -> None:
     """Wait until something is true (a synchronisation point, not a timing assertion)."""
     deadline = time.monotonic() + seconds
     while not predicate():

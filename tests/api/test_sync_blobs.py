@@ -112,3 +112,29 @@ def test_blob_calls_need_sign_in(client):
     put = client.put(f"/api/sync/blobs/{name}", data=ink)
     assert put.status_code == 401 and put.get_json()["error"]["code"] == "unauthorized"
     assert client.get(f"/api/sync/blobs/{name}").status_code == 401
+
+
+def test_png_text_chunks_are_dropped_losslessly(phone):
+    """Text chunks leave a PNG; the compressed pixel data is kept as it was."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Zhang Wei, 13800000001")
+    out = io.BytesIO()
+    Image.open(io.BytesIO(png_bytes(seed=11))).save(out, "PNG", pnginfo=info)
+    original = out.getvalue()
+    phone.put_blob(original)
+    kept = phone.client.get(f"/api/sync/blobs/{sha256(original)}", headers=phone.headers()).data
+    assert b"13800000001" not in kept and b"tEXt" not in kept
+    assert Image.open(io.BytesIO(kept)).tobytes() == Image.open(io.BytesIO(original)).tobytes()
+
+
+def test_rotated_jpeg_is_stored_upright(phone):
+    """A JPEG whose EXIF says 'rotate 90°' is stored turned upright, without the EXIF."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    original = jpeg_bytes(120, 80, seed=12, exif=exif.tobytes())
+    info = phone.put_blob(original).get_json()
+    assert (info["width"], info["height"]) == (80, 120)
+    kept = phone.client.get(f"/api/sync/blobs/{sha256(original)}", headers=phone.headers()).data
+    assert Image.open(io.BytesIO(kept)).size == (80, 120) and not Image.open(io.BytesIO(kept)).getexif()

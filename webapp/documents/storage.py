@@ -2,8 +2,9 @@
 
 How content addressing stays honest: a device names an image by the SHA-256 of the bytes it
 uploads, and the server checks that hash before anything else. The server never keeps those
-bytes as they are: it re-encodes the image without its metadata (EXIF, GPS, text chunks,
-colour profiles). The re-encoded bytes are stored under *their own* SHA-256
+bytes as they are: it removes the image's metadata (EXIF, GPS, XMP, text chunks, colour
+profiles) -- losslessly, by dropping those JPEG segments / PNG chunks around the untouched
+compressed pixels, or by re-encoding a JPEG whose EXIF says it is rotated, so it stays upright. The re-encoded bytes are stored under *their own* SHA-256
 (`Blob.stored_sha256`), so whatever a storage backend holds is named by what it holds and can
 be checked at any time with `sha256(bytes) == key`. The `Blob` row maps the uploaded name to
 the stored object. Two uploads that differ only in metadata share one stored object; the same
@@ -194,7 +195,7 @@ def spool_upload(stream: IO[bytes], max_bytes: int, directory: Path) -> Spooled:
 
 
 def clean_image(path: Path, max_pixels: int) -> CleanImage:
-    """Check that a file is a real, complete PNG or JPEG within the pixel limit; re-encode it bare."""
+    """Check that a file is a real, complete PNG or JPEG within the pixel limit; store it bare."""
     try:
         with Image.open(path) as probe:
             fmt = probe.format
@@ -211,6 +212,11 @@ def clean_image(path: Path, max_pixels: int) -> CleanImage:
             probe.verify()
         with Image.open(path) as image:
             image.load()  # decodes every pixel: a truncated file fails here
+            orientation = image.getexif().get(0x0112, 1) if fmt != "PNG" else 1
+            data = path.read_bytes()
+            stripped = strip_png(data) if fmt == "PNG" else (strip_jpeg(data) if orientation == 1 else None)
+            if stripped is not None and _same_geometry(stripped, image.size):
+                return _clean(stripped, "image/png" if fmt == "PNG" else "image/jpeg", image.size)
             return _reencode(image, fmt)
     except BlobRejected:
         raise
@@ -227,6 +233,87 @@ def clean_image(path: Path, max_pixels: int) -> CleanImage:
         ) from err
 
 
+def _clean(data: bytes, mime: str, size: tuple[int, int]) -> CleanImage:
+    """Describe bytes ready to store."""
+    return CleanImage(data=data, stored_sha256=hashlib.sha256(data).hexdigest(), mime=mime, width=size[0], height=size[1])
+
+
+def _same_geometry(data: bytes, size: tuple[int, int]) -> bool:
+    """A stripped file still opens as an image of the same size (a guard on the parsers below)."""
+    try:
+        with Image.open(io.BytesIO(data)) as check:
+            return check.size == size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+
+
+# PNG chunks that only say how to render the pixels; everything else (text, EXIF, time,
+# colour profiles, private and animation chunks) is metadata and goes.
+PNG_KEEP = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"pHYs", b"bKGD"}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def strip_png(data: bytes) -> bytes | None:
+    """The PNG without metadata chunks, pixels untouched (same IDAT); None if it cannot be parsed."""
+    if not data.startswith(PNG_SIGNATURE):
+        return None
+    out = [PNG_SIGNATURE]
+    pos = len(PNG_SIGNATURE)
+    while pos + 12 <= len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind = data[pos + 4:pos + 8]
+        end = pos + 12 + length
+        if end > len(data):
+            return None
+        if kind in PNG_KEEP:
+            out.append(data[pos:end])
+        pos = end
+        if kind == b"IEND":
+            return b"".join(out)
+    return None
+
+
+def strip_jpeg(data: bytes) -> bytes | None:
+    """The JPEG without APP1-APP13/APP15 (EXIF, XMP, ICC, MPF...) and comments, entropy data untouched.
+
+    APP0 (JFIF) and APP14 (Adobe colour transform) stay; anything after the first image's EOI
+    (an MPO's second picture, appended junk) goes. None if the file cannot be parsed.
+    """
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    out = [b"\xff\xd8"]
+    pos = 2
+    while pos < len(data):
+        if data[pos] != 0xFF:
+            return None
+        while pos < len(data) and data[pos] == 0xFF:
+            pos += 1
+        if pos >= len(data):
+            return None
+        marker = data[pos]
+        pos += 1
+        if marker == 0xDA:  # start of scan: copy scans through the end of the image
+            end = data.find(b"\xff\xd9", pos)
+            if end < 0:
+                return None
+            out.append(b"\xff\xda" + data[pos:end + 2])
+            return b"".join(out)
+        if marker == 0xD9:
+            return None
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:
+            out.append(bytes((0xFF, marker)))
+            continue
+        if pos + 2 > len(data):
+            return None
+        length = int.from_bytes(data[pos:pos + 2], "big")
+        segment = data[pos:pos + length]
+        pos += length
+        if (0xE1 <= marker <= 0xEF and marker != 0xEE) or marker == 0xFE:
+            continue
+        out.append(bytes((0xFF, marker)) + segment)
+    return None
+
+
 def _reencode(image: Image.Image, fmt: str) -> CleanImage:
     """Write the pixels again without metadata (EXIF orientation applied first for JPEG)."""
     out = io.BytesIO()
@@ -241,16 +328,6 @@ def _reencode(image: Image.Image, fmt: str) -> CleanImage:
         result = ImageOps.exif_transpose(image)
         if result.mode not in ("RGB", "L", "CMYK"):
             result = result.convert("RGB")
-        if result is image and fmt == "JPEG":
-            result.save(out, "JPEG", quality="keep", subsampling="keep")
-        else:
-            result.save(out, "JPEG", quality=90)
+        result.save(out, "JPEG", quality=90)
         mime = "image/jpeg"
-    data = out.getvalue()
-    return CleanImage(
-        data=data,
-        stored_sha256=hashlib.sha256(data).hexdigest(),
-        mime=mime,
-        width=result.width,
-        height=result.height,
-    )
+    return _clean(out.getvalue(), mime, result.size)

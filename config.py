@@ -52,6 +52,14 @@ class Config:
     )
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_FROM = os.environ.get("MAIL_FROM", "om-service@localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SMTP_CLASS = None  # smtplib.SMTP; tests put a fake server class here
+    # Share (0..1) of signed repairs the office calls back (回访); fixed per ticket. Every repair
+    # whose customer signed as not satisfied is called back as well.
+    FOLLOW_UP_SAMPLE_RATE = float(os.environ.get("FOLLOW_UP_SAMPLE_RATE", 0.3))
     ITEMS_PER_PAGE = 50
     # Repair deadline clocks (webapp/repairs/deadlines.py). A same-day clock is "at risk" in its
     # last DEADLINE_AT_RISK_HOURS; the factory return in its last DEADLINE_AT_RISK_WORKING_DAYS.

@@ -60,13 +60,14 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     from .auth.views import bp as auth_bp
     from .main import bp as main_bp
     from .maintenance.views import bp as maintenance_bp
+    from .notifications.views import bp as notifications_bp
     from .pwa import bp as pwa_bp
     from .qr.views import bp as qr_bp
     from .repairs.views import bp as repairs_bp
     from .workcal.views import bp as workcal_bp
 
     for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp,
-                      maintenance_bp):
+                      maintenance_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
     import sync  # the sync API, its OpenAPI document and the office's review page (sync_admin)

@@ -42,3 +42,16 @@ def register(app: Flask) -> None:
             db.session.rollback()
             raise click.ClickException(err.message) from err
         click.echo(f"User {user.username} ({user.role}) created.")
+
+    @app.cli.command("check-deadlines")
+    def check_deadlines_command() -> None:
+        """Notify about repair deadlines at risk or overdue (idempotent; run it from a timer)."""
+        from .documents.repair_form import produce_missing_repair_forms
+        from .repairs.alerts import check_deadlines
+
+        sent = check_deadlines()
+        db.session.commit()
+        made = produce_missing_repair_forms()
+        db.session.commit()
+        click.echo(f"{sent} deadline notification(s) sent; {made} signed repair form(s) produced.")
+

@@ -15,6 +15,7 @@ from .records import SyncCounter  # noqa: F401
 from .repairs.models import RepairTicket, TicketNumberCounter  # noqa: F401
 from .repairs.events import RepairEvent  # noqa: F401
 from .workcal.models import WorkCalendarYear  # noqa: F401
-from .documents.models import Blob, Photo, Signature  # noqa: F401
+from .documents.models import Blob, Document, Photo, Signature  # noqa: F401
+from .notifications.models import Notification  # noqa: F401
 from .maintenance.diary import DiaryEntry  # noqa: F401
 from .maintenance.models import ChecklistTemplate, Inspection, MaintenancePlan, Visit  # noqa: F401

@@ -68,6 +68,7 @@ TICKET_SOURCE_LABELS = {
     "office": _l("Office"),
     "patrol": _l("Found on patrol"),
     "technician": _l("Technician"),
+    "rework": _l("Rework"),
 }
 
 
@@ -82,12 +83,16 @@ NAV = [
     ("maintenance.template_list", _l("Checklists"), ("office", "supervisor", "quality", "admin")),
     ("maintenance.plan_list", _l("Customer plans"), ("supervisor", "admin")),
     ("repairs.inbox", _l("Repair inbox"), ("office", "supervisor", "admin")),
+    ("repairs.intake", _l("Record a repair call"), ("office", "supervisor", "admin")),
+    ("repairs.board", _l("Deadlines board"), ("office", "supervisor", "admin")),
+    ("repairs.follow_ups", _l("Follow-up calls"), ("office", "supervisor", "admin")),
     ("repairs.my_tickets", _l("My repair tickets"), ("technician",)),
     ("qr.label_sheet", _l("QR labels"), ("office", "supervisor", "admin")),
     ("sync_admin.review", _l("Sync review"), ("office", "supervisor", "admin")),
     ("audit.log", _l("Audit log"), ("supervisor", "admin")),
     ("workcal.years", _l("Working calendar"), ("supervisor", "admin")),
     ("auth.user_list", _l("Users"), ("admin",)),
+    ("notifications.index", _l("Notifications"), None),
     ("auth.settings", _l("Settings"), None),
 ]
 

@@ -102,15 +102,15 @@ def test_public_page_links_sign_in_back_to_the_label(client, school):
 
 
 def test_report_creates_exactly_one_ticket(client, school):
-    """A valid report becomes one ticket: public QR source, reported, customer/device/cabinet set,
-    the customer's technician suggested."""
+    """A valid report becomes one ticket: public QR source, customer/device/cabinet set, the
+    customer's technician suggested — so its stored status is the life-cycle's 'assigned'."""
     response = client.post(f"/q/{school['device'].qr_token}/report", data=report_form())
     assert response.status_code == 302
     tickets = db.session.scalars(select(RepairTicket)).all()
     assert len(tickets) == 1
     ticket = tickets[0]
     assert ticket.source == "public_qr"
-    assert ticket.status == "reported"
+    assert ticket.status == "assigned"
     assert ticket.customer_id == school["customer"].id
     assert ticket.device_id == school["device"].id
     assert ticket.cabinet_id == school["cabinet"].id

@@ -77,3 +77,37 @@ class Photo(SyncedMixin, db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
 
     author = relationship("User")
+
+
+class Document(SyncedMixin, db.Model):
+    """A produced document filed in the archive (a signed repair form, ...): a PDF in document storage.
+
+    The file is kept through the storage interface (storage.FolderStorage on
+    DOCUMENT_STORAGE_DIR), content-addressed: `storage_key` is the SHA-256 of the stored bytes
+    and `sha256` the same hash, printed for anyone who wants to check a copy. One document per
+    (kind, ticket, round): producing it again is a no-op.
+    """
+
+    __tablename__ = "document"
+    SYNC_KIND = "document"
+    __table_args__ = (
+        Index("ix_document_customer", "customer_id", "created_at"),
+        db.UniqueConstraint("kind", "ticket_id", "round", name="uq_document_kind_ticket_round"),
+    )
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"))
+    device_id: Mapped[str | None] = mapped_column(ForeignKey("device.id"), nullable=True, index=True)
+    ticket_id: Mapped[str | None] = mapped_column(ForeignKey("repair_ticket.id"), nullable=True, index=True)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    storage_key: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    mime: Mapped[str] = mapped_column(String(60), default="application/pdf")
+    signature_id: Mapped[str | None] = mapped_column(ForeignKey("signature.id"), nullable=True)
+
+    customer = relationship("Customer")
+    device = relationship("Device")
+    ticket = relationship("RepairTicket")
+    signature = relationship("Signature")

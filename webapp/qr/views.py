@@ -32,6 +32,8 @@ from ..auth.permissions import can_see_customer, customer_scope, get_visible, ro
 from ..documents.labels import LAYOUTS, build_label_sheet
 from ..errors import DomainError, NotFound
 from ..extensions import db, limiter
+from ..repairs.alerts import announce_new_ticket
+from ..repairs.events import refresh_ticket
 from ..repairs.services import create_ticket
 from . import services
 from .forms import LabelSheetForm, PublicReportForm
@@ -175,6 +177,8 @@ def report(token: str):
         device=device,
         cabinet=cabinet,
     )
+    refresh_ticket(ticket)  # the suggested technician makes it 'assigned'
+    announce_new_ticket(ticket)
     db.session.commit()
     session[REPORT_SESSION_KEY] = {"token": token, "number": ticket.number}
     return redirect(url_for(".thanks", token=token))

@@ -10,7 +10,7 @@ the ticket's denormalised columns (status, category, resolved_at, closed_at, fil
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -49,6 +49,12 @@ EVENT_ROLES: dict[str, tuple[str, ...]] = {
     lc.CLOSED_EV: OFFICE_SIDE,
     lc.REWORK_OPENED: OFFICE_SIDE,
 }
+
+
+# Called after every newly recorded step (not a resend) with (ticket, event, state before, state
+# after), inside the same transaction: notifications and the signed repair form plug in here, so
+# the web forms and sync trigger them alike.
+after_record: list[Callable[[RepairTicket, "RepairEvent", lc.TicketState, lc.TicketState], None]] = []
 
 
 class RepairEvent(SyncedMixin, db.Model):
@@ -163,6 +169,17 @@ def _check_people(event_type: str, data: dict) -> None:
             raise DomainError(_("That person cannot be chosen."), code="invalid_event", details={name: _("That person cannot be chosen.")})
 
 
+def _check_rework_link(ticket: RepairTicket, event_type: str, data: dict) -> None:
+    """A rework_opened naming a linked ticket must name a rework ticket made for this one."""
+    link = str(data.get("rework_ticket_id") or "").strip() if event_type == lc.REWORK_OPENED else ""
+    if not link:
+        return
+    linked = db.session.get(RepairTicket, link)
+    if linked is None or linked.rework_of_id != ticket.id:
+        message = _("The rework ticket must be one opened for this ticket.")
+        raise DomainError(message, code="invalid_event", details={"rework_ticket_id": message})
+
+
 def record_event(
     ticket: RepairTicket,
     event_type: str,
@@ -218,10 +235,13 @@ def record_event(
     tolerance, _backdate = time_settings()
     new_state = lc.next_state(state, event, tolerance)
     _check_people(event_type, data)
+    _check_rework_link(ticket, event_type, data)
     event.received_seq = take_change_seqs(db.session, 1)[0]
     db.session.add(event)
     apply_to_ticket(ticket, new_state)
     db.session.flush()
+    for hook in after_record:
+        hook(ticket, event, state, new_state)
     return event
 
 

@@ -19,8 +19,11 @@ clock is a year off yields the same state as one with the right time.
 
 Decisions worth knowing:
 - A rework is a new *round* on the same ticket, so the fault's whole history stays in one place
-  and the clocks restart from the rework. `rework_opened` may name a linked ticket
-  (`rework_ticket_id`) and the technician held responsible, for the appraisal.
+  and the clocks restart from the rework — unless `rework_opened` names a linked ticket
+  (`rework_ticket_id`): the office's follow-up opens a NEW ticket for the repeat repair (its
+  own number, clocks and signed form, followed by the supervisor to the end), and this one is
+  closed, filed as `reworked`, pointing at it. Either way it may name the technician held
+  responsible (`responsible_user_id`), for the appraisal.
 - A follow-up call is recorded after the customer signed and before the ticket is closed
   (closing files it); a ticket closed without a call can still be sent to rework.
 - A declined quote closes the ticket directly, filed as `quote_declined`: nothing was repaired,
@@ -81,6 +84,7 @@ OUT_OF_WARRANTY = "out_of_warranty"
 CLASSIFICATIONS = (GENERAL, FACTORY_RETURN, DIFFICULT, VANDALISM, OUT_OF_WARRANTY)
 QUOTE_CLASSES = (VANDALISM, OUT_OF_WARRANTY)
 QUOTE_DECLINED_CATEGORY = "quote_declined"
+REWORKED_CATEGORY = "reworked"  # closed because the repair is done again under a linked ticket
 FOLLOW_UP_RESULTS = ("satisfied", "not_satisfied")
 DECIDED_WITH = ("colleagues", "vendor")
 
@@ -132,6 +136,7 @@ CLASSIFICATION_LABELS = {
     VANDALISM: _l("Vandalism"),
     OUT_OF_WARRANTY: _l("Out of warranty"),
     QUOTE_DECLINED_CATEGORY: _l("Quote declined"),
+    REWORKED_CATEGORY: _l("Reworked under a new ticket"),
 }
 EVENT_LABELS = {
     ASSIGNED_EV: _l("Assigned"),
@@ -217,6 +222,7 @@ class RoundState:
     closed_at: datetime | None = None
     filed_category: str | None = None
     rework_reason: str | None = None
+    rework_ticket_id: str | None = None  # set when this round was closed into a linked rework ticket
 
 
 @dataclass
@@ -416,6 +422,8 @@ def check_step(state: TicketState, event_type: str, user_id: int | None = None) 
     elif t == REWORK_OPENED:
         if s == CLOSED and cur.filed_category == QUOTE_DECLINED_CATEGORY:
             raise _refuse(_("Nothing was repaired, as the customer declined the quote: record a new repair request instead."), state, t)
+        if s == CLOSED and cur.filed_category == REWORKED_CATEGORY:
+            raise _refuse(_("This repair is already being done again under its rework ticket."), state, t)
         if s not in (UNSATISFIED, CLOSED):
             raise _refuse(_("A rework starts from an unsatisfied follow-up call or a closed ticket."), state, t)
 
@@ -588,6 +596,11 @@ def _apply(state: TicketState, event: EventLike, at: datetime, basis: str) -> No
         state.status = FOLLOWED_UP if d["result"] == "satisfied" else UNSATISFIED
     elif t == CLOSED_EV:
         cur.closed_at, cur.filed_category = at, cur.classification
+        state.status = CLOSED
+    elif t == REWORK_OPENED and str(d.get("rework_ticket_id") or "").strip():
+        cur.rework_ticket_id = str(d["rework_ticket_id"]).strip()
+        cur.rework_reason = d["reason"].strip()
+        cur.closed_at, cur.filed_category = at, REWORKED_CATEGORY
         state.status = CLOSED
     elif t == REWORK_OPENED:
         state.previous_rounds.append(cur)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..records import SyncedMixin, UTCDateTime, utcnow
 
-TICKET_SOURCES = ("phone", "public_qr", "office", "patrol", "technician")
+TICKET_SOURCES = ("phone", "public_qr", "office", "patrol", "technician", "rework")
 
 
 def _intake_assignee(context) -> int | None:
@@ -48,12 +48,16 @@ class RepairTicket(SyncedMixin, db.Model):
     intake_assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id"), nullable=True, default=_intake_assignee
     )
+    # A rework ticket (source 'rework') points at the repair the customer was unhappy with; the
+    # original is closed as 'reworked' by its rework_opened event naming this ticket.
+    rework_of_id: Mapped[str | None] = mapped_column(ForeignKey("repair_ticket.id"), nullable=True, index=True)
 
     customer = relationship("Customer")
     device = relationship("Device")
     cabinet = relationship("Cabinet")
     assigned_to = relationship("User", foreign_keys=[assigned_to_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
+    rework_of = relationship("RepairTicket", remote_side="RepairTicket.id", foreign_keys=[rework_of_id])
 
 
 class TicketNumberCounter(db.Model):

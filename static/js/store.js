@@ -81,11 +81,16 @@ export async function findByToken(token) {
 
 /** Cabinets and devices whose token starts with the printed short code. */
 export async function findByShortCode(code) {
-  const prefix = code.trim();
-  if (prefix.length < 4) return [];
-  const range = IDBKeyRange.bound(prefix, prefix + "\uffff");
-  const rows = await (await db()).getAllFromIndex("records", "by_token", range);
-  return rows.filter((r) => !r.deleted && (r.kind === "cabinet" || r.kind === "device"));
+  const typed = code.trim().replace(/\s+/g, "");
+  if (typed.length < 4) return [];
+  // Labels print lower-case codes; people often type them in capitals.
+  for (const prefix of new Set([typed, typed.toLowerCase()])) {
+    const range = IDBKeyRange.bound(prefix, prefix + "\uffff");
+    const rows = await (await db()).getAllFromIndex("records", "by_token", range);
+    const found = rows.filter((r) => !r.deleted && (r.kind === "cabinet" || r.kind === "device"));
+    if (found.length) return found;
+  }
+  return [];
 }
 
 /**

@@ -225,6 +225,17 @@ def draw_signature(page, selector: str = "canvas.signature-canvas") -> None:
     page.mouse.up()
 
 
+# The browser process itself checks /sw.js for a new worker after navigations; DevTools'
+# offline emulation covers pages and workers but not that check (a phone with no signal
+# would simply fail it). Everything the app or its worker fetches is still counted.
+BROWSER_UPDATE_CHECK = "GET /sw.js"
+
+
+def heard_since(server, count: int) -> list[str]:
+    """What the server heard from the app after the first `count` requests of its log."""
+    return [r for r in server.requests[count:] if r != BROWSER_UPDATE_CHECK]
+
+
 class ForeignHostGuard:
     """Abort every request to a host other than the live server and remember it."""
 

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.field_app_support import (
     DIST,
@@ -123,7 +124,7 @@ def test_pages_that_need_the_network_show_the_offline_page(live_server, field_da
     wait_for_worker(page)
     context.set_offline(True)
     page.goto(f"{live_server.url}/")
-    assert page.locator("h1").inner_text() == "You are offline"
+    expect(page.locator("main h1")).to_have_text("You are offline")
     assert page.locator("a[href='/app/']").count() >= 1
     context.close()
 

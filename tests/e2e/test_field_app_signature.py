@@ -4,6 +4,7 @@ count of unsynced items."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.e2e.field_app_support import (
@@ -128,4 +129,4 @@ def test_server_pages_show_the_count_of_unsynced_items(app_page, live_server, fi
     wait_until(page, lambda: [e["state"] for e in outbox(page)] == ["rejected"])
     page.goto(f"{live_server.url}/")
     page.wait_for_selector("[data-sync-badge]:not([hidden])")
-    assert page.locator("[data-sync-count]").inner_text() == "1"
+    expect(page.locator("[data-sync-count]")).to_have_text("1")

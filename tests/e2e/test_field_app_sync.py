@@ -9,6 +9,7 @@ import json
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.e2e.field_app_support import (
@@ -133,7 +134,7 @@ def test_expired_sign_in_mid_sync_keeps_every_entry(app_page, live_server, live_
     entries = outbox(page)
     assert len(entries) == 3 and {e["state"] for e in entries} == {"queued"}
     assert counts(live_app, entry_id) == (0, 0, 0)
-    assert page.locator(".topbar [data-sync-count]").inner_text() == "3"
+    expect(page.locator(".topbar [data-sync-count]")).to_have_text("3")
     context.unroute("**/api/sync/blobs/*")
 
     page.click("[data-banner=auth] a")
@@ -221,7 +222,7 @@ def test_rejected_item_is_kept_with_the_servers_reason(app_page, live_server, li
     item = page.locator(".outbox-item[data-state=rejected]")
     item.wait_for()
     assert "date" in item.locator(".reasons").inner_text()
-    assert page.locator(".topbar [data-sync-count]").inner_text() == "1"
+    expect(page.locator(".topbar [data-sync-count]")).to_have_text("1")
     assert counts(live_app, entry_id) == (0, 0, 0)
 
 

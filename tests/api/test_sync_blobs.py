@@ -138,3 +138,11 @@ def test_rotated_jpeg_is_stored_upright(phone):
     assert (info["width"], info["height"]) == (80, 120)
     kept = phone.client.get(f"/api/sync/blobs/{sha256(original)}", headers=phone.headers()).data
     assert Image.open(io.BytesIO(kept)).size == (80, 120) and not Image.open(io.BytesIO(kept)).getexif()
+
+
+def test_truncated_jpeg_is_refused(phone):
+    """A photo cut off in transfer is a 422 and is not stored."""
+    photo = jpeg_bytes(400, 300, seed=13)
+    response = phone.put_blob(photo[: len(photo) * 2 // 3])
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_image"
+    assert db.session.query(Blob).count() == 0

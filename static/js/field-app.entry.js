@@ -142,7 +142,8 @@ async function identify() {
       window.location.assign("/login?next=/app/");
       throw err;
     }
-    if (!(err instanceof NetworkError)) throw err;
+    // Offline or the server failing: the first-run page explains what to do.
+    if (!(err instanceof NetworkError)) console.error(err);
   }
 }
 

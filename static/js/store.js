@@ -285,6 +285,21 @@ export async function pendingBlobs(userId) {
   return rows.filter((b) => !b.uploaded && b.user_id === userId);
 }
 
+/**
+ * Forget images that reached the server long ago; thumbnails of older entries are fetched from
+ * the server again when online. Images not yet uploaded are never removed.
+ */
+export async function pruneBlobs(maxAgeDays = 30) {
+  const cutoff = new Date(Date.now() - maxAgeDays * 86400000).toISOString();
+  const tx = (await db()).transaction("blobs", "readwrite");
+  let cursor = await tx.store.openCursor();
+  while (cursor) {
+    if (cursor.value.uploaded && cursor.value.created_at < cutoff) await cursor.delete();
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+}
+
 /** Mark a blob as on the server (or note why it is not). */
 export async function markBlob(sha256, patch) {
   const tx = (await db()).transaction("blobs", "readwrite");

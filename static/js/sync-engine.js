@@ -4,7 +4,7 @@
 // for it has been read; a 401 pauses everything and keeps every entry.
 import { AuthError, HttpError, NetworkError, getSession, hasBlob, pull, push, putBlob, setCredentials } from "./api.js";
 import {
-  applyPulledPage, clearRecords, ensureClient, getMeta, markBlob, pendingBlobs, pendingEntries, pruneSynced,
+  applyPulledPage, clearRecords, ensureClient, getMeta, markBlob, pendingBlobs, pendingEntries, pruneBlobs, pruneSynced,
   setMeta, updateEntries,
 } from "./store.js";
 
@@ -100,6 +100,7 @@ async function runSync(reason) {
     await pushOutbox(user.id, client.client_id);
     await pullChanges();
     await pruneSynced();
+    await pruneBlobs();
     const now = new Date().toISOString();
     await setMeta("lastSync", now);
     await setMeta("failures", 0);

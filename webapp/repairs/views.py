@@ -398,6 +398,13 @@ def _perform(step: str, form, ticket: RepairTicket) -> str:
     return _("Recorded: %(step)s.", step=label)
 
 
+def _refusal_status(err: DomainError) -> int:
+    """422 for details that do not pass, 409 for a step the life-cycle refuses, else the error's own."""
+    if err.status != 400:
+        return err.status
+    return 422 if err.code == "invalid_event" else 409
+
+
 @bp.route("/repairs/<ticket_id>/steps/<step>", methods=["POST"])
 @login_required
 def record_step(ticket_id: str, step: str):
@@ -417,7 +424,7 @@ def record_step(ticket_id: str, step: str):
         db.session.rollback()
         ticket = get_visible(RepairTicket, ticket_id, current_user)
         return _render_ticket(ticket, forms={step: _build_form(step, ticket, ticket_state(ticket), formdata=request.form)},
-                              open_step=step, error=err.message, status=err.status if err.status != 400 else 409)
+                              open_step=step, error=err.message, status=_refusal_status(err))
     flash(message, "success")
     return redirect(url_for(".ticket_detail", ticket_id=ticket.id), code=303)
 

@@ -73,9 +73,14 @@ class Web:
 
 
 def phone_ticket(shop: Shop, description: str = "录播主机无法开机", assignee: User | None = None, **kw) -> RepairTicket:
-    """A ticket taken by phone and assigned to the shop's first technician (unless told otherwise)."""
+    """A ticket taken by phone and assigned to the shop's first technician (unless told otherwise).
+
+    `reported_at` also backdates the server's receipt, as if the call had been entered then."""
+    reported_at = kw.pop("reported_at", None)
     ticket = take_call(shop.office, shop.customer, description, device=kw.pop("device", shop.device),
-                       assignee=assignee if assignee is not None else shop.tech, **kw)
+                       assignee=assignee if assignee is not None else shop.tech, reported_at=reported_at, **kw)
+    if reported_at is not None:
+        ticket.created_at = reported_at
     db.session.commit()
     return ticket
 

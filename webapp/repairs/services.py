@@ -188,6 +188,7 @@ def take_call(
     device: Device | None = None,
     agreed_arrival_at: datetime | None = None,
     assignee: User | None = None,
+    reported_at: datetime | None = None,
 ) -> RepairTicket:
     """The front desk records a phone call (报修) and assigns the responsible technician.
 
@@ -199,7 +200,7 @@ def take_call(
     ticket = create_ticket(
         customer, description, source="phone", location=location, reporter_name=reporter_name,
         reporter_phone=reporter_phone, device=device, agreed_arrival_at=agreed_arrival_at,
-        assigned_to=None, suggest_assignee=False, created_by=office,
+        assigned_to=None, suggest_assignee=False, created_by=office, reported_at=reported_at,
     )
     ev = _events()
     if assignee is not None:

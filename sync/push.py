@@ -26,7 +26,7 @@ from typing import Any
 from flask import current_app, g
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp.audit.models import AuditLog
@@ -446,11 +446,11 @@ GAP = object()
 def _remember(client_id: str, seq: int, user: User, mutation: dict, digest: str, status: str, result: dict) -> None:
     """Store the processed mutation and move the device's last_seq on (same transaction)."""
     kind = mutation.get("kind")
-    db.session.add(
-        AppliedMutation(
+    db.session.execute(  # a plain INSERT: nothing reads it back in this transaction
+        insert(AppliedMutation).values(
             client_id=client_id, seq=seq, user_id=user.id, kind=str(kind)[:40], op=str(mutation.get("op"))[:20],
             record_id=str(mutation.get("id"))[:64], payload_hash=digest, status=status,
-            result={**result, "kind_name": str(kind)},
+            result={**result, "kind_name": str(kind)}, created_at=utcnow(),
         )
     )
     db.session.execute(text("UPDATE sync_client SET last_seq = :s WHERE client_id = :c"), {"s": seq, "c": client_id})

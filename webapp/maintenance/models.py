@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -42,7 +43,10 @@ APPLIES_TO = ("site", "each_cabinet", "devices_of_category")
 VISIT_STATES = ("due", "overdue", "done", "cancelled")
 OPEN_VISIT_STATES = ("due", "overdue")
 
-INSPECTION_STATES = ("draft", "submitted", "received", "has_issues", "accepted")
+# received: on the server, waiting for review; has_issues: returned to the technician with a
+# comment; superseded: a correction naming it arrived (the sheet itself never changes).
+INSPECTION_STATES = ("draft", "submitted", "received", "has_issues", "accepted", "superseded")
+REVIEW_STATES = ("received", "has_issues", "accepted")
 
 
 class ChecklistTemplate(SyncedMixin, db.Model):
@@ -180,6 +184,12 @@ class Inspection(SyncedMixin, db.Model):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # A correction is a new submission naming the one it replaces (SYNC.md).
     supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("inspection.id"), nullable=True)
+    # Quality checks with scored items (scoring.py): points earned, possible, and the percentage.
+    score_points: Mapped[float | None] = mapped_column(Float, nullable=True)
+    score_max: Mapped[float | None] = mapped_column(Float, nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # The signed PDF filed in the archive (documents/patrol_sheet.py), once sheet and signature are in.
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("document.id"), nullable=True)
 
     template = relationship("ChecklistTemplate")
     customer = relationship("Customer")
@@ -189,6 +199,7 @@ class Inspection(SyncedMixin, db.Model):
     visit = relationship("Visit", foreign_keys=[visit_id])
     performed_by = relationship("User", foreign_keys=[performed_by_id])
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
+    document = relationship("Document", foreign_keys=[document_id])
 
     @property
     def is_locked(self) -> bool:

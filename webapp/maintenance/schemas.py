@@ -14,6 +14,8 @@ from ..archive.models import DEVICE_CATEGORIES
 from .models import ACTIVITIES, APPLIES_TO
 
 ITEM_TYPES = ("pass_flag_fail", "yes_no", "number", "text", "single_choice", "photo", "software_upgrade")
+# Types an item's `points` can score (see scoring.py); the others carry no points.
+SCORED_TYPES = ("pass_flag_fail", "yes_no", "number", "single_choice")
 PHOTO_RULES = ("none", "optional", "on_flag", "required")
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
@@ -33,6 +35,8 @@ class ChecklistOptionSchema(Schema):
     label_zh = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     label_en = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     flag = fields.Bool(load_default=False)
+    # Share of the item's points this option earns (0-1); unset: 0 for a flag option, else 1.
+    score = fields.Float(load_default=None, allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=1))
 
 
 class ChecklistItemSchema(Schema):
@@ -55,6 +59,10 @@ class ChecklistItemSchema(Schema):
     max = fields.Float(load_default=None, allow_none=True, allow_nan=False)
     flag_on = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(("yes", "no")))
     options = fields.List(fields.Nested(ChecklistOptionSchema), load_default=list)
+    # Quality checks are scored: an item's points (its weight), grouped into sections.
+    points = fields.Float(load_default=None, allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=1000))
+    section_zh = fields.Str(load_default="", validate=validate.Length(max=100))
+    section_en = fields.Str(load_default="", validate=validate.Length(max=100))
 
     @validates_schema
     def _check_type_rules(self, data: dict, **kwargs) -> None:
@@ -96,9 +104,15 @@ class ChecklistItemSchema(Schema):
         if data["type"] == "single_choice":
             item["options"] = [
                 {"key": o["key"], "label_zh": o["label_zh"].strip(), "label_en": o["label_en"].strip(),
-                 "flag": bool(o.get("flag"))}
+                 "flag": bool(o.get("flag")), **({"score": o["score"]} if o.get("score") is not None else {})}
                 for o in data["options"]
             ]
+        # Optional settings are kept only when set, so unscored checklists keep their shape.
+        if data.get("points") and data["type"] in SCORED_TYPES:
+            item["points"] = data["points"]
+        for name in ("section_zh", "section_en"):
+            if (data.get(name) or "").strip():
+                item[name] = data[name].strip()
         return item
 
 
@@ -157,6 +171,8 @@ class AnswerSchema(Schema):
     )
     flagged = fields.Bool(load_default=False)
     na = fields.Bool(load_default=False)
+    # The repair ticket the technician opened from this finding (its id, made on the device).
+    ticket_id = fields.Str(load_default=None, allow_none=True, validate=validate.Length(equal=36))
 
 
 class UpgradeEntrySchema(Schema):

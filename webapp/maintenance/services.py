@@ -23,6 +23,7 @@ from ..records import utcnow
 from .models import ChecklistTemplate, Inspection, Visit
 from .schemas import KEY_PATTERN, SHA256_PATTERN, TemplateSchema
 from .shipped import SHIPPED_TEMPLATES
+from .scoring import score_sheet
 from .validation import AnswerCheck, check_answers
 
 _template_schema = TemplateSchema()
@@ -300,6 +301,7 @@ def submit_inspection(
     inspection.finished_at = finished_at or inspection.finished_at or utcnow()
     inspection.submitted_at = utcnow()
     inspection.state = "submitted"
+    _apply_score(inspection)
     _apply_software_upgrades(inspection)
     if inspection.visit_id:
         from .schedule import complete_visit
@@ -311,6 +313,17 @@ def submit_inspection(
             done_on = min(local_date(inspection.finished_at), today)
             complete_visit(visit, done_on, user, inspection_id=inspection.id, today=today)
     return check
+
+
+def _apply_score(inspection: Inspection) -> None:
+    """Store a scored checklist's total (quality checks); unscored checklists keep None."""
+    result = score_sheet(inspection.template.items, inspection.answers)
+    if result is None or result.percent is None:
+        inspection.score_points = inspection.score_max = inspection.score = None
+        return
+    inspection.score_points = round(result.earned, 2)
+    inspection.score_max = round(result.possible, 2)
+    inspection.score = result.percent
 
 
 def sign_inspection(inspection: Inspection, signer_name: str, signature_sha256: str,
@@ -368,3 +381,111 @@ def correct_inspection(original: Inspection, user: User) -> Inspection:
     db.session.add(correction)
     db.session.flush()
     return correction
+
+
+# --- sheets arriving from the field app (sync kind 'inspection') ----------------------------
+
+
+def _problem(field_name: str, message: str, code: str = "invalid") -> DomainError:
+    """A refusal naming one field of the pushed sheet."""
+    return DomainError(_("Please correct the marked fields."), code=code, details={field_name: [message]})
+
+
+def _correction_target(user: User, sheet_id: str, customer_id: str, template_key: str) -> Inspection:
+    """The sheet a correction replaces: same customer and checklist, handed in, not accepted or replaced."""
+    original = db.session.get(Inspection, sheet_id, with_for_update=True)
+    if original is None or original.customer_id != customer_id:
+        raise _problem("supersedes_id", _("The sheet to correct was not found at this customer."))
+    if original.template_key != template_key:
+        raise _problem("supersedes_id", _("A correction is filled with the same checklist as the sheet it corrects."))
+    if original.state not in ("submitted", "received", "has_issues"):
+        raise _problem("supersedes_id", _("That sheet has been accepted or corrected already; it cannot be corrected."),
+                       code="invalid_state")
+    return original
+
+
+def file_sheet_from_device(user: User, data: dict, record_id: str) -> Inspection:
+    """A finished sheet pushed from the field app: checked in full, submitted and put in the review queue.
+
+    `data`: template_id, customer_id, site/cabinet/device/visit ids, answers, started_at,
+    finished_at, customer_opinion and, for a correction, supersedes_id. The customer signs
+    with a separate `signature` submission (document_kind 'inspection'), which locks the sheet.
+    The device's clock may be wrong: a finish time in the future is taken as now.
+    """
+    from ..archive.models import Customer
+    from ..auth.permissions import can_see_customer
+
+    customer = db.session.get(Customer, data.get("customer_id") or "")
+    if customer is None or not can_see_customer(user, customer.id):
+        raise NotFound(_("Not found."), details={"customer_id": [_("Unknown customer.")]})
+    if customer.deleted_at is not None:
+        raise _problem("customer_id", _("This customer is retired."))
+    template = db.session.get(ChecklistTemplate, data.get("template_id") or "")
+    if template is None:
+        raise _problem("template_id", _("Unknown checklist."))
+    visit = None
+    if data.get("visit_id"):
+        visit = db.session.get(Visit, data["visit_id"])
+        if visit is None or visit.customer_id != customer.id:
+            raise _problem("visit_id", _("That visit belongs to another customer."))
+    original = None
+    if data.get("supersedes_id"):
+        original = _correction_target(user, data["supersedes_id"], customer.id, template.template_key)
+    now = utcnow()
+    started_at = data.get("started_at")
+    finished_at = data.get("finished_at") or now
+    finished_at = min(finished_at, now)
+    if started_at is not None:
+        started_at = min(started_at, finished_at)
+    sheet = start_inspection(
+        template, customer.id, user, site_id=data.get("site_id"), cabinet_id=data.get("cabinet_id"),
+        device_id=data.get("device_id"), visit=visit, started_at=started_at, inspection_id=record_id,
+    )
+    sheet.supersedes_id = original.id if original else None
+    submit_inspection(sheet, user, answers=data.get("answers") or {}, finished_at=finished_at,
+                      customer_opinion=data.get("customer_opinion") or "")
+    receive_inspection(sheet)
+    if original is not None:
+        original.state = "superseded"
+        if visit is not None and visit.inspection_id == original.id:
+            visit.inspection_id = sheet.id
+    return sheet
+
+
+def apply_signature(signature: Any) -> Inspection | None:
+    """A customer's signature on a sheet arrived: record signer, image and time on it (locks it)."""
+    if signature.document_kind != Inspection.SYNC_KIND or signature.deleted_at is not None:
+        return None
+    sheet = db.session.get(Inspection, signature.document_id)
+    if sheet is None or sheet.is_locked:
+        return sheet
+    sign_inspection(sheet, signature.signer_name, signature.image_sha256, signature.signed_at)
+    return sheet
+
+
+# --- review by the office and the supervisor -----------------------------------------------
+
+
+def review_queue(state: str | None = None):
+    """A select of sheets handed in (newest first), optionally in one review state."""
+    stmt = select(Inspection).where(Inspection.state != "draft", Inspection.deleted_at.is_(None))
+    if state:
+        stmt = stmt.where(Inspection.state == state)
+    return stmt.order_by(Inspection.submitted_at.desc(), Inspection.id)
+
+
+def review_counts() -> dict[str, int]:
+    """How many sheets are in each review state."""
+    from sqlalchemy import func
+
+    rows = db.session.execute(
+        select(Inspection.state, func.count()).where(Inspection.deleted_at.is_(None)).group_by(Inspection.state)
+    ).all()
+    return {state: count for state, count in rows}
+
+
+def corrections_of(sheet: Inspection) -> list[Inspection]:
+    """Sheets that name this one as the sheet they correct."""
+    return list(db.session.scalars(
+        select(Inspection).where(Inspection.supersedes_id == sheet.id).order_by(Inspection.submitted_at)
+    ))

@@ -178,18 +178,20 @@ def check_answers(
             continue
         note = (answer.get("note") or "").strip()
         photos = answer["photo_ids"]
+        linked = {"ticket_id": answer["ticket_id"]} if answer.get("ticket_id") else {}
         if answer["na"]:
             if not item.get("na_allowed"):
                 check.add(key, _("This item cannot be marked not applicable."))
                 continue
-            check.answers[key] = {"value": None, "note": note, "photo_ids": photos, "flagged": False, "na": True}
+            check.answers[key] = {"value": None, "note": note, "photo_ids": photos, "flagged": False, "na": True,
+                                  **linked}
             continue
         if _is_empty(item, answer["value"], photos):
             if complete and item.get("required"):
                 check.add(key, _("This item is required."))
             if note or photos or answer["flagged"]:
                 check.answers[key] = {"value": None, "note": note, "photo_ids": photos,
-                                      "flagged": bool(answer["flagged"]), "na": False}
+                                      "flagged": bool(answer["flagged"]), "na": False, **linked}
             if answer["flagged"]:
                 check.flagged.append(key)
                 if complete and not note:
@@ -197,7 +199,8 @@ def check_answers(
             continue
         value, by_rule = _check_value(item, answer["value"], check, device_ids)
         flagged = by_rule or bool(answer["flagged"])
-        check.answers[key] = {"value": value, "note": note, "photo_ids": photos, "flagged": flagged, "na": False}
+        check.answers[key] = {"value": value, "note": note, "photo_ids": photos, "flagged": flagged, "na": False,
+                              **linked}
         if flagged:
             check.flagged.append(key)
         if not complete:

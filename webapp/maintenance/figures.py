@@ -1,12 +1,14 @@
-"""Quality figures per technician and month: visits done on time, late, overdue; flagged findings.
+"""Quality figures per technician and month: visits done on time, late, overdue; flagged findings;
+the quality team's checks of their schools.
 
 Groundwork for the monthly report and appraisal (考核): a visit counts in the month it is due
 (after any reschedule) and for the person it is assigned to; inspections count in the month they
-were finished, for the person who did them.
+were finished, for the person who did them; a spot check or year-end inspection counts in the
+month it was finished for the people who answer for the school (quality.responsible_for).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
 from sqlalchemy import select
@@ -15,6 +17,7 @@ from ..auth.models import User
 from ..extensions import db
 from .models import OPEN_VISIT_STATES, Inspection, Visit
 from .periods import month_end
+from .quality import COUNTED_STATES, QUALITY_ACTIVITIES, responsible_for
 from .services import local_today, site_zone
 
 
@@ -33,11 +36,19 @@ class TechnicianMonthFigures:
     rescheduled: int = 0
     inspections: int = 0    # sheets finished in the month (drafts not counted)
     flagged_items: int = 0  # findings flagged on those sheets
+    quality_checks: int = 0  # spot checks and year-end inspections of their schools
+    quality_findings: int = 0
+    quality_scores: list[float] = field(default_factory=list)
 
     @property
     def on_time_rate(self) -> float | None:
         """Share of due visits done on time (None when nothing was due)."""
         return self.done_on_time / self.due if self.due else None
+
+    @property
+    def quality_score(self) -> float | None:
+        """The average score of the quality checks of their schools (None when none was scored)."""
+        return round(sum(self.quality_scores) / len(self.quality_scores), 1) if self.quality_scores else None
 
 
 def _utc_bounds(year: int, month: int) -> tuple[datetime, datetime]:
@@ -93,7 +104,24 @@ def technician_month_figures(year: int, month: int, today: date | None = None,
     if user_id is not None:
         sheets = sheets.where(Inspection.performed_by_id == user_id)
     for sheet in db.session.scalars(sheets):
+        if sheet.activity in QUALITY_ACTIVITIES:
+            continue  # the quality team's own sheets count for the schools' technicians, below
         row = entry(sheet.performed_by_id)
         row.inspections += 1
         row.flagged_items += sheet.flagged_count or 0
+
+    checks = db.session.scalars(select(Inspection).where(
+        Inspection.activity.in_(QUALITY_ACTIVITIES), Inspection.state.in_(COUNTED_STATES),
+        Inspection.deleted_at.is_(None), Inspection.finished_at >= start, Inspection.finished_at <= end,
+    )).all()
+    people = responsible_for({c.customer_id for c in checks}) if checks else {}
+    for check in checks:
+        for uid in sorted(people.get(check.customer_id, ())):
+            if user_id is not None and uid != user_id:
+                continue
+            row = entry(uid)
+            row.quality_checks += 1
+            row.quality_findings += check.flagged_count or 0
+            if check.score is not None:
+                row.quality_scores.append(check.score)
     return sorted(figures.values(), key=lambda f: f.name)

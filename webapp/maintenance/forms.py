@@ -267,3 +267,32 @@ def items_from_form(form: TemplateForm) -> tuple[list[dict], list[int]]:
         items.append(item)
         rows.append(index)
     return items, rows
+
+
+# --- review of handed-in sheets ---------------------------------------------------------------
+
+
+class ReviewForm(FlaskForm):
+    """Accept a sheet, or return it to the technician with a comment."""
+
+    outcome = SelectField(
+        _l("Outcome"),
+        choices=[("accepted", _l("Accept")), ("has_issues", _l("Return with issues"))],
+        validators=[DataRequired()],
+    )
+    comment = TextAreaField(_l("Comment for the technician"), validators=[Optional(), Length(max=2000)])
+
+
+class QualityFilterForm(FlaskForm):
+    """Filters of the quality checks page (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    year = StringField(_l("Year"), validators=[Optional(), Regexp(r"^\d{4}$")])
+    activity = SelectField(
+        _l("Check"),
+        choices=[("", _l("All quality checks")), ("spot_check", _l("Spot checks")),
+                 ("year_end_inspection", _l("Year-end inspections"))],
+        validators=[Optional()],
+    )

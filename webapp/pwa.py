@@ -155,10 +155,12 @@ def app_shell(subpath: str = ""):
 
 def catalogue() -> dict:
     """The field app's strings and labels in the request language, for the page's scripts."""
+    from .repairs.field_strings import repair_js_strings
+
     return {
         "lang": current_lang(),
         "timezone": current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
-        "strings": js_strings(),
+        "strings": {**js_strings(), **repair_js_strings()},
         "labels": {
             "category": {k: str(v) for k, v in CATEGORY_LABELS.items()},
             "ticket_status": {k: str(v) for k, v in TICKET_STATUS_LABELS.items()},

@@ -1,6 +1,7 @@
 // Paths of the field app and the views that draw them (all under /app/, plus /q/<token>).
 import { cabinetView, customerListView, customerView, deviceView, searchView, todayView } from "./views-archive.js";
 import { diaryDetailView, diaryFormView, diarySignView } from "./views-diary.js";
+import { repairFormView, repairSignView, ticketListView, ticketView } from "./views-repairs.js";
 import { scanView, tokenView } from "./view-scan.js";
 import { syncView } from "./view-sync.js";
 
@@ -13,6 +14,10 @@ export const routes = [
   [/^\/app\/diary\/new$/, diaryFormView],
   [/^\/app\/diary\/([^/]+)\/sign$/, diarySignView],
   [/^\/app\/diary\/([^/]+)$/, diaryDetailView],
+  [/^\/app\/tickets\/?$/, ticketListView],
+  [/^\/app\/tickets\/([^/]+)\/repair$/, repairFormView],
+  [/^\/app\/tickets\/([^/]+)\/sign$/, repairSignView],
+  [/^\/app\/tickets\/([^/]+)$/, ticketView],
   [/^\/app\/scan\/?$/, scanView],
   [/^\/app\/search\/?$/, searchView],
   [/^\/app\/sync\/?$/, syncView],

@@ -47,7 +47,7 @@ function ticketItems(tickets, customers) {
   return tickets
     .sort((a, b) => (a.data.reported_at < b.data.reported_at ? 1 : -1))
     .map((ticket) =>
-      h("li.list-item.ticket", [
+      h("li.list-item.ticket", h("a.ticket-link", { href: `/app/tickets/${encodeURIComponent(ticket.id)}` }, [
         h("div.line", [
           h(`span.tag${ticket.data.status === "closed" ? ".tag-ok" : ".tag-warn"}`, label("ticket_status", ticket.data.status)),
           " ",
@@ -56,7 +56,7 @@ function ticketItems(tickets, customers) {
         ]),
         h("div", ticket.data.description || ""),
         h("div.muted.small", [ticket.data.location || "", " ", formatDateTime(ticket.data.reported_at)]),
-      ]),
+      ])),
     );
 }
 

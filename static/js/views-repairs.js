@@ -1,0 +1,470 @@
+// Repair tickets on the device (被动运维): open tickets, and the technician's steps offline —
+// accept, arrival, classification, telling the supervisor, factory trips, the service repair form
+// (服务维修单) and the customer's signature. Every step is an append-only `repair_event` in the
+// outbox, stamped with the device's time; the server decides (and may refuse) in the order it
+// receives them. The buttons offered here follow a local fold of the ticket's known steps.
+import { blobRow, signatureMutation } from "./documents.js";
+import { facts, h } from "./dom.js";
+import { formatDateTime, label, t } from "./i18n.js";
+import { enqueue, getRecord, listKind, listOutbox } from "./store.js";
+import { announce, requestSync } from "./sync-engine.js";
+import { pageHead, pathOf } from "./views-archive.js";
+
+const CLASSES = ["general", "factory_return", "difficult", "vandalism", "out_of_warranty"];
+const CLASS_TEXT = {
+  general: "General problem",
+  factory_return: "Factory return",
+  difficult: "Difficult fault",
+  vandalism: "Vandalism",
+  out_of_warranty: "Out of warranty",
+};
+const STEP_TEXT = {
+  assigned: "Assigned",
+  accepted: "Accepted",
+  arrived: "Arrived on site",
+  classified: "Fault classified",
+  supervisor_informed: "Supervisor informed",
+  escalation_decision: "Solution decided",
+  sent_to_factory: "Sent to the factory",
+  returned_from_factory: "Back from the factory",
+  quote_recorded: "Quote recorded",
+  quote_approved: "Quote approved",
+  quote_declined: "Quote declined",
+  resolved: "Resolved",
+  customer_signed: "Signed by the customer",
+  follow_up_recorded: "Follow-up call",
+  closed: "Closed and filed",
+  rework_opened: "Rework opened",
+};
+const SATISFACTION = [
+  ["satisfied", "Satisfied"],
+  ["basically_satisfied", "Basically satisfied"],
+  ["not_satisfied", "Not satisfied"],
+];
+
+/** The app path of a ticket. */
+export function ticketPath(id, sub = "") {
+  return `/app/tickets/${encodeURIComponent(id)}${sub ? `/${sub}` : ""}`;
+}
+
+/** The kind of fault in the reader's language. */
+function classText(code) {
+  return CLASS_TEXT[code] ? t(CLASS_TEXT[code]) : code || "";
+}
+
+/** A ticket's steps on the device: the server's in receipt order, then this device's queued ones. */
+async function stepsOf(ticketId) {
+  const rows = (await listKind("repair_event")).filter((r) => r.data.ticket_id === ticketId);
+  const server = rows.filter((r) => !r.local).sort((a, b) => (a.data.received_seq || 0) - (b.data.received_seq || 0));
+  const local = rows.filter((r) => r.local).sort((a, b) => String(a.data.device_time).localeCompare(String(b.data.device_time)));
+  return [...server, ...local];
+}
+
+/** Where the ticket stands after its known steps (a sketch of webapp/repairs/lifecycle.py). */
+export function foldSteps(ticket, steps) {
+  const s = {
+    status: ticket.data.intake_assignee_id ? "assigned" : "reported",
+    assignee: ticket.data.intake_assignee_id ?? null,
+    accepted: false,
+    classification: null,
+    informed: false,
+    resolved: null,
+    signed: false,
+  };
+  for (const step of steps) {
+    const { type, data = {} } = step.data;
+    if (type === "assigned") {
+      if (Number(data.user_id) !== s.assignee) s.accepted = false;
+      s.assignee = Number(data.user_id);
+      if (s.status === "reported") s.status = "assigned";
+    } else if (type === "accepted") s.accepted = true;
+    else if (type === "arrived") {
+      if (["reported", "assigned", "rework"].includes(s.status)) s.status = "on_site";
+    } else if (type === "classified") {
+      s.classification = data.classification;
+      s.status = data.classification === "difficult" && s.informed ? "escalated" : "classified";
+    } else if (type === "supervisor_informed") {
+      s.informed = true;
+      if (s.classification === "difficult" && s.status === "classified") s.status = "escalated";
+    } else if (type === "sent_to_factory") s.status = "waiting_factory";
+    else if (type === "returned_from_factory") s.status = "back_from_factory";
+    else if (type === "quote_recorded") s.status = "waiting_approval";
+    else if (type === "quote_approved") s.status = "approved";
+    else if (type === "quote_declined" || type === "closed") s.status = "closed";
+    else if (type === "resolved") {
+      s.status = "resolved";
+      s.resolved = data;
+    } else if (type === "customer_signed") {
+      s.status = "signed";
+      s.signed = true;
+    } else if (type === "follow_up_recorded") s.status = data.result === "satisfied" ? "followed_up" : "unsatisfied";
+    else if (type === "rework_opened") {
+      if (data.rework_ticket_id) s.status = "closed";
+      else Object.assign(s, { status: "rework", classification: null, informed: false, resolved: null, signed: false });
+    }
+  }
+  if (steps.length === 0 && ticket.data.status) s.status = ticket.data.status;
+  return s;
+}
+
+/** The steps the technician may take now, by the local fold. */
+export function nextSteps(state, userId) {
+  const s = state.status;
+  const out = [];
+  if (["assigned", "rework"].includes(s) && !state.accepted && state.assignee === userId) out.push("accepted");
+  if (["assigned", "rework"].includes(s)) out.push("arrived");
+  if (["on_site", "classified", "escalated"].includes(s)) out.push("classified");
+  if (state.classification === "difficult" && !state.informed && ["classified"].includes(s)) out.push("supervisor_informed");
+  if (state.classification === "factory_return" && s === "classified") out.push("sent_to_factory");
+  if (s === "waiting_factory") out.push("returned_from_factory");
+  const fixable = (s === "classified" && state.classification === "general") || ["escalated", "back_from_factory", "approved"].includes(s);
+  if (fixable) out.push("resolved");
+  if (s === "resolved") out.push("customer_signed");
+  return out;
+}
+
+/** Queue one repair step with the device's time; returns the event id. */
+async function queueStep(ctx, ticket, type, data = {}, extra = { mutations: [], blobs: [] }) {
+  const id = crypto.randomUUID();
+  const mutation = {
+    kind: "repair_event",
+    op: "create",
+    id,
+    data: { ticket_id: ticket.id, type, device_time: new Date().toISOString(), data },
+    label: `${ticket.data.number} · ${t(STEP_TEXT[type])}`,
+  };
+  await enqueue(ctx.user.id, [mutation, ...extra.mutations], extra.blobs);
+  announce("outbox");
+  requestSync("write");
+  return id;
+}
+
+/** The sync state of a queued step. */
+async function outboxStates(userId) {
+  const states = new Map();
+  for (const entry of await listOutbox(userId)) states.set(entry.id, entry.state);
+  return states;
+}
+
+/** Open tickets on the device, the signed-in technician's first. */
+export async function ticketListView(ctx) {
+  const tickets = (await listKind("repair_ticket")).filter((x) => x.data.status !== "closed");
+  const customers = new Map((await listKind("customer")).map((c) => [c.id, c]));
+  tickets.sort((a, b) => {
+    const mine = (x) => (x.data.assigned_to_id === ctx.user.id ? 0 : 1);
+    return mine(a) - mine(b) || String(b.data.reported_at).localeCompare(String(a.data.reported_at));
+  });
+  return {
+    title: t("Repair tickets"),
+    node: h("div", [
+      pageHead(t("Open repair tickets")),
+      tickets.length
+        ? h("ul.list", tickets.map((x) => ticketLink(x, customers.get(x.data.customer_id), ctx.user.id)))
+        : h("p.empty", t("No open repair tickets.")),
+    ]),
+  };
+}
+
+/** One ticket as a list link. */
+export function ticketLink(ticket, customer, userId) {
+  return h("li.list-item.ticket", h("a.ticket-link", { href: ticketPath(ticket.id) }, [
+    h("div.line", [
+      h(`span.tag${ticket.data.status === "closed" ? ".tag-ok" : ".tag-warn"}`, label("ticket_status", ticket.data.status)),
+      " ",
+      h("strong", ticket.data.number || ""),
+      customer ? ` ${customer.data.name}` : "",
+      ticket.data.assigned_to_id === userId ? h("span.tag", t("Mine")) : null,
+    ]),
+    h("div", ticket.data.description || ""),
+    h("div.muted.small", [ticket.data.location || "", " ", formatDateTime(ticket.data.reported_at)]),
+  ]));
+}
+
+/** A ticket: what was reported, where it stands, its steps, and the next step's buttons. */
+export async function ticketView(ctx) {
+  const [id] = ctx.params;
+  const ticket = await getRecord("repair_ticket", id);
+  if (!ticket) return { title: t("Repair ticket"), node: h("p.empty", t("This repair ticket is not on this device.")) };
+  const [customer, device, steps, states] = await Promise.all([
+    getRecord("customer", ticket.data.customer_id), getRecord("device", ticket.data.device_id), stepsOf(id),
+    outboxStates(ctx.user.id),
+  ]);
+  const state = foldSteps(ticket, steps);
+  const error = h("p.error", { role: "alert", hidden: true });
+  const busy = { on: false };
+  const act = (type, data) => async () => {
+    if (busy.on) return;
+    busy.on = true;
+    try {
+      await queueStep(ctx, ticket, type, data);
+      ctx.navigate(ticketPath(id), { replace: true });
+    } catch (err) {
+      busy.on = false;
+      error.textContent = t("Could not save on this device: %(reason)s", { reason: err?.message || err });
+      error.hidden = false;
+    }
+  };
+  const next = nextSteps(state, ctx.user.id);
+  const buttons = [];
+  if (next.includes("accepted")) buttons.push(h("button.btn", { type: "button", "data-step": "accepted", onclick: act("accepted") }, t("Accept")));
+  if (next.includes("arrived")) buttons.push(h("button.btn.btn-primary", { type: "button", "data-step": "arrived", onclick: act("arrived") }, t("I have arrived")));
+  if (next.includes("supervisor_informed")) buttons.push(h("button.btn.btn-primary", { type: "button", "data-step": "supervisor_informed", onclick: act("supervisor_informed") }, t("I told the supervisor")));
+  if (next.includes("sent_to_factory")) buttons.push(h("button.btn", { type: "button", "data-step": "sent_to_factory", onclick: act("sent_to_factory") }, t("Sent to the factory")));
+  if (next.includes("returned_from_factory")) buttons.push(h("button.btn", { type: "button", "data-step": "returned_from_factory", onclick: act("returned_from_factory") }, t("Back from the factory")));
+  if (next.includes("resolved")) buttons.push(h("a.btn.btn-primary", { href: ticketPath(id, "repair"), "data-step": "resolved" }, t("Fill in the repair form")));
+  if (next.includes("customer_signed")) buttons.push(h("a.btn.btn-primary", { href: ticketPath(id, "sign"), "data-step": "customer_signed" }, t("Get the customer's signature")));
+
+  let classify = null;
+  if (next.includes("classified")) {
+    const radios = CLASSES.map((code) => h("label.choice", [
+      h("input", { type: "radio", name: "classification", value: code, checked: state.classification === code }),
+      h("span", classText(code)),
+    ]));
+    const submit = (event) => {
+      event.preventDefault();
+      const chosen = event.target.querySelector("input[name=classification]:checked");
+      if (!chosen) {
+        error.textContent = t("Choose the kind of fault.");
+        error.hidden = false;
+        return;
+      }
+      act("classified", { classification: chosen.value })();
+    };
+    classify = h("form.card.classify-form", { onsubmit: submit }, [
+      h("fieldset.choice-group", [h("legend", state.classification ? t("Change the kind of fault") : t("Kind of fault")), radios]),
+      h("button.btn.btn-primary", { type: "submit", "data-step": "classified" }, t("Classify")),
+    ]);
+  }
+  const notes = [];
+  if (state.status === "waiting_approval") notes.push(h("p.flash.flash-warning", t("Waiting for the customer to approve the quote: the repair may not go on yet.")));
+  if (state.classification === "difficult" && state.status === "classified") {
+    notes.push(h("p.flash.flash-warning", t("A difficult fault: tell the customer, and the supervisor today.")));
+  }
+  const timeline = h("ol.history.timeline", [
+    h("li", [h("strong", t("Reported")), h("div.small.muted", formatDateTime(ticket.data.reported_at))]),
+    ...steps.map((step) => {
+      const d = step.data.data || {};
+      const detail = step.data.type === "classified" ? classText(d.classification) : step.data.type === "resolved" ? d.action || "" : step.data.type === "customer_signed" ? d.signer_name || "" : "";
+      const queued = step.local ? states.get(step.id) || "queued" : null;
+      return h("li", { "data-event": step.data.type }, [
+        h("strong", t(STEP_TEXT[step.data.type] || step.data.type)),
+        queued ? [" ", h(`span.tag.${queued === "rejected" ? "tag-bad" : "tag-warn"}`, { "data-state": queued }, queued === "rejected" ? t("Rejected") : t("Waiting to sync"))] : null,
+        detail ? h("div.small", detail) : null,
+        h("div.small.muted", [
+          step.data.device_time ? [t("Device"), " ", formatDateTime(step.data.device_time)] : null,
+          step.data.received_at ? [" · ", t("Received"), " ", formatDateTime(step.data.received_at)] : null,
+        ]),
+      ]);
+    }),
+  ]);
+  return {
+    title: ticket.data.number || t("Repair ticket"),
+    live: true,
+    node: h("div.ticket-view", [
+      pageHead(t("Repair ticket %(number)s", { number: ticket.data.number || "" }), customer?.data.name),
+      h("p.ticket-state", [h("span.tag.tag-warn", { "data-status": state.status }, label("ticket_status", state.status)),
+        state.classification ? [" ", h("span.tag", classText(state.classification))] : null]),
+      ...notes,
+      h("section.card", [
+        h("p.ticket-description", ticket.data.description || ""),
+        facts([
+          [t("Customer"), customer ? h("a", { href: pathOf("customer", customer.id) }, customer.data.name) : ""],
+          [t("Device"), device ? h("a", { href: pathOf("device", device.id) }, device.data.name) : ""],
+          [t("Location"), ticket.data.location],
+          [t("Reported by"), ticket.data.reporter_name],
+          [t("Phone"), ticket.data.reporter_phone ? h("a", { href: `tel:${ticket.data.reporter_phone.replace(/\s/g, "")}` }, ticket.data.reporter_phone) : ""],
+          [t("Agreed arrival"), ticket.data.agreed_arrival_at ? formatDateTime(ticket.data.agreed_arrival_at) : ""],
+        ]),
+      ]),
+      buttons.length ? h("div.actions.step-actions", buttons) : null,
+      classify,
+      error,
+      h("section", [h("h2", t("Steps")), timeline]),
+    ]),
+  };
+}
+
+/** A labelled form field. */
+function fieldOf(id, text, input, hint) {
+  input.id = id;
+  return h("div.field", [h("label", { for: id }, text), input, hint ? h("p.hint", hint) : null]);
+}
+
+/** The signature part: opinion, satisfaction, signer's name and the pad. */
+function customerBlock() {
+  const opinion = h("textarea", { name: "opinion", rows: 2, maxlength: 500 });
+  const satisfaction = h("fieldset.choice-group.satisfaction", [
+    h("legend", t("Satisfaction")),
+    SATISFACTION.map(([code, text]) => h("label.choice", [
+      h("input", { type: "radio", name: "satisfaction", value: code, checked: code === "satisfied" }), h("span", t(text)),
+    ])),
+  ]);
+  const name = h("input", { type: "text", name: "signer_name", autocomplete: "name", maxlength: 100 });
+  const canvas = h("canvas.signature-canvas", { "aria-label": t("Signature pad"), role: "img" });
+  const undo = h("button.btn", { type: "button", disabled: true }, t("Undo"));
+  const clear = h("button.btn", { type: "button", disabled: true }, t("Clear"));
+  const ready = import("./signature-field.js").then(({ createSignatureField }) => {
+    const field = createSignatureField(canvas, {
+      onChange() {
+        undo.disabled = field.isEmpty();
+        clear.disabled = field.isEmpty();
+      },
+    });
+    undo.addEventListener("click", () => field.undo());
+    clear.addEventListener("click", () => field.clear());
+    return field;
+  });
+  const node = h("fieldset.signature-block", [
+    h("legend", t("Customer signature")),
+    h("p.hint", t("Let the customer read the repair form, give their opinion and sign.")),
+    fieldOf("opinion", t("Customer's opinion"), opinion),
+    satisfaction,
+    fieldOf("signer_name", t("Signer's name"), name),
+    h("div.signature-frame", canvas),
+    h("div.actions", [undo, clear]),
+  ]);
+  return {
+    node,
+    ready,
+    values: () => ({
+      opinion: opinion.value.trim(),
+      satisfaction: node.querySelector("input[name=satisfaction]:checked")?.value || "satisfied",
+      signer_name: name.value.trim(),
+    }),
+  };
+}
+
+/** The queued mutations of the customer's signature on the repair form (signature, signed step). */
+async function signatureParts(ctx, ticket, field, customer, formData) {
+  const png = await field.toPngBlob();
+  const blob = await blobRow(png);
+  const content = { ticket_number: ticket.data.number || "", ...formData, ...customer };
+  const signature = await signatureMutation({
+    documentKind: "repair_ticket",
+    documentId: ticket.id,
+    documentData: content,
+    sha256: blob.sha256,
+    signerName: customer.signer_name,
+    signerRole: "customer",
+    signedAt: new Date().toISOString(),
+    label: `${ticket.data.number} · ${t("Customer signature")}`,
+  });
+  const signed = {
+    kind: "repair_event",
+    op: "create",
+    id: crypto.randomUUID(),
+    data: {
+      ticket_id: ticket.id,
+      type: "customer_signed",
+      device_time: new Date().toISOString(),
+      data: { signature: blob.sha256, ...customer },
+    },
+    label: `${ticket.data.number} · ${t(STEP_TEXT.customer_signed)}`,
+  };
+  return { mutations: [signature, signed], blobs: [blob] };
+}
+
+/** The service repair form (服务维修单): what was found and done, then the customer's signature. */
+export async function repairFormView(ctx) {
+  const [id] = ctx.params;
+  const ticket = await getRecord("repair_ticket", id);
+  if (!ticket) return { title: t("Repair form"), node: h("p.empty", t("This repair ticket is not on this device.")) };
+  const customer = await getRecord("customer", ticket.data.customer_id);
+  const inputs = {
+    fault_found: h("textarea", { rows: 2, maxlength: 1000, required: true }),
+    cause: h("textarea", { rows: 2, maxlength: 1000 }),
+    action: h("textarea", { rows: 2, maxlength: 1000, required: true }),
+    parts_used: h("input", { type: "text", maxlength: 300 }),
+    time_on_site: h("input", { type: "number", min: 0, max: 1440, step: 1, inputmode: "numeric" }),
+  };
+  const sign = customerBlock();
+  const error = h("p.error", { role: "alert", hidden: true });
+  const showError = (message) => {
+    error.textContent = message;
+    error.hidden = !message;
+    if (message) error.scrollIntoView({ block: "center" });
+  };
+  let saving = false;
+  const save = async (event) => {
+    event.preventDefault();
+    if (saving) return;
+    showError("");
+    const form = {};
+    for (const [key, input] of Object.entries(inputs)) {
+      const value = input.value.trim();
+      if (value) form[key] = key === "time_on_site" ? Number.parseInt(value, 10) : value;
+    }
+    if (!form.fault_found || !form.action) return showError(t("Say what fault you found and what you did."));
+    const field = await sign.ready;
+    const who = sign.values();
+    if (!field.isEmpty() && !who.signer_name) return showError(t("Enter the name of the person who signed."));
+    saving = true;
+    try {
+      const extra = field.isEmpty() ? { mutations: [], blobs: [] } : await signatureParts(ctx, ticket, field, who, form);
+      await queueStep(ctx, ticket, "resolved", form, extra);
+      ctx.navigate(ticketPath(id), { replace: true });
+    } catch (err) {
+      saving = false;
+      showError(t("Could not save on this device: %(reason)s", { reason: err?.message || err }));
+    }
+  };
+  return {
+    title: t("Repair form"),
+    isForm: true,
+    cleanup: () => sign.ready.then((f) => f.destroy()),
+    node: h("form.repair-form", { onsubmit: save, novalidate: true }, [
+      pageHead(t("Service repair form"), `${ticket.data.number || ""} · ${customer?.data.name || ""}`),
+      h("section.card", [h("p.ticket-description", ticket.data.description || "")]),
+      fieldOf("fault_found", t("Fault found"), inputs.fault_found),
+      fieldOf("cause", t("Cause"), inputs.cause),
+      fieldOf("action", t("Action taken"), inputs.action),
+      h("div.form-grid", [
+        fieldOf("parts_used", t("Parts used"), inputs.parts_used),
+        fieldOf("time_on_site", t("Time on site (minutes)"), inputs.time_on_site),
+      ]),
+      sign.node,
+      error,
+      h("div.actions.form-actions", h("button.btn.btn-primary.btn-block", { type: "submit" }, t("Save on this device"))),
+    ]),
+  };
+}
+
+/** The customer signs a repair form resolved earlier without a signature. */
+export async function repairSignView(ctx) {
+  const [id] = ctx.params;
+  const ticket = await getRecord("repair_ticket", id);
+  if (!ticket) return { title: t("Signature"), node: h("p.empty", t("This repair ticket is not on this device.")) };
+  const state = foldSteps(ticket, await stepsOf(id));
+  const sign = customerBlock();
+  const error = h("p.error", { role: "alert", hidden: true });
+  const save = async (event) => {
+    event.preventDefault();
+    const field = await sign.ready;
+    const who = sign.values();
+    if (field.isEmpty() || !who.signer_name) {
+      error.textContent = t("The customer signs on the pad; enter their name.");
+      error.hidden = false;
+      return;
+    }
+    const parts = await signatureParts(ctx, ticket, field, who, state.resolved || {});
+    await enqueue(ctx.user.id, parts.mutations, parts.blobs);
+    announce("outbox");
+    requestSync("write");
+    ctx.navigate(ticketPath(id), { replace: true });
+  };
+  const r = state.resolved || {};
+  return {
+    title: t("Signature"),
+    isForm: true,
+    cleanup: () => sign.ready.then((f) => f.destroy()),
+    node: h("form.repair-form", { onsubmit: save, novalidate: true }, [
+      pageHead(t("Sign the repair form"), ticket.data.number),
+      h("section.card", facts([
+        [t("Fault found"), r.fault_found], [t("Cause"), r.cause], [t("Action taken"), r.action], [t("Parts used"), r.parts_used],
+      ])),
+      sign.node,
+      error,
+      h("div.actions.form-actions", h("button.btn.btn-primary.btn-block", { type: "submit" }, t("Sign and lock"))),
+    ]),
+  };
+}

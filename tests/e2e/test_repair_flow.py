@@ -1,0 +1,187 @@
+"""A repair from the call to the follow-up, in real Chromium: the office takes a call; the
+technician's tablet syncs, goes offline, records the arrival, classifies, fills in the repair
+form and gets the customer's signature; back online, the office sees the signed PDF and records
+the follow-up call. Screenshots of the pages at 360 and 800 px go to test-artifacts/."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tests.e2e.field_app_support import (
+    ForeignHostGuard,
+    alpha_histogram,
+    draw_signature,
+    ensure_built,
+    heard_since,
+    outbox,
+    sign_in,
+    wait_for_sync,
+    wait_for_worker,
+    wait_until,
+)
+from tests.factories import PASSWORD, make_cabinet, make_customer, make_device, make_user
+from webapp.auth.models import Role
+from webapp.extensions import db
+
+TABLET = {"width": 800, "height": 1280}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built_assets():
+    """The bundles the app serves, built from the current sources."""
+    return ensure_built()
+
+
+@pytest.fixture
+def people(live_app):
+    """A school with a labelled device, its technician, the office and a supervisor."""
+    with live_app.app_context():
+        tech = make_user(Role.TECHNICIAN, username="tech")
+        customer = make_customer("滨江第一中学", technicians=[tech], person_in_charge="周建国")
+        cabinet = make_cabinet(customer, name="三楼弱电柜")
+        device = make_device(customer, cabinet, name="录播主机", brand="海康威视", model="DS-6900")
+        make_user(Role.OFFICE, username="office")
+        make_user(Role.SUPERVISOR, username="super")
+        return {"customer_id": customer.id, "device_id": device.id, "tech_id": tech.id}
+
+
+def web_sign_in(page, base_url: str, username: str, next_path: str) -> None:
+    """Sign in on the office pages."""
+    page.goto(f"{base_url}/login?next={next_path}&lang=en")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def shoot(page, screenshot_dir, name: str, widths=(360, 800)) -> None:
+    """Full-page screenshots of the current page at phone and tablet widths."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(100)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"{name} scrolls sideways at {width} px ({scroll} px wide)"
+        page.screenshot(path=str(screenshot_dir / f"repair-{name}-{width}.png"), full_page=True)
+
+
+def test_call_to_follow_up(live_server, live_app, people, browser, screenshot_dir):
+    """The whole repair, offline steps included, arrives once and ends filed after the follow-up."""
+    from webapp.documents.models import Document, Signature
+    from webapp.repairs.events import load_events
+    from webapp.repairs.models import RepairTicket
+
+    base = live_server.url
+    # --- the office takes the call -------------------------------------------------------------
+    office_ctx = browser.new_context(viewport={"width": 800, "height": 900}, locale="en-GB")
+    office = office_ctx.new_page()
+    web_sign_in(office, base, "office", "/repairs/new")
+    office.fill("#q", "滨江")
+    office.click("main button[type=submit]")
+    shoot(office, screenshot_dir, "intake-search")
+    office.click("text=滨江第一中学")
+    office.check("input[name=device_id][value='%s']" % people["device_id"])
+    office.fill("#description", "录播主机无法开机，上课无法录制")
+    office.fill("#location", "三楼录播教室")
+    office.fill("#reporter_name", "王老师")
+    office.fill("#reporter_phone", "138 0000 1111")
+    shoot(office, screenshot_dir, "intake-form")
+    office.click("text=Record the call")
+    expect(office.locator(".flash-success")).to_contain_text("assigned to")
+    with live_app.app_context():
+        ticket = db.session.scalars(select(RepairTicket)).one()
+        ticket_id, number = ticket.id, ticket.number
+        assert (ticket.status, ticket.assigned_to_id) == ("assigned", people["tech_id"])
+
+    # --- the technician's tablet syncs, then works offline ---------------------------------------
+    tech_ctx = browser.new_context(viewport=TABLET, locale="en-GB", has_touch=True)
+    guard = ForeignHostGuard(tech_ctx, base)
+    tablet = tech_ctx.new_page()
+    sign_in(tablet, base, "tech", next_path="/app/?lang=en")
+    wait_for_worker(tablet)
+    wait_for_sync(tablet)
+    tablet.wait_for_selector(f"text={number}")
+
+    tech_ctx.set_offline(True)
+    heard_before = len(live_server.requests)
+    tablet.click(f"a.ticket-link:has-text('{number}')")
+    tablet.wait_for_url(f"**/app/tickets/{ticket_id}")
+    tablet.click("[data-step=arrived]")
+    tablet.wait_for_selector("form.classify-form")
+    tablet.check("input[name=classification][value=general]")
+    tablet.click("button[data-step=classified]")
+    tablet.wait_for_selector("a[data-step=resolved]")
+    tablet.screenshot(path=str(screenshot_dir / "repair-tablet-ticket-800.png"), full_page=True)
+    tablet.click("a[data-step=resolved]")
+    tablet.wait_for_selector("#fault_found")
+    tablet.fill("#fault_found", "录播主机电源指示灯不亮")
+    tablet.fill("#cause", "电源适配器损坏")
+    tablet.fill("#action", "更换电源适配器，开机测试录制正常")
+    tablet.fill("#parts_used", "电源适配器 12V/5A ×1")
+    tablet.fill("#time_on_site", "85")
+    tablet.fill("#opinion", "维修及时，态度很好")
+    draw_signature(tablet)
+    tablet.fill("#signer_name", "周建国")
+    tablet.screenshot(path=str(screenshot_dir / "repair-tablet-form-800.png"), full_page=True)
+    tablet.click("button[type=submit]")
+    tablet.wait_for_url(f"**/app/tickets/{ticket_id}")
+    tablet.wait_for_selector("[data-event=customer_signed]")
+    queued = outbox(tablet)
+    assert [e["kind"] for e in queued] == ["repair_event", "repair_event", "repair_event", "signature", "repair_event"]
+    assert {e["state"] for e in queued} == {"queued"}
+    assert heard_since(live_server, heard_before) == [], "the server heard from the tablet while it was offline"
+
+    # --- back online: everything arrives once and the signed form is produced --------------------
+    tech_ctx.set_offline(False)
+    tablet.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_until(tablet, lambda: {e["state"] for e in outbox(tablet)} == {"synced"}, timeout=30)
+    with live_app.app_context():
+        db.session.expire_all()
+        ticket = db.session.get(RepairTicket, ticket_id)
+        assert ticket.status == "signed"
+        events = load_events(ticket_id)
+        assert [e.type for e in events] == ["assigned", "arrived", "classified", "resolved", "customer_signed"]
+        assert all(e.device_time is not None for e in events[1:])
+        [signature] = db.session.scalars(select(Signature).where(Signature.document_id == ticket_id)).all()
+        assert signature.complete and signature.signer_name == "周建国"
+        [document] = db.session.scalars(select(Document).where(Document.ticket_id == ticket_id)).all()
+        document_id = document.id
+        from webapp.documents.storage import storage_for
+        from webapp.documents.models import Blob
+
+        png = storage_for(live_app).get(db.session.get(Blob, signature.image_sha256).stored_sha256)
+    inked, _blank = alpha_histogram(png)
+    assert inked > 150
+
+    # --- the office sees the signed PDF and records the follow-up call ----------------------------
+    office.goto(f"{base}/repairs/{ticket_id}")
+    expect(office.locator(".ticket-status")).to_have_text("Signed by the customer")
+    pdf_link = office.locator(f"a[href='/repairs/documents/{document_id}']")
+    expect(pdf_link).to_be_visible()
+    response = office.request.get(f"{base}/repairs/documents/{document_id}")
+    assert response.status == 200
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+    assert all(label in text for label in ("客户联", "部门主管联", "公司存档联")) and "周建国" in text
+    shoot(office, screenshot_dir, "ticket-signed")
+
+    office.goto(f"{base}/repairs/follow-ups")
+    shoot(office, screenshot_dir, "follow-ups")
+    office.goto(f"{base}/repairs/{ticket_id}")
+    office.click("#step-follow_up_recorded > summary")
+    office.check("input[name='follow_up_recorded-quality'][value='5']")
+    office.check("input[name='follow_up_recorded-attitude'][value='5']")
+    office.check("input[name='follow_up_recorded-result'][value='satisfied']")
+    shoot(office, screenshot_dir, "follow-up-form")
+    office.click("#step-follow_up_recorded button[type=submit]")
+    expect(office.locator(".ticket-status")).to_have_text("Closed")
+    with live_app.app_context():
+        db.session.expire_all()
+        ticket = db.session.get(RepairTicket, ticket_id)
+        assert (ticket.status, ticket.filed_category) == ("closed", "general")
+    shoot(office, screenshot_dir, "ticket-closed")
+    assert guard.attempts == []
+    tech_ctx.close()
+    office_ctx.close()

@@ -185,3 +185,62 @@ def test_call_to_follow_up(live_server, live_app, people, browser, screenshot_di
     assert guard.attempts == []
     tech_ctx.close()
     office_ctx.close()
+
+
+def test_office_pages_fit_phones_and_tablets(live_server, live_app, people, browser, screenshot_dir):
+    """The board (overdue, at risk, rework), notifications, inbox and a ticket waiting for a quote
+    render at 360 and 800 px without sideways scrolling; screenshots for people to look at."""
+    from datetime import timedelta
+
+    from webapp.auth.models import User
+    from webapp.records import utcnow
+    from webapp.repairs.alerts import check_deadlines
+    from webapp.repairs.events import record_event, refresh_ticket
+    from webapp.repairs.models import RepairTicket
+    from webapp.repairs.services import open_rework, take_call
+
+    with live_app.app_context():
+        office = db.session.scalars(select(User).where(User.username == "office")).one()
+        supervisor = db.session.scalars(select(User).where(User.username == "super")).one()
+        tech = db.session.get(User, people["tech_id"])
+        from webapp.archive.models import Customer, Device
+
+        customer = db.session.get(Customer, people["customer_id"])
+        device = db.session.get(Device, people["device_id"])
+        late = take_call(office, customer, "教学楼三楼投影仪不亮，投影画面偏暗闪烁", device=device, assignee=tech,
+                         reported_at=utcnow() - timedelta(days=1))
+        late.created_at = late.reported_at
+        quoted = take_call(office, customer, "实验室门禁读卡器被人为砸坏", assignee=tech)
+        for kind, data, who in (("arrived", {}, tech), ("classified", {"classification": "vandalism"}, tech),
+                                ("quote_recorded", {"items": [{"name": "门禁读卡器", "qty": "1", "price": "860.00", "amount": "860.00"},
+                                                              {"name": "安装人工", "qty": "1", "price": "120.00", "amount": "120.00"}],
+                                                    "amount": "980.00"}, supervisor)):
+            record_event(quoted, kind, data, who)
+        refresh_ticket(quoted)
+        done = take_call(office, customer, "广播没有声音", assignee=tech)
+        for kind, data in (("arrived", {}), ("classified", {"classification": "general"}), ("resolved", {"action": "更换功放"}),
+                           ("customer_signed", {"signer_name": "周建国", "satisfaction": "not_satisfied"})):
+            record_event(done, kind, data, tech)
+        record_event(done, "follow_up_recorded", {"result": "not_satisfied", "reason": "音量仍然偏小", "quality": 2, "attitude": 4}, office)
+        open_rework(done, office, "音量仍然偏小", responsible=tech, assignee=tech)
+        db.session.commit()
+        check_deadlines()
+        db.session.commit()
+        quoted_id = quoted.id
+
+    context = browser.new_context(viewport={"width": 800, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    web_sign_in(page, live_server.url, "super", "/repairs/board")
+    expect(page.locator("#breached-title")).to_contain_text("1")
+    shoot(page, screenshot_dir, "board")
+    page.goto(f"{live_server.url}/notifications")
+    expect(page.locator(".note").first).to_be_visible()
+    shoot(page, screenshot_dir, "notifications")
+    page.goto(f"{live_server.url}/repairs")
+    shoot(page, screenshot_dir, "inbox")
+    page.goto(f"{live_server.url}/repairs/{quoted_id}")
+    page.click("#step-quote_recorded > summary")
+    shoot(page, screenshot_dir, "ticket-quote")
+    context.close()
+    with live_app.app_context():
+        assert db.session.scalars(select(RepairTicket).where(RepairTicket.rework_of_id.is_not(None))).one()

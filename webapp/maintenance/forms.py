@@ -134,6 +134,9 @@ class ItemForm(Form):
         choices=[("", _l("Neither")), ("yes", _l("Yes is a finding")), ("no", _l("No is a finding"))],
     )
     options = TextAreaField(_l("Options, one per line"))
+    points = ReadingField(_l("Points (quality checks)"), validators=[Optional()])
+    section_zh = StringField(_l("Section (Chinese)"), validators=[Length(max=100)])
+    section_en = StringField(_l("Section (English)"), validators=[Length(max=100)])
     remove = BooleanField(_l("Remove this item"))
 
 
@@ -175,6 +178,8 @@ def options_to_text(options: list[dict]) -> str:
         line = f"{option['key']} | {option['label_zh']} | {option['label_en']}"
         if option.get("flag"):
             line += " | flag"
+        if option.get("score") is not None:
+            line += f" | score={option['score']:g}"
         lines.append(line)
     return "\n".join(lines)
 
@@ -188,6 +193,13 @@ def options_from_text(text: str) -> list[dict]:
         parts = [p for p in parts if p != ""]
         if not parts:
             continue
+        score = None
+        if len(parts) > 1 and re.fullmatch(r"(?i)score\s*=\s*[0-9.]+", parts[-1]):
+            try:
+                score = float(parts[-1].split("=", 1)[1])
+            except ValueError:
+                score = None
+            parts = parts[:-1]
         flag = parts[-1].lower() in ("flag", "!", "标记") and len(parts) > 1
         if flag:
             parts = parts[:-1]
@@ -203,7 +215,10 @@ def options_from_text(text: str) -> list[dict]:
         while key in used:
             key, n = f"{base}_{n}"[:40], n + 1
         used.add(key)
-        options.append({"key": key, "label_zh": zh, "label_en": en, "flag": flag})
+        option = {"key": key, "label_zh": zh, "label_en": en, "flag": flag}
+        if score is not None:
+            option["score"] = score
+        options.append(option)
     return options
 
 
@@ -225,6 +240,9 @@ def item_to_form_data(item: dict, existing: bool = True) -> dict:
         "max": item.get("max"),
         "flag_on": item.get("flag_on") or "",
         "options": options_to_text(item.get("options", [])),
+        "points": item.get("points"),
+        "section_zh": item.get("section_zh", ""),
+        "section_en": item.get("section_en", ""),
         "remove": False,
     }
 
@@ -264,6 +282,11 @@ def items_from_form(form: TemplateForm) -> tuple[list[dict], list[int]]:
             item["flag_on"] = data.get("flag_on") or None
         if item["type"] == "single_choice":
             item["options"] = options_from_text(data.get("options") or "")
+        if data.get("points") is not None:
+            item["points"] = data["points"]
+        for name in ("section_zh", "section_en"):
+            if (data.get(name) or "").strip():
+                item[name] = data[name].strip()
         items.append(item)
         rows.append(index)
     return items, rows

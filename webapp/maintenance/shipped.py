@@ -22,6 +22,15 @@ _GOOD_FAIR_POOR = [
     _option("poor", "较差", "Poor", flag=True),
 ]
 
+# Quality checks are scored: "fair" earns 60 % of an item's points, "poor" nothing.
+_GOOD_FAIR_POOR_SCORED = [
+    _option("good", "良好", "Good"),
+    {**_option("fair", "一般", "Fair"), "score": 0.6},
+    _option("poor", "较差", "Poor", flag=True),
+]
+_RECORDS = {"section_zh": "服务记录", "section_en": "Service records"}
+_ON_SITE = {"section_zh": "现场设备", "section_en": "Equipment on site"}
+
 SHIPPED_TEMPLATES = [
     {
         "template_key": "monthly_patrol",
@@ -117,17 +126,22 @@ SHIPPED_TEMPLATES = [
         "name_en": "Spot-check record",
         "activity": "spot_check",
         "applies_to": "site",
-        "description": "质量检查小组对施工学校的运行及维护情况进行不定期抽查。",
+        "description": "质量检查小组对施工学校的运行及维护情况进行不定期抽查。各项按分值评分（合格得满分、"
+                       "需关注得一半、不合格不得分），不适用项不计入总分。",
         "items": [
-            _item("diary_kept", "服务日记记录完整", "Service diary kept up to date", "yes_no", na=True, flag_on="no"),
-            _item("patrol_matches", "巡查记录与现场情况相符", "Patrol records match what is on site", "pass_flag_fail"),
-            _item("devices_sampled", "抽查设备运行正常", "Devices checked at random are working", "pass_flag_fail", photo="on_flag"),
+            _item("diary_kept", "服务日记记录完整", "Service diary kept up to date", "yes_no", na=True, flag_on="no",
+                  points=10, **_RECORDS),
+            _item("patrol_matches", "巡查记录与现场情况相符", "Patrol records match what is on site", "pass_flag_fail",
+                  points=15, **_RECORDS),
             _item("archive_current", "客户档案（设备、软件版本、联系人）与现场一致",
-                  "Customer archive matches the site (devices, software versions, contacts)", "pass_flag_fail"),
-            _item("tidiness", "机房、机柜整洁，标签齐全", "Rooms and cabinets tidy, labels in place", "pass_flag_fail", photo="on_flag"),
-            _item("school_view", "校方对运维服务的评价", "The school's view of the service", "single_choice", options=_GOOD_FAIR_POOR),
-            _item("score", "抽查得分", "Spot-check score", "number", unit="分", min=80, max=100,
-                  hint_zh="满分 100，低于 80 分标记为问题", hint_en="Out of 100; below 80 is flagged"),
+                  "Customer archive matches the site (devices, software versions, contacts)", "pass_flag_fail",
+                  points=15, **_RECORDS),
+            _item("devices_sampled", "抽查设备运行正常", "Devices checked at random are working", "pass_flag_fail",
+                  photo="on_flag", points=20, **_ON_SITE),
+            _item("tidiness", "机房、机柜整洁，标签齐全", "Rooms and cabinets tidy, labels in place", "pass_flag_fail",
+                  photo="on_flag", points=15, **_ON_SITE),
+            _item("school_view", "校方对运维服务的评价", "The school's view of the service", "single_choice",
+                  options=_GOOD_FAIR_POOR_SCORED, points=25, section_zh="客户评价", section_en="The school's view"),
             _item("findings", "抽查发现的问题", "Findings", "text", required=False),
         ],
     },
@@ -137,19 +151,25 @@ SHIPPED_TEMPLATES = [
         "name_en": "Year-end inspection record",
         "activity": "year_end_inspection",
         "applies_to": "site",
-        "description": "质量检查小组年末对各学校运行及维护情况进行全面检查，结果作为员工考核依据。",
+        "description": "质量检查小组年末对各学校运行及维护情况进行全面检查，结果作为员工考核依据。"
+                       "各项按分值评分，不适用项不计入总分。",
         "items": [
-            _item("patrol_rate", "全年月巡查完成率", "Monthly patrols completed this year", "number", unit="%", min=100, max=100),
-            _item("maintenance_twice", "两次半年保养均已完成", "Both semi-annual maintenances done", "yes_no", flag_on="no"),
-            _item("arrival_rate", "报修当天到场率", "Repairs reached on the day reported", "number", unit="%", min=95, max=100),
-            _item("rectified", "遗留问题已整改", "Outstanding issues rectified", "pass_flag_fail", na=True),
+            _item("patrol_rate", "全年月巡查完成率", "Monthly patrols completed this year", "number", unit="%",
+                  min=100, max=100, points=15, section_zh="计划执行", section_en="Planned work"),
+            _item("maintenance_twice", "两次半年保养均已完成", "Both semi-annual maintenances done", "yes_no",
+                  flag_on="no", points=10, section_zh="计划执行", section_en="Planned work"),
+            _item("arrival_rate", "报修当天到场率", "Repairs reached on the day reported", "number", unit="%",
+                  min=95, max=100, points=15, section_zh="报修响应", section_en="Repairs"),
+            _item("rectified", "遗留问题已整改", "Outstanding issues rectified", "pass_flag_fail", na=True,
+                  points=10, section_zh="报修响应", section_en="Repairs"),
             _item("archive_complete", "长期档案完整（维修单、巡查表已归档）",
-                  "Long-term archive complete (repair forms and patrol sheets filed)", "pass_flag_fail"),
+                  "Long-term archive complete (repair forms and patrol sheets filed)", "pass_flag_fail",
+                  points=15, section_zh="档案与移交", section_en="Archive and handover"),
             _item("handover_complete", "移交资料齐全（配件、光盘、保修卡、手册、备用钥匙）",
-                  "Handover items complete (accessories, discs, warranty cards, manuals, spare keys)", "pass_flag_fail", na=True),
-            _item("safety_review", "全年安全隐患排查", "Safety review of the year", "pass_flag_fail", photo="on_flag"),
-            _item("score", "年度检查得分", "Year-end score", "number", unit="分", min=80, max=100,
-                  hint_zh="满分 100，低于 80 分标记为问题", hint_en="Out of 100; below 80 is flagged"),
+                  "Handover items complete (accessories, discs, warranty cards, manuals, spare keys)",
+                  "pass_flag_fail", na=True, points=10, section_zh="档案与移交", section_en="Archive and handover"),
+            _item("safety_review", "全年安全隐患排查", "Safety review of the year", "pass_flag_fail", photo="on_flag",
+                  points=25, section_zh="安全", section_en="Safety"),
             _item("summary", "检查总结", "Summary", "text"),
         ],
     },

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from config import TestConfig
@@ -55,6 +56,15 @@ def make_app(db_url, tmp_path):
             **overrides,
         }
         app = create_app(TestConfig, config)
+
+        @app.before_request
+        def _forget_cached_user_and_language() -> None:
+            """The fixtures keep one app context open and Flask reuses it for test requests,
+            so Flask-Login's user and Flask-Babel's locale cached in `g` would leak between
+            requests of one test; real requests each get a fresh context."""
+            g.pop("_login_user", None)
+            g.pop("_flask_babel", None)
+
         with app.app_context():
             if db_url not in _schema_ready:
                 db.drop_all()

@@ -43,9 +43,10 @@ def blob_info(blob: Blob) -> dict:
 def receive_blob(sha256: str, stream: IO[bytes], content_length: int | None, user: User) -> Stored:
     """Check and store an upload named by its SHA-256; the same bytes twice are one blob."""
     existing = db.session.get(Blob, sha256)
-    if existing is not None:
-        return Stored(existing, False, [])
     max_bytes = int(current_app.config["BLOB_MAX_BYTES"])
+    if existing is not None:
+        _drain(stream, max_bytes)  # read what was sent, so a kept-alive connection stays in step
+        return Stored(existing, False, [])
     if content_length is not None and content_length > max_bytes:
         raise BlobRejected(
             _("The file is larger than %(limit)s bytes.", limit=max_bytes),
@@ -75,6 +76,16 @@ def receive_blob(sha256: str, stream: IO[bytes], content_length: int | None, use
     completed = complete_records(sha256)
     db.session.commit()
     return Stored(blob, True, completed)
+
+
+def _drain(stream: IO[bytes], limit: int) -> None:
+    """Read and drop an upload body (at most `limit` bytes)."""
+    left = limit
+    while left > 0:
+        chunk = stream.read(min(65536, left))
+        if not chunk:
+            return
+        left -= len(chunk)
 
 
 def complete_records(sha256: str) -> list[dict]:

@@ -6,7 +6,7 @@ from functools import wraps
 from typing import Callable
 
 import click
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
@@ -60,8 +60,11 @@ def sync_api(write: bool = False) -> Callable:
     """Decorator: 401 JSON when not signed in, then (for writes) the CSRF check."""
 
     def decorator(view: Callable) -> Callable:
+        """Wrap one view."""
+
         @wraps(view)
         def wrapped(*args, **kwargs):
+            """Sign-in first, CSRF second, then the view."""
             if not current_user.is_authenticated:
                 return error_response(401, "unauthorized", _("Please sign in."))
             if write and current_app.config.get("WTF_CSRF_ENABLED", True):

@@ -4,12 +4,12 @@ The concurrent ones (2, 5, 11, 13) are in test_sync_concurrency.py.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.api.sync_helpers import Device, jpeg_bytes, new_id, png_bytes, sha256, statuses
+from tests.api.sync_helpers import Device, jpeg_bytes, png_bytes, sha256, statuses
 from tests.factories import make_customer, make_device, make_user
 from webapp.archive.models import Device as DeviceRecord
 from webapp.auth.models import Role

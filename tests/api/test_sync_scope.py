@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.sync_helpers import Device, jpeg_bytes, png_bytes, sha256, statuses
+from tests.api.sync_helpers import Device, jpeg_bytes, png_bytes, statuses
 from tests.factories import make_cabinet, make_customer, make_device, make_room, make_site, make_user
 from webapp.archive.models import Contact, HandoverItem
 from webapp.archive.models import Device as DeviceRecord

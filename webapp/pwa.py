@@ -15,6 +15,7 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from .maintenance.field_strings import patrol_js_strings
 from .templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, ROLE_LABELS, TICKET_STATUS_LABELS
 
 bp = Blueprint("pwa", __name__)
@@ -155,12 +156,10 @@ def app_shell(subpath: str = ""):
 
 def catalogue() -> dict:
     """The field app's strings and labels in the request language, for the page's scripts."""
-    from .repairs.field_strings import repair_js_strings
-
     return {
         "lang": current_lang(),
         "timezone": current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
-        "strings": {**js_strings(), **repair_js_strings()},
+        "strings": js_strings(),
         "labels": {
             "category": {k: str(v) for k, v in CATEGORY_LABELS.items()},
             "ticket_status": {k: str(v) for k, v in TICKET_STATUS_LABELS.items()},
@@ -172,7 +171,9 @@ def catalogue() -> dict:
 
 def js_strings() -> dict[str, str]:
     """Every string the field app's scripts show, keyed by its English text (t("...") in JS)."""
-    return {
+    from .repairs.field_strings import repair_js_strings
+
+    return repair_js_strings() | {
         "Acceptance date": _("Acceptance date"),
         "Address": _("Address"),
         "Brand": _("Brand"),
@@ -325,4 +326,4 @@ def js_strings() -> dict[str, str]:
         "You are offline. Everything stays on this device until the network is back.": _("You are offline. Everything stays on this device until the network is back."),
         "Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped.": _("Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped."),
         "synced %(time)s": _("synced %(time)s"),
-    }
+    } | patrol_js_strings()

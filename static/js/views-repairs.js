@@ -12,34 +12,34 @@ import { pageHead, pathOf } from "./views-archive.js";
 
 const CLASSES = ["general", "factory_return", "difficult", "vandalism", "out_of_warranty"];
 const CLASS_TEXT = {
-  general: "General problem",
-  factory_return: "Factory return",
-  difficult: "Difficult fault",
-  vandalism: "Vandalism",
-  out_of_warranty: "Out of warranty",
+  general: () => t("General problem"),
+  factory_return: () => t("Factory return"),
+  difficult: () => t("Difficult fault"),
+  vandalism: () => t("Vandalism"),
+  out_of_warranty: () => t("Out of warranty"),
 };
 const STEP_TEXT = {
-  assigned: "Assigned",
-  accepted: "Accepted",
-  arrived: "Arrived on site",
-  classified: "Fault classified",
-  supervisor_informed: "Supervisor informed",
-  escalation_decision: "Solution decided",
-  sent_to_factory: "Sent to the factory",
-  returned_from_factory: "Back from the factory",
-  quote_recorded: "Quote recorded",
-  quote_approved: "Quote approved",
-  quote_declined: "Quote declined",
-  resolved: "Resolved",
-  customer_signed: "Signed by the customer",
-  follow_up_recorded: "Follow-up call",
-  closed: "Closed and filed",
-  rework_opened: "Rework opened",
+  assigned: () => t("Assigned"),
+  accepted: () => t("Accepted"),
+  arrived: () => t("Arrived on site"),
+  classified: () => t("Fault classified"),
+  supervisor_informed: () => t("Supervisor informed"),
+  escalation_decision: () => t("Solution decided"),
+  sent_to_factory: () => t("Sent to the factory"),
+  returned_from_factory: () => t("Back from the factory"),
+  quote_recorded: () => t("Quote recorded"),
+  quote_approved: () => t("Quote approved"),
+  quote_declined: () => t("Quote declined"),
+  resolved: () => t("Resolved"),
+  customer_signed: () => t("Signed by the customer"),
+  follow_up_recorded: () => t("Follow-up call"),
+  closed: () => t("Closed and filed"),
+  rework_opened: () => t("Rework opened"),
 };
 const SATISFACTION = [
-  ["satisfied", "Satisfied"],
-  ["basically_satisfied", "Basically satisfied"],
-  ["not_satisfied", "Not satisfied"],
+  ["satisfied", () => t("Satisfied")],
+  ["basically_satisfied", () => t("Basically satisfied")],
+  ["not_satisfied", () => t("Not satisfied")],
 ];
 
 /** The app path of a ticket. */
@@ -47,9 +47,14 @@ export function ticketPath(id, sub = "") {
   return `/app/tickets/${encodeURIComponent(id)}${sub ? `/${sub}` : ""}`;
 }
 
+/** A step's name in the reader's language. */
+function stepText(type) {
+  return STEP_TEXT[type] ? STEP_TEXT[type]() : type;
+}
+
 /** The kind of fault in the reader's language. */
 function classText(code) {
-  return CLASS_TEXT[code] ? t(CLASS_TEXT[code]) : code || "";
+  return CLASS_TEXT[code] ? CLASS_TEXT[code]() : code || "";
 }
 
 /** A ticket's steps on the device: the server's in receipt order, then this device's queued ones. */
@@ -131,7 +136,7 @@ async function queueStep(ctx, ticket, type, data = {}, extra = { mutations: [], 
     op: "create",
     id,
     data: { ticket_id: ticket.id, type, device_time: new Date().toISOString(), data },
-    label: `${ticket.data.number} · ${t(STEP_TEXT[type])}`,
+    label: `${ticket.data.number} · ${stepText(type)}`,
   };
   await enqueue(ctx.user.id, [mutation, ...extra.mutations], extra.blobs);
   announce("outbox");
@@ -247,7 +252,7 @@ export async function ticketView(ctx) {
       const detail = step.data.type === "classified" ? classText(d.classification) : step.data.type === "resolved" ? d.action || "" : step.data.type === "customer_signed" ? d.signer_name || "" : "";
       const queued = step.local ? states.get(step.id) || "queued" : null;
       return h("li", { "data-event": step.data.type }, [
-        h("strong", t(STEP_TEXT[step.data.type] || step.data.type)),
+        h("strong", stepText(step.data.type)),
         queued ? [" ", h(`span.tag.${queued === "rejected" ? "tag-bad" : "tag-warn"}`, { "data-state": queued }, queued === "rejected" ? t("Rejected") : t("Waiting to sync"))] : null,
         detail ? h("div.small", detail) : null,
         h("div.small.muted", [
@@ -296,7 +301,7 @@ function customerBlock() {
   const satisfaction = h("fieldset.choice-group.satisfaction", [
     h("legend", t("Satisfaction")),
     SATISFACTION.map(([code, text]) => h("label.choice", [
-      h("input", { type: "radio", name: "satisfaction", value: code, checked: code === "satisfied" }), h("span", t(text)),
+      h("input", { type: "radio", name: "satisfaction", value: code, checked: code === "satisfied" }), h("span", text()),
     ])),
   ]);
   const name = h("input", { type: "text", name: "signer_name", autocomplete: "name", maxlength: 100 });
@@ -359,7 +364,7 @@ async function signatureParts(ctx, ticket, field, customer, formData) {
       device_time: new Date().toISOString(),
       data: { signature: blob.sha256, ...customer },
     },
-    label: `${ticket.data.number} · ${t(STEP_TEXT.customer_signed)}`,
+    label: `${ticket.data.number} · ${stepText("customer_signed")}`,
   };
   return { mutations: [signature, signed], blobs: [blob] };
 }

@@ -1,7 +1,8 @@
 """Strings of the field app's repair views (static/js/views-repairs.js), for its catalogue.
 
-webapp/pwa.py merges them into the strings it renders into the app shell, so t("...") in the
-repair views is translated like the rest of the field app.
+webapp/pwa.py's js_strings() merges them into the strings it renders into the app shell, so
+t("...") in the repair views is translated like the rest of the field app (strings the other
+views already use are listed there once).
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask_babel import gettext as _
 
 
 def repair_js_strings() -> dict[str, str]:
-    """Every string the repair views show, keyed by its English text."""
+    """Every string only the repair views show, keyed by its English text."""
     return {
         "A difficult fault: tell the customer, and the supervisor today.": _("A difficult fault: tell the customer, and the supervisor today."),
         "Accept": _("Accept"),
@@ -66,14 +67,4 @@ def repair_js_strings() -> dict[str, str]:
         "Time on site (minutes)": _("Time on site (minutes)"),
         "Vandalism": _("Vandalism"),
         "Waiting for the customer to approve the quote: the repair may not go on yet.": _("Waiting for the customer to approve the quote: the repair may not go on yet."),
-        "classified": _("classified"),
-        "create": _("create"),
-        "customer_signed": _("customer_signed"),
-        "number": _("number"),
-        "numeric": _("numeric"),
-        "repair_event": _("repair_event"),
-        "reported": _("reported"),
-        "rework": _("rework"),
-        "text": _("text"),
-        "unsatisfied": _("unsatisfied"),
     }

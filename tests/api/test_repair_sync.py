@@ -1,0 +1,96 @@
+"""repair_event through the sync API: a technician's steps applied once, resends answered as
+duplicates, changed resends as conflicts, refusals rejected with the lifecycle's message, and
+the steps of open tickets pulled to the technician's device. Plus the supervisor's board."""
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_customer, make_user
+from tests.repair_support import TechDevice, Web, advance, count_events, make_shop, phone_ticket, reload, utc
+from webapp.auth.models import Role
+from webapp.repairs import lifecycle as lc
+
+
+@pytest.fixture
+def shop(app):
+    """A school, its technicians, the office and a supervisor."""
+    return make_shop()
+
+
+def results(response) -> list[dict]:
+    """The per-mutation results of a push."""
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["results"]
+
+
+def test_pushed_step_is_applied_with_the_device_time(app, shop):
+    """An arrival pushed from the tablet moves the ticket on and keeps the device's time."""
+    ticket = phone_ticket(shop)
+    device = TechDevice(app.test_client(), shop.tech)
+    [result] = results(device.push([device.event(ticket, "arrived", device_time="2026-11-24T01:05:00Z")]))
+    assert result["status"] == "applied"
+    assert reload(ticket).status == lc.ON_SITE
+
+
+def test_resent_step_is_a_duplicate(app, shop):
+    """The same mutation again (a lost response) is answered as a duplicate; one step is kept."""
+    ticket = phone_ticket(shop)
+    device = TechDevice(app.test_client(), shop.tech)
+    mutation = device.event(ticket, "arrived")
+    device.push([mutation])
+    [result] = results(device.push([mutation]))
+    assert result["status"] == "duplicate" and count_events(ticket) == 2
+
+
+def test_same_id_with_other_content_is_a_conflict(app, shop):
+    """A step id reused for different content is a conflict; the first stays."""
+    ticket = advance(phone_ticket(shop), "arrived", user=shop.tech)
+    device = TechDevice(app.test_client(), shop.tech)
+    first = device.event(ticket, "classified", {"classification": "general"})
+    device.push([first])
+    changed = device.event(ticket, "classified", {"classification": "difficult"}, record_id=first["id"])
+    [result] = results(device.push([changed]))
+    assert result["status"] == "conflict"
+    assert reload(ticket).category == "general"
+
+
+def test_illegal_step_is_rejected_with_the_lifecycles_message(app, shop):
+    """Resolving before arriving is rejected with the reason, and the mutations behind it still apply."""
+    ticket = phone_ticket(shop)
+    device = TechDevice(app.test_client(), shop.tech)
+    rejected, applied = results(device.push([device.event(ticket, "resolved", {"action": "换灯泡"}), device.event(ticket, "arrived")]))
+    assert (rejected["status"], rejected["code"]) == ("rejected", "illegal_step") and rejected["message"]
+    assert applied["status"] == "applied"
+
+
+def test_technician_pulls_the_steps_of_open_tickets(app, shop):
+    """The device receives its open tickets and their steps."""
+    ticket = advance(phone_ticket(shop), "arrived", user=shop.tech)
+    changes, _cursor = TechDevice(app.test_client(), shop.tech).pull_all()
+    steps = [c for c in changes if c["kind"] == "repair_event"]
+    assert {c["data"]["type"] for c in steps} == {"assigned", "arrived"}
+    assert all(c["data"]["ticket_id"] == ticket.id for c in steps)
+    assert any(c["kind"] == "repair_ticket" and c["id"] == ticket.id for c in changes)
+
+
+def test_other_schools_steps_are_not_pulled(app, shop):
+    """A technician of another school receives none of these steps."""
+    advance(phone_ticket(shop), "arrived", user=shop.tech)
+    stranger = make_user(Role.TECHNICIAN, customers=[make_customer("别校")])
+    changes, _cursor = TechDevice(app.test_client(), stranger).pull_all()
+    assert [c for c in changes if c["kind"] == "repair_event"] == []
+
+
+def test_board_lists_overdue_and_at_risk_tickets(app, shop):
+    """A ticket past its arrival deadline is under 'Overdue'; the board is in the supervisor's menu."""
+    late = phone_ticket(shop, "逾期未到场", reported_at=utc(2026, 1, 5, 1))
+    html = Web(app, shop.supervisor).html("/repairs/board")
+    assert html.index("Overdue") < html.index(late.number) < html.index("At risk")
+    assert 'href="/repairs/board"' in html
+
+
+def test_board_is_not_for_technicians(app, shop):
+    """Technicians have no board (403) and no menu entry for it."""
+    web = Web(app, shop.tech)
+    assert web.get("/repairs/board").status_code == 403
+    assert 'href="/repairs/board"' not in web.html("/repairs/mine")

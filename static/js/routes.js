@@ -1,6 +1,7 @@
 // Paths of the field app and the views that draw them (all under /app/, plus /q/<token>).
 import { cabinetView, customerListView, customerView, deviceView, searchView, todayView } from "./views-archive.js";
 import { diaryDetailView, diaryFormView, diarySignView } from "./views-diary.js";
+import { sheetFormView, sheetSignView, sheetView, visitListView } from "./views-patrol.js";
 import { repairFormView, repairSignView, ticketListView, ticketView } from "./views-repairs.js";
 import { scanView, tokenView } from "./view-scan.js";
 import { syncView } from "./view-sync.js";
@@ -18,6 +19,10 @@ export const routes = [
   [/^\/app\/tickets\/([^/]+)\/repair$/, repairFormView],
   [/^\/app\/tickets\/([^/]+)\/sign$/, repairSignView],
   [/^\/app\/tickets\/([^/]+)$/, ticketView],
+  [/^\/app\/visits\/?$/, visitListView],
+  [/^\/app\/sheets\/new$/, sheetFormView],
+  [/^\/app\/sheets\/([^/]+)\/sign$/, sheetSignView],
+  [/^\/app\/sheets\/([^/]+)$/, sheetView],
   [/^\/app\/scan\/?$/, scanView],
   [/^\/app\/search\/?$/, searchView],
   [/^\/app\/sync\/?$/, syncView],

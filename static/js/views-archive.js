@@ -2,6 +2,7 @@
 import { facts, h } from "./dom.js";
 import { formatDate, formatDateTime, label, lang, t, todayInSiteZone } from "./i18n.js";
 import { getRecord, listBy, listKind } from "./store.js";
+import { checklistSection, visitsSection } from "./views-patrol.js";
 
 const collator = () => new Intl.Collator(lang() === "zh" ? "zh-CN" : "en", { numeric: true });
 const byName = (a, b) => collator().compare(a.data.name || "", b.data.name || "");
@@ -107,6 +108,7 @@ export async function todayView(ctx) {
         h("input", { type: "search", name: "q", placeholder: t("Search customers, cabinets, devices"), "aria-label": t("Search") }),
         h("button.btn", { type: "submit" }, t("Search")),
       ]),
+      await visitsSection(ctx),
       section(t("Open repair tickets"), tickets.length ? h("ul.list", ticketItems(tickets, customerMap)) : null, t("No open repair tickets.")),
       section(t("Today's service diary"), diaryList, t("No diary entry yet today. Open a customer, cabinet or device to write one.")),
       section(t("My customers"), customerRows.length ? h("ul.cards", customerRows) : null, t("No customers are assigned to you yet.")),
@@ -224,6 +226,7 @@ export async function customerView(ctx) {
         [t("Acceptance date"), formatDate(d.acceptance_date)],
       ])),
       section(t("Open repair tickets"), open.length ? h("ul.list", ticketItems(open)) : null, t("No open repair tickets.")),
+      await checklistSection(ctx, { customerId: id }),
       section(t("Service diary"), await diaryItems(diary), t("No diary entries yet.")),
       section(t("Cabinets"), cabinets.length ? linkList(cabinets.sort(byName).map((c) => ({
         href: pathOf("cabinet", c.id),
@@ -267,6 +270,7 @@ export async function cabinetView(ctx) {
         [t("Label code"), shortCode(d.qr_token)],
         [t("Notes"), d.notes],
       ])),
+      await checklistSection(ctx, { customerId: d.customer_id, cabinetId: id }),
       section(t("Devices"), devices.length ? deviceList(devices, false) : null, t("No devices recorded.")),
       section(t("Service diary"), await diaryItems(diary), t("No diary entries yet.")),
     ]),
@@ -313,6 +317,7 @@ export async function deviceView(ctx) {
         [t("Notes"), d.notes],
       ])),
       section(t("Repair tickets"), tickets.length ? h("ul.list", ticketItems(tickets)) : null, t("No repair tickets for this device.")),
+      await checklistSection(ctx, { customerId: d.customer_id, cabinetId: d.cabinet_id, deviceId: id }),
       section(t("Service diary"), await diaryItems(diary), t("No diary entries yet.")),
     ]),
   };

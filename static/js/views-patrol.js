@@ -13,22 +13,25 @@ import { cacheBlob, enqueue, getBlob, getMeta, getRecord, listBy, listKind, list
 import { announce, requestSync } from "./sync-engine.js";
 import { pageHead, pathOf } from "./views-archive.js";
 
-const ACTIVITY_TEXT = {
-  monthly_patrol: "Monthly patrol",
-  semi_annual_maintenance: "Semi-annual maintenance",
-  quarterly_inspection: "Quarterly inspection",
-  spot_check: "Spot check",
-  year_end_inspection: "Year-end inspection",
-  other: "Other",
-};
-const REVIEW_TEXT = {
-  submitted: ["Received", "tag-warn"],
-  received: ["Received", "tag-warn"],
-  has_issues: ["Has issues", "tag-bad"],
-  accepted: ["Accepted", "tag-ok"],
-  superseded: ["Corrected", ""],
-};
-const ANSWER_TEXT = { pass: "Pass", flag: "Flag", fail: "Fail", yes: "Yes", no: "No" };
+// Codes to words; each t("...") is a literal so the catalogue test finds it.
+const ACTIVITIES = ["monthly_patrol", "semi_annual_maintenance", "quarterly_inspection", "spot_check", "year_end_inspection", "other"];
+const activityNames = () => ({
+  monthly_patrol: t("Monthly patrol"),
+  semi_annual_maintenance: t("Semi-annual maintenance"),
+  quarterly_inspection: t("Quarterly inspection"),
+  spot_check: t("Spot check"),
+  year_end_inspection: t("Year-end inspection"),
+  other: t("Other"),
+});
+const reviewStates = () => ({
+  submitted: [t("Received"), "tag-warn"],
+  received: [t("Received"), "tag-warn"],
+  has_issues: [t("Has issues"), "tag-bad"],
+  accepted: [t("Accepted"), "tag-ok"],
+  superseded: [t("Corrected"), ""],
+});
+const answerNames = () => ({ pass: t("Pass"), flag: t("Flag"), fail: t("Fail"), yes: t("Yes"), no: t("No") });
+const syncStates = () => ({ rejected: t("Rejected"), conflict: t("Conflict") });
 const DRAFT_PREFIX = "sheet-draft:";
 
 /** The app path of a sheet. */
@@ -38,7 +41,7 @@ export function sheetPath(id, sub = "") {
 
 /** An activity's name in the reader's language. */
 function activityText(code) {
-  return ACTIVITY_TEXT[code] ? t(ACTIVITY_TEXT[code]) : code || "";
+  return activityNames()[code] || code || "";
 }
 
 /** A record's name field in the reader's language (name_zh / name_en, label_zh / label_en). */
@@ -203,7 +206,7 @@ async function templatesFor({ cabinet, device }) {
       if (to === "each_cabinet") return Boolean(cabinet);
       return Boolean(device) && device.data.category === tpl.data.device_category;
     })
-    .sort((a, b) => Object.keys(ACTIVITY_TEXT).indexOf(a.data.activity) - Object.keys(ACTIVITY_TEXT).indexOf(b.data.activity));
+    .sort((a, b) => ACTIVITIES.indexOf(a.data.activity) - ACTIVITIES.indexOf(b.data.activity));
 }
 
 /** The "Checklists" block of a customer, cabinet or device page: open visits, other checklists, sheets. */
@@ -244,10 +247,10 @@ export async function checklistSection(ctx, { customerId, cabinetId = null, devi
 
 /** A sheet as a list link with its state. */
 function sheetLink(sheet) {
-  const [text, cls] = REVIEW_TEXT[sheet.data.state] || [sheet.local ? "Not synced yet" : "Received", "tag-warn"];
+  const [text, cls] = reviewStates()[sheet.data.state] || [sheet.local ? t("Not synced yet") : t("Received"), "tag-warn"];
   return h("li.list-item", h("a", { href: sheetPath(sheet.id) }, [
     h("strong", activityText(sheet.data.activity)),
-    h(`span.tag${cls ? `.${cls}` : ""}`, t(text)),
+    h(`span.tag${cls ? `.${cls}` : ""}`, text),
     sheet.data.flagged_count ? h("span.tag.tag-bad", t("%(n)s findings", { n: sheet.data.flagged_count })) : null,
     h("span.muted.small", formatDateTime(sheet.data.finished_at)),
   ]));
@@ -308,7 +311,7 @@ function answerText(item, answer) {
   const v = answer.value;
   if (item.type === "photo") return (answer.photo_ids || []).length ? t("%(n)s photos", { n: answer.photo_ids.length }) : "—";
   if (v === null || v === undefined || v === "") return "—";
-  if (item.type in { pass_flag_fail: 1, yes_no: 1 }) return t(ANSWER_TEXT[v] || v);
+  if (item.type in { pass_flag_fail: 1, yes_no: 1 }) return answerNames()[v] || v;
   if (item.type === "number") return `${v} ${item.unit || ""}`.trim();
   if (item.type === "single_choice") {
     const option = (item.options || []).find((o) => o.key === v);
@@ -771,9 +774,10 @@ export async function sheetView(ctx) {
   const keeper = urlKeeper();
   const items = template?.data.items || [];
   const signature = signatures[0];
-  const review = REVIEW_TEXT[d.state];
+  const review = reviewStates()[d.state];
+  const failed = syncStates()[entry?.state];
   const syncTag = entry && entry.state !== "synced"
-    ? h(`span.tag.${entry.state === "rejected" || entry.state === "conflict" ? "tag-bad" : "tag-warn"}`, { "data-state": entry.state }, t(entry.state === "rejected" ? "Rejected" : entry.state === "conflict" ? "Conflict" : "Waiting to sync"))
+    ? h(`span.tag.${failed ? "tag-bad" : "tag-warn"}`, { "data-state": entry.state }, failed || t("Waiting to sync"))
     : h("span.tag.tag-ok", { "data-state": "server" }, t("On the server"));
   const tickets = new Map();
   for (const a of Object.values(d.answers || {})) {
@@ -826,7 +830,7 @@ export async function sheetView(ctx) {
         [t("Customer"), customer ? h("a", { href: pathOf("customer", customer.id) }, customer.data.name) : ""],
         [t("Finished"), formatDateTime(d.finished_at)],
         [t("Sync"), syncTag],
-        [t("Review"), review ? h(`span.tag${review[1] ? `.${review[1]}` : ""}`, t(review[0])) : ""],
+        [t("Review"), review ? h(`span.tag${review[1] ? `.${review[1]}` : ""}`, review[0]) : ""],
         [t("Findings"), String(d.flagged_count ?? items.filter((it) => isFinding(it, (d.answers || {})[it.key])).length)],
         [t("Score"), d.score !== null && d.score !== undefined ? `${d.score}%` : ""],
       ])),

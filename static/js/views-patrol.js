@@ -606,6 +606,7 @@ export async function sheetFormView(ctx) {
           h("strong", { id: headId }, local(item, "label")), item.required ? h("span.req", { title: t("Required") }, " *") : null,
           h("div.muted.small", other(item)),
           local(item, "hint") ? h("div.hint", local(item, "hint")) : null,
+          item.points ? h("div.muted.small.points", t("%(n)s points", { n: item.points })) : null,
         ]),
         finding ? h("span.tag.tag-bad", t("Finding")) : null,
       ]),
@@ -616,7 +617,7 @@ export async function sheetFormView(ctx) {
           h("span", t("Not applicable")),
         ]) : null,
         showNote ? h("div.field.note-field", [h("label", { for: note.id }, finding ? t("Note on the finding") : t("Note")), note]) : null,
-        !showNote && !a.na ? h("button.btn.btn-link.add-note", { type: "button", onclick: () => set({ noteOpen: true }) }, t("Add a note")) : null,
+        !showNote && !a.na && item.type !== "text" ? h("button.btn.btn-link.add-note", { type: "button", onclick: () => set({ noteOpen: true }) }, t("Add a note")) : null,
         wantsPhoto && !a.na ? h("div.photo-row", [camera, h("label.btn", { for: camera.id }, t("Take photo")), thumbs.length ? h("ul.thumbs", thumbs) : null]) : null,
         ticket,
         canTicket ? h("button.btn.make-ticket", {

@@ -14,6 +14,7 @@ def patrol_js_strings() -> dict[str, str]:
         "%(n)s findings": _("%(n)s findings"),
         "%(n)s more in the next weeks": _("%(n)s more in the next weeks"),
         "%(n)s photos": _("%(n)s photos"),
+        "%(n)s points": _("%(n)s points"),
         "...": _("..."),
         "A finding needs a note saying what was found.": _("A finding needs a note saying what was found."),
         "Add a note": _("Add a note"),

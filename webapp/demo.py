@@ -147,8 +147,7 @@ def load_demo_data(seed: int = 2026) -> bool:
                 )
                 db.session.add(device)
                 db.session.flush()
-                if category in {"nvr", "server", "classroom_av"}:
-                    issue_token(device)
+                issue_token(device)
         for kind, description, quantity in [
             ("accessories", "机柜安装配件（螺丝、托盘、理线架）", 15),
             ("software_disc", "视频监控客户端软件光盘", 2),
@@ -166,4 +165,7 @@ def load_demo_data(seed: int = 2026) -> bool:
     from .maintenance.demo import load_demo_maintenance
 
     load_demo_maintenance()
+    from .repairs.demo import load_demo_repairs
+
+    load_demo_repairs()
     return True

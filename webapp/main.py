@@ -1,56 +1,104 @@
-"""The home page: what each role needs first."""
+"""The home page: what each role needs to act on first."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from .archive.models import Cabinet, Customer, Device
+from .auth.models import Role, User
 from .auth.permissions import customer_scope
 from .extensions import db
 from .repairs.models import RepairTicket
 
 bp = Blueprint("main", __name__)
 
+OFFICE_ROLES = (Role.OFFICE, Role.SUPERVISOR, Role.ADMIN)
+
+
+@dataclass
+class Dashboard:
+    """Everything the home page shows, gathered for one user."""
+
+    customers: list[Customer]
+    device_counts: dict[str, int]
+    cabinet_counts: dict[str, int]
+    open_tickets: list[RepairTicket]
+    visits: dict[str, list[Any]] = field(default_factory=dict)
+    tiles: list[tuple[str, int, str, str]] = field(default_factory=list)
+
+
+def _counts(model, ids: list[str]) -> dict[str, int]:
+    """Live records per customer."""
+    return dict(
+        db.session.execute(
+            select(model.customer_id, func.count())
+            .where(model.customer_id.in_(ids), model.deleted_at.is_(None))
+            .group_by(model.customer_id)
+        ).all()
+    )
+
+
+def _office_tiles() -> list[tuple[str, int, str, str]]:
+    """Counts that need the office's or the department head's action, with where to act."""
+    from flask_babel import gettext as _
+
+    from .maintenance.schedule import month_overview
+    from .maintenance.services import local_today
+    from .repairs import deadlines as dl
+    from .repairs.services import follow_up_list
+
+    new_requests = db.session.scalar(
+        select(func.count()).select_from(RepairTicket).where(
+            RepairTicket.deleted_at.is_(None), RepairTicket.status == "reported"
+        )
+    ) or 0
+    board = dl.supervisor_board()
+    today = local_today()
+    overview = month_overview(today.year, today.month, today)
+    to_call, _others = follow_up_list()
+    return [
+        (_("New repair requests"), new_requests, "repairs.inbox", "warn" if new_requests else "ok"),
+        (_("Deadlines breached"), len(board.breached), "repairs.board", "bad" if board.breached else "ok"),
+        (_("Deadlines at risk"), len(board.at_risk), "repairs.board", "warn" if board.at_risk else "ok"),
+        (_("Overdue visits"), overview.overdue, "maintenance.calendar", "bad" if overview.overdue else "ok"),
+        (_("Follow-up calls to make"), len(to_call), "repairs.follow_ups", "warn" if to_call else "ok"),
+    ]
+
+
+def dashboard_for(user: User) -> Dashboard:
+    """Gather the home page of one user: technicians their day, the office what needs action."""
+    customers = db.session.scalars(
+        customer_scope(
+            select(Customer).where(Customer.deleted_at.is_(None)).order_by(Customer.name), user, Customer.id
+        )
+    ).all()
+    ids = [c.id for c in customers]
+    tickets = select(RepairTicket).where(
+        RepairTicket.status != "closed", RepairTicket.deleted_at.is_(None)
+    ).order_by(RepairTicket.reported_at.desc()).limit(20)
+    if user.role == Role.TECHNICIAN.value:
+        tickets = tickets.where(RepairTicket.assigned_to_id == user.id)
+    board = Dashboard(
+        customers=customers,
+        device_counts=_counts(Device, ids),
+        cabinet_counts=_counts(Cabinet, ids),
+        open_tickets=db.session.scalars(customer_scope(tickets, user, RepairTicket.customer_id)).all(),
+    )
+    if user.role == Role.TECHNICIAN.value:
+        from .maintenance.schedule import my_visits
+
+        board.visits = my_visits(user)
+    if user.has_role(*OFFICE_ROLES):
+        board.tiles = _office_tiles()
+    return board
+
 
 @bp.route("/")
 @login_required
 def home():
-    """Dashboard: my customers, counts and open repair tickets."""
-    customers = db.session.scalars(
-        customer_scope(
-            select(Customer).where(Customer.deleted_at.is_(None)).order_by(Customer.name),
-            current_user,
-            Customer.id,
-        )
-    ).all()
-    ids = [c.id for c in customers]
-    device_counts = dict(
-        db.session.execute(
-            select(Device.customer_id, func.count())
-            .where(Device.customer_id.in_(ids), Device.deleted_at.is_(None))
-            .group_by(Device.customer_id)
-        ).all()
-    )
-    cabinet_counts = dict(
-        db.session.execute(
-            select(Cabinet.customer_id, func.count())
-            .where(Cabinet.customer_id.in_(ids), Cabinet.deleted_at.is_(None))
-            .group_by(Cabinet.customer_id)
-        ).all()
-    )
-    open_tickets = db.session.scalars(
-        customer_scope(
-            select(RepairTicket)
-            .where(RepairTicket.status != "closed", RepairTicket.deleted_at.is_(None))
-            .order_by(RepairTicket.reported_at.desc())
-            .limit(20),
-            current_user,
-            RepairTicket.customer_id,
-        )
-    ).all()
-    return render_template(
-        "main/home.html",
-        customers=customers,
-        device_counts=device_counts,
-        cabinet_counts=cabinet_counts,
-        open_tickets=open_tickets,
-    )
+    """Dashboard: my day (technicians) or what needs action (office, department head)."""
+    return render_template("main/home.html", board=dashboard_for(current_user))

@@ -47,8 +47,8 @@ UPGRADE = {"key": "upgrade", "label_zh": "系统软件升级", "label_en": "Soft
 
 @pytest.fixture(autouse=True)
 def _request(app):
-    """Services speak the reader's language, so they run inside a request."""
-    with app.test_request_context():
+    """Services speak the reader's language, so they run inside a request (in English here)."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         yield
 
 

@@ -179,3 +179,24 @@ def test_each_device_of_the_site_has_the_sheet_in_its_history(app, school, table
     for url in (f"/devices/{school.camera.id}", f"/cabinets/{school.cabinet.id}"):
         forget_cached_user()
         assert f"/maintenance/sheets/{sheet.id}" in client.get(url).get_data(as_text=True), url
+
+
+def test_a_failed_pdf_keeps_the_signature_and_the_daily_run_files_it(app, school, tablet, monkeypatch):
+    """If drawing the PDF fails when the signature arrives, the signature is still kept and the
+    sheet locked; `flask maintenance generate` files the PDF later."""
+    from webapp.documents import patrol_sheet
+
+    real = patrol_sheet.render_patrol_sheet
+
+    def broken(*args, **kwargs):
+        """A renderer that fails (a missing font, a full disk...)."""
+        raise OSError("font not found")
+
+    monkeypatch.setattr(patrol_sheet, "render_patrol_sheet", broken)
+    sheet = _signed(tablet, school)
+    assert sheet.is_locked and sheet.document_id is None
+    monkeypatch.setattr(patrol_sheet, "render_patrol_sheet", real)
+    result = app.test_cli_runner().invoke(args=["maintenance", "generate"])
+    assert "1 signed sheets filed" in result.output, result.output
+    db.session.expire_all()
+    assert db.session.get(Inspection, sheet.id).document_id is not None

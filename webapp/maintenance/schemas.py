@@ -251,4 +251,8 @@ def inspection_json(sheet: Any) -> dict:
         "signature_sha256": sheet.signature_sha256,
         "signed_at": iso(sheet.signed_at),
         "supersedes_id": sheet.supersedes_id,
+        "score": sheet.score,
+        "score_points": sheet.score_points,
+        "score_max": sheet.score_max,
+        "document_id": sheet.document_id,
     }

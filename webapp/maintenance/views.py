@@ -586,11 +586,14 @@ def figures():
 
 @bp.cli.command("generate")
 def generate_command() -> None:
-    """Schedule visits up to the end of next month and mark late ones overdue (run daily)."""
+    """Schedule visits up to the end of next month, mark late ones overdue, and file any signed
+    sheet whose PDF is still missing (run daily)."""
     import click
 
     today = services.local_today()
     made = schedule.generate_visits(month_end(*shift_month(today.year, today.month, 1)), today=today)
     changed = schedule.refresh_visit_states(today)
     db.session.commit()
-    click.echo(f"{made} visits scheduled, {changed} states updated.")
+    filed = patrol_sheet.produce_missing_patrol_sheets()
+    db.session.commit()
+    click.echo(f"{made} visits scheduled, {changed} states updated, {filed} signed sheets filed.")

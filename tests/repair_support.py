@@ -36,7 +36,11 @@ def make_shop(name: str = "滨江第一中学") -> Shop:
     customer = make_customer(name, technicians=[tech, tech2])
     cabinet = make_cabinet(customer, name="三楼弱电柜")
     device = make_device(customer, cabinet, name="录播主机", brand="海康威视", model="DS-6900")
-    return Shop(customer, cabinet, device, tech, tech2, make_user(Role.OFFICE), make_user(Role.SUPERVISOR))
+    shop = Shop(customer, cabinet, device, tech, tech2, make_user(Role.OFFICE), make_user(Role.SUPERVISOR))
+    for user in (tech, tech2, shop.office, shop.supervisor):
+        user.locale = "en"  # notifications are written in each reader's language; the tests read English
+    db.session.commit()
+    return shop
 
 
 class Web:

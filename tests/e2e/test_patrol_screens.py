@@ -106,6 +106,10 @@ def test_field_app_patrol_screens_fit_phone_and_tablet(live_server, page, screen
           const rows = await new Promise((ok) => { const q = db.transaction('records').objectStore('records').index('by_kind').getAll('customer'); q.onsuccess = () => ok(q.result); });
           return rows[0].id;
         }"""), "app-form", screenshot_dir, "form.sheet-form")
+    form_url = page.url
+    page.goto(f"{base}/app/?lang=zh")
+    page.wait_for_selector("html[data-ready]")
+    _shoot(page, form_url, "app-form-zh", screenshot_dir, "form.sheet-form")
     small = page.evaluate(
         """() => [...document.querySelectorAll('form.sheet-form .btn, form.sheet-form .seg-option label')]
               .filter((el) => el.offsetParent && el.getBoundingClientRect().height < 44).map((el) => el.textContent)""")

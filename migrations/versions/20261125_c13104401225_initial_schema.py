@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f2b036b85e42
+Revision ID: c13104401225
 Revises: 
-Create Date: 2026-11-25 01:12:31.404866
+Create Date: 2026-11-25 01:29:44.944400
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import webapp.records
 
 
 # revision identifiers, used by Alembic.
-revision = 'f2b036b85e42'
+revision = 'c13104401225'
 down_revision = None
 branch_labels = None
 depends_on = None

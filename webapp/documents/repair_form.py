@@ -422,10 +422,11 @@ def _document_items(stmt) -> list:
     from ..archive.services import HistoryItem, url_if_exists
 
     docs = db.session.scalars(stmt.where(Document.deleted_at.is_(None)).order_by(Document.created_at.desc()).limit(100)).all()
+    tags = {KIND: _("Signed repair form"), "inspection_sheet": _("Signed patrol sheet")}
     return [
         HistoryItem(
             at=d.created_at, title=d.title, url=url_if_exists("repairs.document_file", document_id=d.id),
-            tag=_("Signed repair form") if d.kind == KIND else d.kind, tag_class="tag-ok",
+            tag=tags.get(d.kind, d.kind), tag_class="tag-ok",
             detail=f"SHA-256 {d.sha256[:16]}…",
         )
         for d in docs

@@ -9,6 +9,7 @@ import { compressPhoto } from "./photos.js";
 import { cacheBlob, enqueue, getBlob, getRecord, listBy, listOutbox } from "./store.js";
 import { announce, requestSync } from "./sync-engine.js";
 import { pageHead, pathOf } from "./views-archive.js";
+import { signaturePadControls } from "./signature-controls.js";
 
 /** Object URLs made for a view, released when it goes. */
 function urlKeeper() {
@@ -62,22 +63,9 @@ async function contextFacts(data) {
 
 /** The signature block: signer's name and role, the pad, undo and clear. */
 function signatureBlock() {
-  const canvas = h("canvas.signature-canvas", { "aria-label": t("Signature pad"), role: "img" });
   const name = h("input", { type: "text", name: "signer_name", id: "signer_name", autocomplete: "name", maxlength: 100 });
   const role = h("input", { type: "text", name: "signer_role", id: "signer_role", maxlength: 40, value: t("Customer representative") });
-  const undo = h("button.btn", { type: "button", disabled: true }, t("Undo"));
-  const clear = h("button.btn", { type: "button", disabled: true }, t("Clear"));
-  const ready = import("./signature-field.js").then(({ createSignatureField }) => {
-    const field = createSignatureField(canvas, {
-      onChange() {
-        undo.disabled = field.isEmpty();
-        clear.disabled = field.isEmpty();
-      },
-    });
-    undo.addEventListener("click", () => field.undo());
-    clear.addEventListener("click", () => field.clear());
-    return field;
-  });
+  const { frame, actions, ready } = signaturePadControls();
   const node = h("fieldset.signature-block", [
     h("legend", t("Customer signature")),
     h("p.hint", t("Let the customer read the entry, then sign below. A signed entry is locked.")),
@@ -85,8 +73,8 @@ function signatureBlock() {
       h("div.field", [h("label", { for: "signer_name" }, t("Signer's name")), name]),
       h("div.field", [h("label", { for: "signer_role" }, t("Signer's role")), role]),
     ]),
-    h("div.signature-frame", canvas),
-    h("div.actions", [undo, clear]),
+    frame,
+    actions,
   ]);
   return { node, ready, name, role };
 }

@@ -12,6 +12,7 @@ import { compressPhoto } from "./photos.js";
 import { cacheBlob, enqueue, getBlob, getMeta, getRecord, listBy, listKind, listOutbox, setMeta } from "./store.js";
 import { announce, requestSync } from "./sync-engine.js";
 import { pageHead, pathOf } from "./views-archive.js";
+import { signaturePadControls } from "./signature-controls.js";
 
 // Codes to words; each t("...") is a literal so the catalogue test finds it.
 const ACTIVITIES = ["monthly_patrol", "semi_annual_maintenance", "quarterly_inspection", "spot_check", "year_end_inspection", "other"];
@@ -392,25 +393,12 @@ function segmented(name, choices, current, onPick, labelledBy) {
 
 /** The customer's signature block: name, pad, undo and clear. */
 function signatureBlock() {
-  const canvas = h("canvas.signature-canvas", { "aria-label": t("Signature pad"), role: "img" });
   const name = h("input", { type: "text", name: "signer_name", id: "signer_name", autocomplete: "name", maxlength: 100 });
-  const undo = h("button.btn", { type: "button", disabled: true }, t("Undo"));
-  const clear = h("button.btn", { type: "button", disabled: true }, t("Clear"));
-  const ready = import("./signature-field.js").then(({ createSignatureField }) => {
-    const field = createSignatureField(canvas, {
-      onChange() {
-        undo.disabled = field.isEmpty();
-        clear.disabled = field.isEmpty();
-      },
-    });
-    undo.addEventListener("click", () => field.undo());
-    clear.addEventListener("click", () => field.clear());
-    return field;
-  });
+  const { frame, actions, ready } = signaturePadControls();
   const node = h("div.signature-block", [
     h("div.field", [h("label", { for: "signer_name" }, t("Signer's name")), name]),
-    h("div.signature-frame", canvas),
-    h("div.actions", [undo, clear]),
+    frame,
+    actions,
   ]);
   return { node, ready, name };
 }

@@ -9,6 +9,7 @@ import { formatDateTime, label, t } from "./i18n.js";
 import { enqueue, getRecord, listKind, listOutbox } from "./store.js";
 import { announce, requestSync } from "./sync-engine.js";
 import { pageHead, pathOf } from "./views-archive.js";
+import { signaturePadControls } from "./signature-controls.js";
 
 const CLASSES = ["general", "factory_return", "difficult", "vandalism", "out_of_warranty"];
 const CLASS_TEXT = {
@@ -305,28 +306,15 @@ function customerBlock() {
     ])),
   ]);
   const name = h("input", { type: "text", name: "signer_name", autocomplete: "name", maxlength: 100 });
-  const canvas = h("canvas.signature-canvas", { "aria-label": t("Signature pad"), role: "img" });
-  const undo = h("button.btn", { type: "button", disabled: true }, t("Undo"));
-  const clear = h("button.btn", { type: "button", disabled: true }, t("Clear"));
-  const ready = import("./signature-field.js").then(({ createSignatureField }) => {
-    const field = createSignatureField(canvas, {
-      onChange() {
-        undo.disabled = field.isEmpty();
-        clear.disabled = field.isEmpty();
-      },
-    });
-    undo.addEventListener("click", () => field.undo());
-    clear.addEventListener("click", () => field.clear());
-    return field;
-  });
+  const { frame, actions, ready } = signaturePadControls();
   const node = h("fieldset.signature-block", [
     h("legend", t("Customer signature")),
     h("p.hint", t("Let the customer read the repair form, give their opinion and sign.")),
     fieldOf("opinion", t("Customer's opinion"), opinion),
     satisfaction,
     fieldOf("signer_name", t("Signer's name"), name),
-    h("div.signature-frame", canvas),
-    h("div.actions", [undo, clear]),
+    frame,
+    actions,
   ]);
   return {
     node,

@@ -44,3 +44,18 @@ export function facts(pairs) {
   }
   return dl;
 }
+
+/** Object URLs made for a view, released when it goes. */
+export function urlKeeper() {
+  const urls = [];
+  return {
+    make(blob) {
+      const url = URL.createObjectURL(blob);
+      urls.push(url);
+      return url;
+    },
+    release() {
+      urls.splice(0).forEach((u) => URL.revokeObjectURL(u));
+    },
+  };
+}

@@ -3,28 +3,13 @@
 // the one it replaces.
 import { getBlobBytes } from "./api.js";
 import { blobRow, imageShaOf, photoMutation, signatureMutation } from "./documents.js";
-import { facts, h } from "./dom.js";
+import { facts, h, urlKeeper } from "./dom.js";
 import { formatDate, formatDateTime, t, todayInSiteZone } from "./i18n.js";
 import { compressPhoto } from "./photos.js";
 import { cacheBlob, enqueue, getBlob, getRecord, listBy, listOutbox } from "./store.js";
 import { announce, requestSync } from "./sync-engine.js";
 import { pageHead, pathOf } from "./views-archive.js";
 import { signaturePadControls } from "./signature-controls.js";
-
-/** Object URLs made for a view, released when it goes. */
-function urlKeeper() {
-  const urls = [];
-  return {
-    make(blob) {
-      const url = URL.createObjectURL(blob);
-      urls.push(url);
-      return url;
-    },
-    release() {
-      urls.splice(0).forEach((u) => URL.revokeObjectURL(u));
-    },
-  };
-}
 
 /** An <img> of a stored blob: from the device, else from the server when online. */
 function blobImage(sha, userId, keeper, alt, className) {

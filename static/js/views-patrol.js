@@ -6,7 +6,7 @@
 // replaces. The draft is kept in IndexedDB as it is filled, so a reload loses nothing.
 import { getBlobBytes } from "./api.js";
 import { blobRow, signatureMutation } from "./documents.js";
-import { facts, h } from "./dom.js";
+import { facts, h, urlKeeper } from "./dom.js";
 import { formatDate, formatDateTime, lang, t, todayInSiteZone } from "./i18n.js";
 import { compressPhoto } from "./photos.js";
 import { cacheBlob, enqueue, getBlob, getMeta, getRecord, listBy, listKind, listOutbox, setMeta } from "./store.js";
@@ -55,21 +55,6 @@ function local(data, field = "name") {
 /** The other language's label, shown small under the first. */
 function other(data, field = "label") {
   return lang() === "en" ? data[`${field}_zh`] || "" : data[`${field}_en`] || "";
-}
-
-/** Object URLs made for a view, released when it goes. */
-function urlKeeper() {
-  const urls = [];
-  return {
-    make(blob) {
-      const url = URL.createObjectURL(blob);
-      urls.push(url);
-      return url;
-    },
-    release() {
-      urls.splice(0).forEach((u) => URL.revokeObjectURL(u));
-    },
-  };
 }
 
 /** An <img> of a stored blob: from the device, else from the server when online. */

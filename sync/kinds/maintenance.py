@@ -16,12 +16,11 @@
 """
 from __future__ import annotations
 
-import contextvars
 from datetime import timedelta
 
 from flask_babel import gettext as _
 from marshmallow import fields, validate
-from sqlalchemy import event, or_
+from sqlalchemy import or_
 
 from webapp.archive.models import Cabinet, Customer, Device
 from webapp.auth.permissions import can_see_customer
@@ -110,17 +109,6 @@ register_kind(
 
 # --- repair tickets opened from a finding ---------------------------------------------------------
 
-_device_made_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("device_made_ticket_id", default=None)
-
-
-@event.listens_for(RepairTicket, "init")
-def _take_device_made_id(target, args, kwargs) -> None:
-    """create_ticket makes its ticket itself; during a push the device has named the id already."""
-    record_id = _device_made_id.get()
-    if record_id and "id" not in kwargs:
-        kwargs["id"] = record_id
-
-
 def create_patrol_ticket(ctx: SyncContext, record_id: str, data: dict) -> RepairTicket:
     """A repair ticket for a finding on a patrol (source 'patrol'), for a customer the user looks after."""
     user = ctx.user
@@ -139,15 +127,11 @@ def create_patrol_ticket(ctx: SyncContext, record_id: str, data: dict) -> Repair
             raise DomainError(_("Please correct the marked fields."), code="invalid",
                               details={"cabinet_id": [_("The cabinet belongs to another customer.")]})
     finder_is_responsible = user.role == "technician" and user in customer.technicians
-    token = _device_made_id.set(record_id)
-    try:
-        ticket = create_ticket(
-            customer, data.get("description") or "", source="patrol", location=data.get("location") or "",
-            reporter_name=user.display_name, device=device, cabinet=cabinet,
-            assigned_to=user if finder_is_responsible else None, created_by=user,
-        )
-    finally:
-        _device_made_id.reset(token)
+    ticket = create_ticket(
+        customer, data.get("description") or "", source="patrol", location=data.get("location") or "",
+        reporter_name=user.display_name, device=device, cabinet=cabinet,
+        assigned_to=user if finder_is_responsible else None, created_by=user, record_id=record_id,
+    )
     repair_events.refresh_ticket(ticket)
     return ticket
 

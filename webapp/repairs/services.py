@@ -15,7 +15,7 @@ from ..archive.models import Cabinet, Customer, Device
 from ..auth.models import Role, User
 from ..errors import DomainError
 from ..extensions import db
-from ..records import utcnow
+from ..records import new_id, utcnow
 from .models import TICKET_SOURCES, RepairTicket
 
 OPEN_STATUSES_EXCLUDED = ("closed",)
@@ -100,10 +100,12 @@ def create_ticket(
     suggest_assignee: bool = True,
     created_by: User | None = None,
     reported_at: datetime | None = None,
+    record_id: str | None = None,
 ) -> RepairTicket:
     """Record a reported fault (报修) as a new numbered ticket in status 'reported'.
 
-    Used by the public QR page and the office's phone intake. The responsible technician is
+    Used by the public QR page, the office's phone intake and findings pushed from a device
+    (which names the ticket's id itself: `record_id`). The responsible technician is
     suggested from the customer's assignment unless one is given. The caller commits.
     """
     description = (description or "").strip()
@@ -130,6 +132,7 @@ def create_ticket(
     if assigned_to is None and suggest_assignee:
         assigned_to = suggest_technician(customer)
     ticket = RepairTicket(
+        id=record_id or new_id(),
         number=next_ticket_number(year),
         customer_id=customer.id,
         device_id=device.id if device is not None else None,

@@ -300,7 +300,7 @@ class ReviewForm(FlaskForm):
 
     outcome = SelectField(
         _l("Outcome"),
-        choices=[("accepted", _l("Accept")), ("has_issues", _l("Return with issues"))],
+        choices=[("accepted", _l("Accept the sheet")), ("has_issues", _l("Return with issues"))],
         validators=[DataRequired()],
     )
     comment = TextAreaField(_l("Comment for the technician"), validators=[Optional(), Length(max=2000)])

@@ -32,7 +32,7 @@ class InboxFilterForm(FlaskForm):
 
     status = SelectField(
         _l("Status"),
-        choices=[SelectChoice("open", _l("Open")), SelectChoice("all", _l("All")), SelectChoice("closed", _l("Closed"))],
+        choices=[SelectChoice("open", _l("Not closed")), SelectChoice("all", _l("All")), SelectChoice("closed", _l("Closed"))],
         default="open",
     )
     source = SelectField(_l("Source"), choices=[SelectChoice("", _l("Any source"))] + [SelectChoice(s) for s in TICKET_SOURCES], default="")

@@ -21,7 +21,7 @@ const CLASS_TEXT = {
 };
 const STEP_TEXT = {
   assigned: () => t("Assigned"),
-  accepted: () => t("Accepted"),
+  accepted: () => t("Ticket accepted"),
   arrived: () => t("Arrived on site"),
   classified: () => t("Fault classified"),
   supervisor_informed: () => t("Supervisor informed"),

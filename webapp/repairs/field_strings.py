@@ -15,6 +15,7 @@ def repair_js_strings() -> dict[str, str]:
         "A difficult fault: tell the customer, and the supervisor today.": _("A difficult fault: tell the customer, and the supervisor today."),
         "Accept": _("Accept"),
         "Accepted": _("Accepted"),
+        "Ticket accepted": _("Ticket accepted"),
         "Action taken": _("Action taken"),
         "Agreed arrival": _("Agreed arrival"),
         "Arrived on site": _("Arrived on site"),

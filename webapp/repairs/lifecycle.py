@@ -140,7 +140,7 @@ CLASSIFICATION_LABELS = {
 }
 EVENT_LABELS = {
     ASSIGNED_EV: _l("Assigned"),
-    ACCEPTED: _l("Accepted"),
+    ACCEPTED: _l("Ticket accepted"),
     ARRIVED: _l("Arrived on site"),
     CLASSIFIED_EV: _l("Fault classified"),
     SUPERVISOR_INFORMED: _l("Supervisor informed"),

@@ -136,3 +136,10 @@ def register(app: Flask) -> None:
             "current_locale": str(get_locale() or "zh"),
             "nav_items": nav_items,
         }
+
+
+def format_month(day: date) -> str:
+    """A month as people write it: '2026年11月' in Chinese, 'November 2026' in English."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMM", day, locale=str(get_locale() or "zh"))

@@ -6,7 +6,6 @@ from datetime import date
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from ..auth.permissions import get_visible, roles_required
 from ..documents import patrol_sheet
 from ..errors import DomainError
 from ..extensions import db
+from ..templating import format_month
 from . import schedule, services
 from .figures import technician_month_figures
 from .forms import (
@@ -116,7 +116,7 @@ def calendar():
     return render_template(
         "maintenance/calendar.html",
         overview=overview, form=form, today=today, first=first,
-        month_title=format_date(first, "yyyy MMMM"),
+        month_title=format_month(first),
         month_value=f"{year:04d}-{month:02d}",
         prev_value=f"{prev_month[0]:04d}-{prev_month[1]:02d}",
         next_value=f"{next_month[0]:04d}-{next_month[1]:02d}",
@@ -579,7 +579,7 @@ def figures():
     rows = technician_month_figures(year, month, today)
     prev_month, next_month = shift_month(year, month, -1), shift_month(year, month, 1)
     return render_template(
-        "maintenance/figures.html", rows=rows, month_title=format_date(date(year, month, 1), "yyyy MMMM"),
+        "maintenance/figures.html", rows=rows, month_title=format_month(date(year, month, 1)),
         prev_value=f"{prev_month[0]:04d}-{prev_month[1]:02d}", next_value=f"{next_month[0]:04d}-{next_month[1]:02d}",
     )
 

@@ -16,7 +16,9 @@ def _env_bool(name: str, default: bool) -> bool:
 class Config:
     """Settings for running the app; SQLite in instance/ unless DATABASE_URL says otherwise."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    # Without SECRET_KEY in the environment, create_app keeps a random key in instance/secret_key,
+    # so no installation ever runs with a key that is known from the source.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'fieldservice.sqlite3'}"
     )

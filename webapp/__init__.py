@@ -28,6 +28,30 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages, default="zh") or "zh"
 
 
+def instance_secret_key(instance: Path) -> str:
+    """A random secret key kept in the instance folder, made on first start (only we can read it).
+
+    Written to a temporary file and linked into place, so workers starting together all read
+    the same complete key.
+    """
+    import os
+    import secrets
+    import tempfile
+
+    path = instance / "secret_key"
+    if not path.exists():
+        fd, tmp = tempfile.mkstemp(dir=instance, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another worker made it first; use theirs
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()
+
+
 def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     """Build the app: bind extensions, register blueprints, errors and CLI commands."""
     app = Flask(
@@ -39,6 +63,8 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     app.config.from_object(config or "config.Config")
     app.config.update(overrides or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     hops = int(app.config.get("TRUST_PROXY_HOPS", 0) or 0)
     if hops:
         # Behind nginx the client's address (rate limits) and https scheme come from headers.

@@ -9,9 +9,6 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from config import TestConfig
-from webapp import create_app
-from webapp.extensions import db
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -95,3 +92,19 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="module")
+def built_assets():
+    """The bundles the app serves, built from the current sources (field-app modules use it)."""
+    from .field_app_support import ensure_built
+
+    return ensure_built()
+
+
+@pytest.fixture
+def field_data(live_app):
+    """A technician with a school, a cabinet and two devices."""
+    from .field_app_support import seed_field_data
+
+    return seed_field_data(live_app)

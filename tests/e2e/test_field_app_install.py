@@ -14,8 +14,6 @@ from tests.e2e.field_app_support import (
     DIST,
     ROOT,
     build_assets,
-    ensure_built,
-    seed_field_data,
     sign_in,
     wait_for_sync,
     wait_for_worker,
@@ -24,16 +22,7 @@ from tests.e2e.field_app_support import (
 SHELL_BUDGET_BYTES = 150 * 1024
 
 
-@pytest.fixture(scope="module", autouse=True)
-def built_assets():
-    """The bundles the app serves, built from the current sources."""
-    return ensure_built()
-
-
-@pytest.fixture
-def field_data(live_app):
-    """A technician with a school, a cabinet and two devices."""
-    return seed_field_data(live_app)
+pytestmark = pytest.mark.usefixtures("built_assets")
 
 
 def cache_names(page) -> list[str]:

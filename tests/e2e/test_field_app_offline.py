@@ -12,11 +12,9 @@ from tests.e2e.field_app_support import (
     alpha_histogram,
     canonical_sha256,
     draw_signature,
-    ensure_built,
     heard_since,
     image_size,
     outbox,
-    seed_field_data,
     sign_in,
     wait_for_sync,
     wait_for_worker,
@@ -26,16 +24,7 @@ from tests.e2e.field_app_support import (
 from webapp.extensions import db
 
 
-@pytest.fixture(scope="module", autouse=True)
-def built_assets():
-    """The bundles the app serves, built from the current sources."""
-    return ensure_built()
-
-
-@pytest.fixture
-def field_data(live_app):
-    """A technician with a school, a cabinet and two devices."""
-    return seed_field_data(live_app)
+pytestmark = pytest.mark.usefixtures("built_assets")
 
 
 @pytest.fixture

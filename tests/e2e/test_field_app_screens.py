@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.field_app_support import (
-    ensure_built,
-    seed_field_data,
     sign_in,
     wait_for_sync,
     wait_for_worker,
@@ -16,16 +14,7 @@ from tests.e2e.field_app_support import (
 VIEWPORTS = [(360, 740), (800, 1280)]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def built_assets():
-    """The bundles the app serves, built from the current sources."""
-    return ensure_built()
-
-
-@pytest.fixture
-def field_data(live_app):
-    """A technician with a school, a cabinet and two devices."""
-    return seed_field_data(live_app)
+pytestmark = pytest.mark.usefixtures("built_assets")
 
 
 def shoot(page, screenshot_dir, name: str, width: int) -> None:

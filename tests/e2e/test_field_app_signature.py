@@ -9,8 +9,6 @@ from sqlalchemy import select
 
 from tests.e2e.field_app_support import (
     draw_signature,
-    ensure_built,
-    seed_field_data,
     sign_in,
     wait_for_sync,
     wait_for_worker,
@@ -34,16 +32,7 @@ INK = """() => {
 }"""
 
 
-@pytest.fixture(scope="module", autouse=True)
-def built_assets():
-    """The bundles the app serves, built from the current sources."""
-    return ensure_built()
-
-
-@pytest.fixture
-def field_data(live_app):
-    """A technician with a school, a cabinet and two devices."""
-    return seed_field_data(live_app)
+pytestmark = pytest.mark.usefixtures("built_assets")
 
 
 @pytest.fixture

@@ -15,9 +15,7 @@ from sqlalchemy import func, select
 from tests.e2e.field_app_support import (
     ForeignHostGuard,
     api_client,
-    ensure_built,
     outbox,
-    seed_field_data,
     sign_in,
     wait_for_sync,
     wait_for_worker,
@@ -29,16 +27,7 @@ from tests.factories import make_user
 from webapp.extensions import db
 
 
-@pytest.fixture(scope="module", autouse=True)
-def built_assets():
-    """The bundles the app serves, built from the current sources."""
-    return ensure_built()
-
-
-@pytest.fixture
-def field_data(live_app):
-    """A technician with a school, a cabinet and two devices."""
-    return seed_field_data(live_app)
+pytestmark = pytest.mark.usefixtures("built_assets")
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from tests.e2e.field_app_support import (
     ForeignHostGuard,
     draw_signature,
-    ensure_built,
     heard_since,
     outbox,
     seed_field_data,
@@ -31,10 +30,7 @@ from webapp.extensions import db
 TABLET = {"width": 800, "height": 1280}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def built_assets():
-    """The bundles the app serves, built from the current sources."""
-    return ensure_built()
+pytestmark = pytest.mark.usefixtures("built_assets")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from tests.api.patrol_support import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
 from tests.api.sync_helpers import Device, jpeg_bytes, sha256
-from tests.e2e.field_app_support import ensure_built, sign_in, wait_for_sync
+from tests.e2e.field_app_support import sign_in, wait_for_sync
 from tests.factories import PASSWORD, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
@@ -17,10 +17,7 @@ from webapp.extensions import db
 WIDTHS = (360, 800)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def built_assets():
-    """The bundles the app serves, built from the current sources."""
-    return ensure_built()
+pytestmark = pytest.mark.usefixtures("built_assets")
 
 
 @pytest.fixture

@@ -74,4 +74,9 @@ def register(app: Flask) -> None:
             413: _("That is too large."),
             429: _("Too many attempts. Please wait a little and try again."),
         }
-        return error_response(err.code or 500, code, messages.get(err.code or 500, err.description or ""))
+        response = error_response(err.code or 500, code, messages.get(err.code or 500, err.description or ""))
+        if err.code == 405 and getattr(err, "valid_methods", None):
+            # RFC 9110: a 405 lists the methods the resource does take.
+            body, status = response
+            return body, status, {"Allow": ", ".join(err.valid_methods)}
+        return response

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from ..auth.permissions import roles_required
 from ..errors import DomainError, Forbidden
 from ..extensions import db
+from ..request_body import body_limit
 from ..templating import CATEGORY_LABELS
 from . import excel, services
 from .forms import FORMS, DeviceFieldForm, DeviceImportForm, DeviceSearchForm, VersionedForm
@@ -440,6 +441,7 @@ def import_template():
 
 @bp.route("/customers/<customer_id>/devices/import", methods=["GET", "POST"])
 @login_required
+@body_limit("ARCHIVE_IMPORT_MAX_BYTES")
 def devices_import(customer_id: str):
     """Import a customer's devices from Excel: all rows clean, or nothing changes."""
     customer = services.visible(Customer, customer_id, current_user)

@@ -1,4 +1,5 @@
-"""Strings of the field app's patrol views (static/js/views-patrol.js), for its catalogue.
+"""Strings of the field app's patrol screens (static/js: view-visits, view-sheet-form, sheet-items,
+view-sheet, patrol-rules, patrol-words), for its catalogue.
 
 webapp/pwa.py merges them into the strings it renders into the app shell, so t("...") in the
 patrol views is translated like the rest of the field app.
@@ -20,7 +21,9 @@ def patrol_js_strings() -> dict[str, str]:
         "Add a note": _("Add a note"),
         "Add an upgraded device": _("Add an upgraded device"),
         "Another checklist": _("Another checklist"),
+        "At most 2000 characters.": _("At most 2000 characters."),
         "Checklist": _("Checklist"),
+        "Choose one of the options.": _("Choose one of the options."),
         "Coming up": _("Coming up"),
         "Corrected": _("Corrected"),
         "Create the repair ticket": _("Create the repair ticket"),

@@ -12,6 +12,8 @@ export const NOTE_MAX = 2000;
 export const TEXT_ANSWER_MAX = 2000;
 export const VERSION_MAX = 100;
 
+const DIGITS = String.raw`\d(?:_?\d)*`;
+const FLOAT_TEXT = new RegExp(`^[+-]?(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:e[+-]?${DIGITS})?$`, "i");
 const answerNames = () => ({ pass: t("Pass"), flag: t("Flag"), fail: t("Fail"), yes: t("Yes"), no: t("No") });
 
 /** A typed reading as a number, or null (a comma is a decimal point, as the server reads it). */
@@ -20,9 +22,10 @@ export function reading(value) {
   if (typeof value === "number") return Number.isFinite(value) ? value : null;
   if (typeof value !== "string" || value.trim() === "") return null;
   const text = value.trim().replace(",", ".");
-  // Python's float() takes these forms; Number() would also take "0x1f" and "" and refuse "1_0".
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return null;
-  const n = Number(text);
+  // The forms Python's float() takes (digits may be grouped by "_"); Number() alone would also
+  // take "0x1f" and refuse "1_000".
+  if (!FLOAT_TEXT.test(text)) return null;
+  const n = Number(text.replaceAll("_", ""));
   return Number.isFinite(n) ? n : null;
 }
 
@@ -63,27 +66,48 @@ export function isFinding(item, answer) {
   return byRule || Boolean(answer.flagged);
 }
 
+/** The code of what is wrong with an answered value of the item's type, or null (validation._check_value). */
+function valueProblem(item, v) {
+  switch (item.type) {
+    case "number":
+      return reading(v) === null ? "number" : null;
+    case "pass_flag_fail":
+      return ["pass", "flag", "fail"].includes(v) ? null : "choice";
+    case "yes_no":
+      return [true, false, "yes", "no"].includes(v) ? null : "choice";
+    case "single_choice":
+      return (item.options || []).some((o) => o.key === v) ? null : "choice";
+    case "text":
+      if (typeof v !== "string") return "text";
+      return codePointLength(v) > TEXT_ANSWER_MAX ? "too_long" : null;
+    case "software_upgrade":
+      if (!Array.isArray(v)) return "version";
+      return v.every((e) => e && typeof e.to_version === "string" && e.to_version.trim() && codePointLength(e.to_version) <= VERSION_MAX)
+        ? null : "version";
+    default:
+      return null;
+  }
+}
+
 /**
  * What an answer still needs before the sheet is handed in, as codes: "required", "number",
- * "choice", "too_long", "note" (a finding says what was found), "photo". Empty when it is fine.
+ * "choice", "text", "version", "too_long", "not_applicable", "note" (a finding says what was
+ * found), "photo". Empty when it is fine; the server's check_answers refuses the same.
  */
 export function answerProblems(item, answer = {}) {
+  const note = answer.note || "";
+  if (codePointLength(note) > NOTE_MAX) return ["too_long"];
+  if (answer.na) return item.na_allowed ? [] : ["not_applicable"];
   const problems = [];
-  if (answer.na) return problems;
   if (isEmpty(item, answer)) {
     if (item.required) problems.push("required");
-    if (answer.flagged && !(answer.note || "").trim()) problems.push("note");
+    if (answer.flagged && !note.trim()) problems.push("note");
     return problems;
   }
-  const v = answer.value;
-  if (item.type === "number" && reading(v) === null) return ["number"];
-  if (item.type === "pass_flag_fail" && !["pass", "flag", "fail"].includes(v)) return ["choice"];
-  if (item.type === "yes_no" && ![true, false, "yes", "no"].includes(v)) return ["choice"];
-  if (item.type === "single_choice" && !(item.options || []).some((o) => o.key === v)) return ["choice"];
-  if (item.type === "text" && codePointLength(v) > TEXT_ANSWER_MAX) problems.push("too_long");
-  if (codePointLength(answer.note || "") > NOTE_MAX) problems.push("too_long");
-  const finding = isFinding(item, answer);
-  if (finding && !(answer.note || "").trim()) problems.push("note");
+  const wrong = valueProblem(item, answer.value);
+  if (wrong) problems.push(wrong);
+  const finding = wrong && wrong !== "too_long" ? Boolean(answer.flagged) : isFinding(item, answer);
+  if (finding && !note.trim()) problems.push("note");
   const photos = (answer.photo_ids || []).length;
   if (!photos && (item.photo === "required" || (item.photo === "on_flag" && finding))) problems.push("photo");
   return problems;
@@ -133,7 +157,8 @@ function storedValue(item, value) {
   if (item.type === "text") return String(value).trim();
   if (item.type === "photo") return null;
   if (item.type === "software_upgrade") {
-    return (value || []).map((e) => ({ device_id: e.device_id, from_version: e.from_version ?? null, to_version: String(e.to_version).trim() }));
+    if (!Array.isArray(value)) return value;
+    return value.map((e) => ({ device_id: e.device_id, from_version: e.from_version ?? null, to_version: String(e.to_version).trim() }));
   }
   return value;
 }

@@ -17,6 +17,7 @@ export const DEVICE_STEPS = [
 const BEFORE_ARRIVAL = ["reported", "assigned", "rework"];
 const REPAIRED = ["resolved", "signed", "followed_up", "unsatisfied"];
 const QUOTE_CLASSES = ["vandalism", "out_of_warranty"];
+const SHA256 = /^[0-9a-f]{64}$/;
 
 /** An integer id from JSON (a number or digits), else null — as lifecycle._as_int reads it. */
 function asInt(value) {
@@ -59,9 +60,7 @@ export function refusal(state, type, userId = null) {
       if (["waiting_approval", "approved"].includes(s)) return "quote";
       return REPAIRED.includes(s) ? "repaired" : null;
     case "supervisor_informed":
-      if (REPAIRED.includes(s)) return "repaired";
-      if (state.classification !== "difficult") return "not_difficult";
-      return null;
+      return REPAIRED.includes(s) ? "repaired" : null;
     case "escalation_decision":
       if (REPAIRED.includes(s)) return "repaired";
       if (state.classification !== "difficult") return "not_difficult";
@@ -119,9 +118,23 @@ function resolveRefusal(state) {
 function dataRefusal(type, data) {
   if (!data || typeof data !== "object" || Array.isArray(data)) return "data";
   const text = (name) => (typeof data[name] === "string" ? data[name].trim() : "");
+  const signed = typeof data.signature === "string" && SHA256.test(data.signature);
   if (type === "assigned" && asInt(data.user_id) === null) return "user_id";
   if (type === "classified" && !CLASSES.includes(data.classification)) return "classification";
-  if (type === "customer_signed" && !/^[0-9a-f]{64}$/.test(data.signature || "") && !text("signer_name")) return "signature";
+  if (type === "escalation_decision") {
+    if (!["colleagues", "vendor"].includes(data.decided_with)) return "decided_with";
+    if (data.decided_with === "vendor" && !text("vendor_name")) return "vendor_name";
+    if (!text("solution")) return "solution";
+  }
+  if (type === "quote_recorded") {
+    const amount = typeof data.amount === "boolean" || data.amount === null || data.amount === undefined ? Number.NaN : Number(String(data.amount).trim());
+    if (String(data.amount ?? "").trim() === "" || !Number.isFinite(amount) || amount < 0) return "amount";
+    const items = "items" in data ? data.items : [];
+    if (!Array.isArray(items) || items.some((i) => !i || typeof i !== "object" || !String(i.name ?? "").trim())) return "items";
+  }
+  if (type === "quote_approved" && !signed && (!text("approver_name") || !/^\d{4}-\d{2}-\d{2}/.test(String(data.approved_on ?? "").trim()))) return "approver";
+  if (type === "quote_declined" && !signed && !text("approver_name")) return "approver";
+  if (type === "customer_signed" && !signed && !text("signer_name")) return "signature";
   if (type === "follow_up_recorded") {
     if (!["satisfied", "not_satisfied"].includes(data.result)) return "result";
     if (data.result === "not_satisfied" && !text("reason")) return "reason";
@@ -171,14 +184,17 @@ function apply(state, type, data) {
 /**
  * Where the ticket stands after its known steps, in the order given (the server's in receipt
  * order, then this device's queued ones). A step the server would refuse is left out, as the
- * server's fold leaves it out.
+ * server's fold leaves it out (and lists it in `skipped`).
  */
 export function foldSteps(ticket, steps) {
-  const state = initialState(ticket);
+  const state = { ...initialState(ticket), skipped: [] };
   for (const step of steps) {
     const { type, data = {}, user_id: userId = null } = step.data;
-    if (refusal(state, type, userId ?? null) || dataRefusal(type, data)) continue;
-    apply(state, type, data);
+    if (refusal(state, type, userId ?? null) || dataRefusal(type, data ?? {})) {
+      state.skipped.push(step.id);
+      continue;
+    }
+    apply(state, type, data ?? {});
   }
   // A ticket whose steps are not on the device (yet) shows the status the server gave it.
   if (steps.length === 0 && ticket.data.status) state.status = ticket.data.status;
@@ -190,11 +206,16 @@ export function allowedSteps(state, userId = null) {
   return EVENT_TYPES.filter((type) => refusal(state, type, userId) === null);
 }
 
-/**
- * The steps the technician's device offers now: the allowed device steps; an arrival only
- * before the round's first one (a later visit is not a button on the ticket page).
- */
+/** True when the device offers an allowed step as a button now (a choice of the screen, not a rule). */
+function offered(state, type) {
+  // A later visit is not a button on the ticket page: the arrival is offered once a round.
+  if (type === "arrived") return BEFORE_ARRIVAL.includes(state.status);
+  // Only a difficult fault is reported to the supervisor, and once.
+  if (type === "supervisor_informed") return state.classification === "difficult" && !state.informed;
+  return true;
+}
+
+/** The steps the technician's device offers now: the allowed device steps it has buttons for. */
 export function nextSteps(state, userId) {
-  return allowedSteps(state, userId).filter((type) => DEVICE_STEPS.includes(type)
-    && (type !== "arrived" || BEFORE_ARRIVAL.includes(state.status)));
+  return allowedSteps(state, userId).filter((type) => DEVICE_STEPS.includes(type) && offered(state, type));
 }

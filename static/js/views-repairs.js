@@ -16,6 +16,11 @@ import { limitLength } from "./text-limits.js";
 // The device's limits on the repair form's fields, in code points.
 const LIMITS = { fault_found: 1000, cause: 1000, action: 1000, parts_used: 300, opinion: 500 };
 
+// The kind of fault picked on a ticket's page and not yet recorded, by ticket id. The ticket page
+// is redrawn whenever the outbox or the data changes (a sync, a step queued a moment ago), and
+// a redraw must not drop what the technician just picked.
+const picks = new Map();
+
 /** A ticket's steps on the device: the server's in receipt order, then this device's queued ones. */
 async function stepsOf(ticketId) {
   const rows = (await listKind("repair_event")).filter((r) => r.data.ticket_id === ticketId);
@@ -94,8 +99,9 @@ export async function ticketView(ctx) {
 
   let classify = null;
   if (next.includes("classified")) {
+    const current = picks.get(id) ?? state.classification;
     const radios = CLASSES.map((code) => h("label.choice", [
-      h("input", { type: "radio", name: "classification", value: code, checked: state.classification === code }),
+      h("input", { type: "radio", name: "classification", value: code, checked: current === code, onchange: () => picks.set(id, code) }),
       h("span", classText(code)),
     ]));
     const submit = (event) => {
@@ -106,6 +112,7 @@ export async function ticketView(ctx) {
         error.hidden = false;
         return;
       }
+      picks.delete(id);
       act("classified", { classification: chosen.value })();
     };
     classify = h("form.card.classify-form", { onsubmit: submit }, [

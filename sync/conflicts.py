@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp.auth.models import User
+from webapp.clock import utcnow
 from webapp.documents import signing
 from webapp.errors import DomainError, NotFound
 from webapp.extensions import db
-from webapp.records import new_id, utcnow
+from webapp.records import new_id
 
 from .models import RESOLUTIONS, Conflict, RejectedMutation
 from .push import Rejection, _load_data

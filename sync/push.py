@@ -31,11 +31,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp.audit.models import AuditLog
 from webapp.auth.models import User, customer_technician
+from webapp.clock import utcnow
 from webapp.documents import signing
 from webapp.documents.models import Blob
 from webapp.errors import DomainError, Forbidden
 from webapp.extensions import db
-from webapp.records import _jsonable, utcnow
+from webapp.records import _jsonable
 
 from .models import AppliedMutation, Conflict, RejectedMutation, SyncClient
 from .registry import SHARED, Kind, SyncContext, get_kind

@@ -224,7 +224,7 @@ def status_view():
 
 def _now():
     """The server's clock."""
-    from webapp.records import utcnow
+    from webapp.clock import utcnow
 
     return utcnow()
 

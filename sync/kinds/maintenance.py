@@ -24,12 +24,12 @@ from sqlalchemy import or_
 
 from webapp.archive.models import Cabinet, Customer, Device
 from webapp.auth.permissions import can_see_customer
+from webapp.clock import local_today, utcnow
 from webapp.documents import patrol_sheet  # noqa: F401  (its session hook files signed sheets)
 from webapp.errors import DomainError, NotFound
 from webapp.extensions import db
 from webapp.maintenance import services
 from webapp.maintenance.models import OPEN_VISIT_STATES, ChecklistTemplate, Inspection, Visit
-from webapp.records import utcnow
 from webapp.repairs import events as repair_events
 from webapp.repairs.models import RepairTicket
 from webapp.repairs.services import create_ticket
@@ -51,7 +51,7 @@ def current_versions(user) -> list:
 
 def open_or_recent(user) -> list:
     """Open visits, and closed ones due in the last year."""
-    since = services.local_today() - timedelta(days=HISTORY_DAYS)
+    since = local_today() - timedelta(days=HISTORY_DAYS)
     return [or_(Visit.state.in_(OPEN_VISIT_STATES), Visit.due_date >= since)]
 
 

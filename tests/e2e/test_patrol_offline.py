@@ -39,7 +39,8 @@ def patrol_data(live_app):
     from webapp.maintenance.models import Visit
     from webapp.maintenance.periods import shift_month
     from webapp.maintenance.schedule import generate_visits
-    from webapp.maintenance.services import install_shipped_templates, local_today
+    from webapp.clock import local_today
+    from webapp.maintenance.services import install_shipped_templates
     from webapp.auth.models import User
 
     data = seed_field_data(live_app)

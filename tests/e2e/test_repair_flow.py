@@ -220,7 +220,7 @@ def test_office_pages_fit_phones_and_tablets(live_server, live_app, people, brow
     from datetime import timedelta
 
     from webapp.auth.models import User
-    from webapp.records import utcnow
+    from webapp.clock import utcnow
     from webapp.repairs.alerts import check_deadlines
     from webapp.repairs.events import record_event, refresh_ticket
     from webapp.repairs.models import RepairTicket

@@ -385,7 +385,7 @@ def test_returning_a_sheet_with_issues_needs_a_comment(school, tech):
 
 def test_a_device_clock_in_the_future_does_not_date_the_visit_in_the_future(school, tech):
     """A sheet 'finished' a year ahead (wrong tablet clock) marks the visit done today at the latest."""
-    from webapp.maintenance.services import local_today
+    from webapp.clock import local_today
 
     make_plan(school, "monthly_patrol", tech, start_date=local_today().replace(day=1))
     generate_visits(local_today(), today=local_today())

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..auth.permissions import roles_required
+from ..clock import local_today
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..templating import CATEGORY_LABELS
@@ -424,7 +425,7 @@ def devices_export(customer_id: str):
     """Download the customer's devices as an Excel file."""
     customer = services.visible(Customer, customer_id, current_user)
     data = excel.export_devices(customer)
-    name = f"{customer.name}-{_('devices')}-{services.site_today().isoformat()}.xlsx"
+    name = f"{customer.name}-{_('devices')}-{local_today().isoformat()}.xlsx"
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
 
 

@@ -6,47 +6,27 @@ these check the rules, change the models, raise domain errors and leave the comm
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from ..archive.models import Cabinet, Device, Site
 from ..auth.models import User
+from ..clock import local_date, local_today, utcnow
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..records import utcnow
 from .models import ChecklistTemplate, Inspection, Visit
+from .schedule import complete_visit
 from .schemas import KEY_PATTERN, SHA256_PATTERN, TemplateSchema
-from .shipped import SHIPPED_TEMPLATES
 from .scoring import score_sheet
+from .shipped import SHIPPED_TEMPLATES
 from .validation import AnswerCheck, check_answers
 
 _template_schema = TemplateSchema()
 TEMPLATE_FIELDS = ("name_zh", "name_en", "activity", "applies_to", "device_category", "description", "items")
-
-
-# --- time -------------------------------------------------------------------------------
-
-
-def site_zone() -> ZoneInfo:
-    """The department's time zone (Asia/Shanghai unless configured)."""
-    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
-    return ZoneInfo(name or "Asia/Shanghai")
-
-
-def local_today() -> date:
-    """Today's date where the schools are."""
-    return datetime.now(site_zone()).date()
-
-
-def local_date(moment: datetime) -> date:
-    """The calendar day of a UTC moment where the schools are."""
-    return moment.astimezone(site_zone()).date()
 
 
 def plain_messages(messages: Any) -> Any:
@@ -304,8 +284,6 @@ def submit_inspection(
     _apply_score(inspection)
     _apply_software_upgrades(inspection)
     if inspection.visit_id:
-        from .schedule import complete_visit
-
         visit = db.session.get(Visit, inspection.visit_id)
         if visit is not None and visit.is_open:
             # The finish time comes from the device's clock, which may be off: never a future day.

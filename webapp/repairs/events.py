@@ -19,9 +19,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Role, User
 from ..auth.permissions import can_see_customer, get_visible
+from ..clock import UTCDateTime, utcnow
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
-from ..records import SyncedMixin, UTCDateTime, new_id, take_change_seqs, utcnow
+from ..records import SyncedMixin, new_id, take_change_seqs
 from . import lifecycle as lc
 from .models import RepairTicket
 

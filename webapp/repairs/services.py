@@ -5,7 +5,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -13,21 +12,14 @@ from sqlalchemy import func, select, text
 
 from ..archive.models import Cabinet, Customer, Device
 from ..auth.models import Role, User
+from ..clock import site_zone, utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..records import new_id, utcnow
+from ..records import new_id
 from .models import TICKET_SOURCES, RepairTicket
 
 OPEN_STATUSES_EXCLUDED = ("closed",)
 NUMBER_PREFIX = "BX"
-
-
-def site_zone() -> ZoneInfo:
-    """The site's time zone (ticket years follow the local calendar, not UTC)."""
-    name = "Asia/Shanghai"
-    if has_app_context():
-        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") or name
-    return ZoneInfo(name)
 
 
 def next_ticket_number(year: int) -> str:

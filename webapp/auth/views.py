@@ -96,7 +96,7 @@ def api_session_create():
     problems = {name: [_("Required, as text.")] for name in ("username", "password")
                 if not isinstance(payload.get(name), str)}
     if problems:
-        return error_response(400, "invalid_request", _("Send a username and a password."), problems)
+        return error_response(400, "invalid_request", _("Send a username and a password."), errors=problems)
     user = authenticate(payload["username"], payload["password"])
     if user is None:
         return error_response(401, "invalid_credentials", _("Wrong user name or password."))

@@ -115,7 +115,7 @@ def _frames() -> list:
     return frames
 
 
-def _has_unstorable_text(value: Any) -> bool:
+def has_unstorable_text(value: Any) -> bool:
     """True when any key or string inside a parsed JSON value holds NUL or a lone surrogate."""
     stack = [value]
     while stack:
@@ -167,6 +167,6 @@ def json_object(max_depth: int | None = None, strict_text: bool = True) -> dict[
                           details={"position": getattr(err, "pos", None)}) from err
     if not isinstance(body, dict):
         raise InvalidJSON(_("Send a JSON object."), code="json_not_object")
-    if strict_text and _has_unstorable_text(body):
+    if strict_text and has_unstorable_text(body):
         raise InvalidJSON(_("Text may not contain NUL characters or unpaired surrogates."), code="invalid_text")
     return body

@@ -11,7 +11,7 @@ from tests.factories import PASSWORD, make_customer, make_user
 from webapp.auth.models import Role
 from webapp.documents.models import Blob
 from webapp.extensions import db
-from webapp.request_body import json_depth
+from webapp.request_body import InvalidJSON, json_depth, json_object
 from sync.models import AppliedMutation
 
 SIGN_IN = "/api/auth/session"
@@ -55,8 +55,6 @@ def test_sign_in_refuses_a_bad_body_with_400_and_a_code(client, body, code):
 @pytest.mark.parametrize("body,code", BAD_JSON, ids=[c + str(i) for i, (_, c) in enumerate(BAD_JSON)])
 def test_push_refuses_a_body_that_is_no_batch_with_400_and_a_code(app, body, code):
     """The same bodies at push: 400 with the code, nothing applied."""
-    if code == "json_too_deep":  # push takes deeper bodies (one deep mutation is its own rejection)
-        body = b"[" * 2001 + b"]" * 2001
     phone = Device(app.test_client(), make_user(Role.TECHNICIAN))
     response = phone.client.post(PUSH, data=body, content_type="application/json", headers=phone.headers())
     assert response.status_code == 400
@@ -64,18 +62,33 @@ def test_push_refuses_a_body_that_is_no_batch_with_400_and_a_code(app, body, cod
     assert db.session.query(AppliedMutation).count() == 0
 
 
-def test_push_with_one_mutation_nested_1000_deep_is_no_server_error(app):
-    """A mutation whose data nests 1,000 deep parses: the batch is answered, never with a 5xx."""
+def push_with_nested_text(phone: Device, customer, depth: int):
+    """Push [a diary entry whose text is an array nested `depth` deep, a good diary entry]."""
+    poison = json.dumps(phone.diary(customer.id)).replace(
+        '"text": ', '"text": ' + "[" * depth + '"x"' + "]" * depth + ', "was": ')
+    body = json.dumps({"client_id": phone.client_id, "mutations": ["POISON", phone.diary(customer.id)]})
+    return phone.client.post(PUSH, data=body.replace('"POISON"', poison), content_type="application/json",
+                             headers=phone.headers())
+
+
+def test_push_with_a_deeply_nested_mutation_answers_it_on_its_own(app):
+    """A mutation nested deep but within SYNC_PUSH_MAX_DEPTH is rejected alone; the next applies."""
     tech = make_user(Role.TECHNICIAN)
     customer = make_customer(technicians=[tech])
     phone = Device(app.test_client(), tech)
-    poison = json.dumps(phone.diary(customer.id)).replace('"text": ', '"text": ' + "[" * 1000 + '"x"' + "]" * 1000 + ', "was": ')
-    body = json.dumps({"client_id": phone.client_id, "mutations": ["POISON", phone.diary(customer.id)]})
-    response = phone.client.post(PUSH, data=body.replace('"POISON"', poison), content_type="application/json",
-                                 headers=phone.headers())
+    response = push_with_nested_text(phone, customer, app.config["SYNC_PUSH_MAX_DEPTH"] - 10)
     assert response.status_code == 200
-    statuses = [r["status"] for r in response.get_json()["results"]]
-    assert statuses == ["rejected", "applied"]
+    assert [r["status"] for r in response.get_json()["results"]] == ["rejected", "applied"]
+
+
+def test_push_nested_past_its_depth_is_400_and_nothing_applies(app):
+    """Past SYNC_PUSH_MAX_DEPTH (here 1,000 deep) the batch is 400 json_too_deep, never a 5xx."""
+    tech = make_user(Role.TECHNICIAN)
+    customer = make_customer(technicians=[tech])
+    phone = Device(app.test_client(), tech)
+    response = push_with_nested_text(phone, customer, 1000)
+    assert response.status_code == 400 and error_code(response) == "json_too_deep"
+    assert db.session.query(AppliedMutation).count() == 0
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
@@ -94,11 +107,21 @@ def test_sign_in_fields_that_are_not_text_are_named(client, payload):
 
 
 @pytest.mark.parametrize("text", ["fuzz\x00tech", "fuzz\ud800tech"])
-def test_sign_in_refuses_text_that_cannot_be_stored(client, text):
-    """A NUL or a lone surrogate in a user name is a 400, not a database error."""
-    body = json.dumps({"username": text, "password": PASSWORD}).encode()
+def test_sign_in_with_text_that_cannot_be_stored_is_wrong_credentials(client, text):
+    """A NUL or a lone surrogate in a user name is nobody's: 401, not a database error."""
+    make_user(Role.TECHNICIAN, username="fuzztech")
+    body = json.dumps({"username": text, "password": PASSWORD, "other": "\x00"}).encode()
     response = sign_in_body(client, body)
-    assert response.status_code == 400 and error_code(response) == "invalid_text"
+    assert response.status_code == 401 and error_code(response) == "invalid_credentials"
+
+
+def test_strict_json_refuses_text_that_cannot_be_stored(app):
+    """json_object() refuses NUL or a lone surrogate anywhere, keys included, with invalid_text."""
+    for body in ('{"a": ["x\\u0000"]}', '{"\\ud800": 1}'):
+        with app.test_request_context("/api/x", method="POST", data=body, content_type="application/json"):
+            with pytest.raises(InvalidJSON) as raised:
+                json_object()
+            assert raised.value.code == "invalid_text"
 
 
 def test_sign_in_still_works_with_a_good_body(client):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..archive.models import Customer
 from ..errors import DomainError, error_response
 from ..extensions import csrf, db, limiter, login_manager
-from ..request_body import body_limit, json_object
+from ..request_body import body_limit, has_unstorable_text, json_object
 from .forms import LoginForm, SettingsForm, UserForm
 from .models import Role, User
 from .permissions import roles_required
@@ -92,12 +92,14 @@ def settings():
 @body_limit("SIGN_IN_MAX_BYTES")
 def api_session_create():
     """Sign in a non-browser client; sets the session cookie and returns a CSRF token."""
-    payload = json_object()
+    payload = json_object(strict_text=False)  # other keys are ignored, whatever they hold
     problems = {name: [_("Required, as text.")] for name in ("username", "password")
                 if not isinstance(payload.get(name), str)}
     if problems:
         return error_response(400, "invalid_request", _("Send a username and a password."), errors=problems)
-    user = authenticate(payload["username"], payload["password"])
+    # A NUL or lone surrogate is nobody's name or password (and the database cannot compare it).
+    unstorable = has_unstorable_text([payload["username"], payload["password"]])
+    user = None if unstorable else authenticate(payload["username"], payload["password"])
     if user is None:
         return error_response(401, "invalid_credentials", _("Wrong user name or password."))
     login_user(user, remember=True)

@@ -4,6 +4,7 @@ work reaches the server exactly once."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
 
 import pytest
@@ -182,3 +183,49 @@ def test_next_release_keeps_queued_sheet_images_and_open_draft_and_syncs_once(
     finally:
         context.close()
         server.stop()
+
+
+def test_a_device_on_the_first_schema_is_migrated_and_its_interrupted_entry_synced_once(
+        live_server, live_app, field_data, browser):
+    """A tablet whose database is at version 1, holding an entry a closed page left "sending", opens
+    this release: the upgrade step keeps the entry, puts it back in the queue, and it arrives once."""
+    from webapp.maintenance.diary import DiaryEntry
+
+    context = browser.new_context(viewport=TABLET)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login")
+    entry_id, client_id = str(uuid.uuid4()), str(uuid.uuid4())
+    page.evaluate(
+        """async ([user, client, id, customer]) => {
+          const r = indexedDB.open('field-app', 1);
+          r.onupgradeneeded = () => {
+            const d = r.result;  // the stores exactly as release 1 made them
+            const records = d.createObjectStore('records', { keyPath: ['kind', 'id'] });
+            for (const [name, path] of [['by_kind', 'kind'], ['by_customer', ['kind', 'data.customer_id']],
+                ['by_cabinet', ['kind', 'data.cabinet_id']], ['by_device', ['kind', 'data.device_id']],
+                ['by_document', ['kind', 'data.document_id']], ['by_token', 'data.qr_token']]) records.createIndex(name, path);
+            d.createObjectStore('meta', { keyPath: 'key' });
+            d.createObjectStore('outbox', { keyPath: ['client_id', 'seq'] }).createIndex('by_user', 'user_id');
+            d.createObjectStore('blobs', { keyPath: 'sha256' });
+          };
+          await new Promise((ok) => { r.onsuccess = ok; });
+          const tx = r.result.transaction(['meta', 'outbox'], 'readwrite');
+          tx.objectStore('meta').put({ key: `client:${user}`, value: { client_id: client, next_seq: 2 } });
+          tx.objectStore('outbox').put({ client_id: client, seq: 1, user_id: user, kind: 'diary_entry', op: 'create', id,
+            base_version: null, data: { customer_id: customer, date: '2026-12-01', text: '旧版本留下的记录。' }, blobs: {},
+            label: '', state: 'sending', created_at: '2026-12-01T08:00:00.000Z', attempts: 1 });
+          await new Promise((ok) => { tx.oncomplete = ok; });
+          r.result.close();
+        }""",
+        [field_data.tech_id, client_id, entry_id, field_data.customer_id],
+    )
+    sign_in(page, live_server.url, field_data.tech_username)
+    wait_for_sync(page)
+
+    assert db_version(page) == 2 and meta(page, "schema")["from"] == 1
+    (entry,) = outbox(page)
+    assert (entry["client_id"], entry["seq"], entry["id"], entry["state"]) == (client_id, 1, entry_id, "synced")
+    with live_app.app_context():
+        rows = db.session.scalars(select(DiaryEntry).where(DiaryEntry.customer_id == field_data.customer_id)).all()
+        assert [(r.id, r.text) for r in rows] == [(entry_id, "旧版本留下的记录。")]
+    context.close()

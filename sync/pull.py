@@ -16,9 +16,9 @@ from sqlalchemy import and_, delete, select, text
 from sqlalchemy.exc import IntegrityError
 
 from webapp.auth.models import User, customer_technician
+from webapp.clock import utcnow
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.records import utcnow
 
 from .epoch import server_position
 from .models import TOMBSTONE_HORIZON, SyncClient, SyncSetting, get_setting

@@ -15,6 +15,7 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from .clock import site_zone
 from .maintenance.field_strings import patrol_js_strings
 from .templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, ROLE_LABELS, TICKET_STATUS_LABELS
 
@@ -158,7 +159,7 @@ def catalogue() -> dict:
     """The field app's strings and labels in the request language, for the page's scripts."""
     return {
         "lang": current_lang(),
-        "timezone": current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
+        "timezone": site_zone().key,
         "strings": js_strings(),
         "labels": {
             "category": {k: str(v) for k, v in CATEGORY_LABELS.items()},

@@ -8,7 +8,7 @@ Create Date: 2026-12-02 05:40:00
 from alembic import op
 import sqlalchemy as sa
 
-import webapp.records
+import webapp.clock
 
 
 # revision identifiers, used by Alembic.
@@ -23,9 +23,9 @@ def upgrade():
     op.create_table('user_session',
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', webapp.records.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', webapp.records.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', webapp.records.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', webapp.clock.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', webapp.clock.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', webapp.clock.UTCDateTime(timezone=True), nullable=True),
     sa.Column('user_agent', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_user_session_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_session'))

@@ -13,7 +13,7 @@ from webapp.audit.models import AuditLog
 from webapp.auth.models import Role, UserSession
 from webapp.extensions import db
 from webapp.maintenance.diary import DiaryEntry
-from webapp.records import utcnow
+from webapp.clock import utcnow
 
 NEW_PASSWORD = "Neu-Passw0rt!"
 

@@ -17,7 +17,8 @@ from sqlalchemy import delete, or_, select, update
 from ..audit.models import AuditLog
 from ..errors import DomainError
 from ..extensions import db
-from ..records import current_actor, utcnow
+from ..clock import utcnow
+from ..records import current_actor
 from .models import User, UserSession
 from .services import password_problems
 

@@ -61,8 +61,9 @@ class User(UserMixin, db.Model):
         """Flask-Login: disabled accounts cannot sign in."""
         return bool(self.active)
 
-    def get_id(self) -> str:
-        """Flask-Login: the cookies carry the user and the sign-in, so ending a sign-in ends them."""
+    def sign_in_identity(self) -> str:
+        """What the cookies carry (Flask-Login's id_attribute): the user and the sign-in, so
+        ending a sign-in ends them. get_id stays the plain id, which UserMixin compares by."""
         if not self.sign_in_token:
             raise RuntimeError("sign in through auth.sessions.start_session")
         return f"{self.id}:{self.sign_in_token}"

@@ -35,6 +35,9 @@ def _load_user(identity: str) -> User | None:
     return load_signed_in_user(identity)
 
 
+login_manager.id_attribute = "sign_in_identity"  # cookies name the sign-in, not just the user
+
+
 def _sign_in(user: User, remember: bool) -> None:
     """Open a fresh sign-in for this device and set its cookies."""
     start_session(user, request.user_agent.string)

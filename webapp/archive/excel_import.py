@@ -31,11 +31,10 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from ..audit.models import AuditLog
 from ..auth.models import User
 from ..errors import DomainError
 from ..extensions import db
-from ..records import current_actor, utcnow
+from ..records import audit_values, write_audit_rows
 from ..templating import CATEGORY_LABELS
 from . import rules, services
 from .excel import COLUMN_BY_KEY, COLUMNS, FIELD_OF, MAX_ROWS
@@ -379,21 +378,9 @@ def apply_import(user: User, customer: Customer, result: ImportResult, filename:
         else:
             result.unchanged += 1
     db.session.flush()
-    user_id, client_id = current_actor()
-    db.session.add(
-        AuditLog(
-            at=utcnow(),
-            user_id=user_id,
-            client_id=client_id,
-            action="import",
-            entity="customer",
-            entity_id=customer.id,
-            customer_id=customer.id,
-            changes={
-                "file": [None, filename[:200]],
-                "created": [None, result.created],
-                "updated": [None, result.updated],
-            },
-        )
-    )
+    write_audit_rows([audit_values("import", "customer", customer.id, customer.id, {
+        "file": [None, filename[:200]],
+        "created": [None, result.created],
+        "updated": [None, result.updated],
+    })])
     return result

@@ -40,6 +40,7 @@ from webapp.records import _jsonable, utcnow
 
 from .models import AppliedMutation, Conflict, RejectedMutation, SyncClient
 from .registry import SHARED, Kind, SyncContext, get_kind
+from .review import customer_of_mutation
 
 RETRIES = 5
 
@@ -467,6 +468,7 @@ def _log_rejection(client_id: str, seq: int, user: User, mutation: dict, digest:
         RejectedMutation(
             client_id=client_id, seq=seq, user_id=user.id, kind=str(mutation.get("kind"))[:60],
             op=str(mutation.get("op"))[:20], record_id=str(mutation.get("id"))[:64],
+            customer_id=customer_of_mutation(mutation),
             payload=json.loads(json.dumps(mutation, default=str)), payload_hash=digest,
             code=rej.code[:40], message=rej.message, errors=json.loads(json.dumps(rej.errors, default=str)),
         )

@@ -10,6 +10,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app, jsonify
 
+from webapp.error_codes import CATALOGUE
+
 from .registry import ENVELOPE, SHARED, all_kinds
 from .views import MutationSchema, PushRequestSchema
 
@@ -72,11 +74,16 @@ def build_spec() -> dict:
             "properties": {
                 "error": {
                     "type": "object",
-                    "required": ["code", "message", "details"],
+                    "required": ["code", "message", "errors", "details"],
                     "properties": {
-                        "code": {"type": "string", "description": "snake_case machine code"},
+                        "code": {"type": "string", "enum": sorted(CATALOGUE),
+                                 "description": "snake_case machine code, one of webapp/error_codes.py"},
                         "message": {"type": "string", "description": "for people, in their language"},
-                        "details": {"type": "object", "additionalProperties": True},
+                        "errors": {"type": "object", "description": "messages per field (nested fields as "
+                                   "dotted paths, items.0.max); empty when none",
+                                   "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                        "details": {"type": "object", "additionalProperties": True,
+                                    "description": "facts about the error (ids, limits, states)"},
                     },
                 }
             },

@@ -7,10 +7,10 @@ keep theirs beside their feature (`repairs/field_strings.py`, `maintenance/field
 """
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from .clock import site_zone
 from .maintenance.field_strings import patrol_js_strings
 from .repairs.field_strings import repair_js_strings
 from .templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, ROLE_LABELS, TICKET_STATUS_LABELS
@@ -25,7 +25,7 @@ def catalogue() -> dict:
     """The field app's strings and labels in the request language, for the page's scripts."""
     return {
         "lang": current_lang(),
-        "timezone": current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
+        "timezone": site_zone().key,
         "strings": js_strings(),
         "labels": {
             "category": {k: str(v) for k, v in CATEGORY_LABELS.items()},

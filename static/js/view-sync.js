@@ -5,8 +5,8 @@ import { downloadExport } from "./export-outbox.js";
 import { formatDateTime, t } from "./i18n.js";
 import { dismissEntry, getMeta, listOutbox, othersWaiting } from "./store.js";
 import { announce, isSyncing, requestSync, syncEvents } from "./sync-engine.js";
-import { stateTag } from "./views-diary.js";
-import { pageHead } from "./views-archive.js";
+import { outboxStateTag as stateTag } from "./field-docs.js";
+import { pageHead } from "./page.js";
 
 const FAILURES_BEFORE_EXPORT = 3;
 

@@ -24,12 +24,12 @@ from sqlalchemy import or_
 
 from webapp.archive.models import Cabinet, Customer, Device
 from webapp.auth.permissions import can_see_customer
+from webapp.clock import local_today, utcnow
 from webapp.documents import patrol_sheet  # noqa: F401  (its session hook files signed sheets)
 from webapp.errors import DomainError, NotFound
 from webapp.extensions import db
 from webapp.maintenance import services
 from webapp.maintenance.models import OPEN_VISIT_STATES, ChecklistTemplate, Inspection, Visit
-from webapp.records import utcnow
 from webapp.repairs import events as repair_events
 from webapp.repairs.models import RepairTicket
 from webapp.repairs.services import create_ticket
@@ -51,7 +51,7 @@ def current_versions(user) -> list:
 
 def open_or_recent(user) -> list:
     """Open visits, and closed ones due in the last year."""
-    since = services.local_today() - timedelta(days=HISTORY_DAYS)
+    since = local_today() - timedelta(days=HISTORY_DAYS)
     return [or_(Visit.state.in_(OPEN_VISIT_STATES), Visit.due_date >= since)]
 
 
@@ -114,18 +114,18 @@ def create_patrol_ticket(ctx: SyncContext, record_id: str, data: dict) -> Repair
     user = ctx.user
     customer = db.session.get(Customer, data.get("customer_id") or "")
     if customer is None or not can_see_customer(user, customer.id):
-        raise NotFound(_("Not found."), details={"customer_id": [_("Unknown customer.")]})
+        raise NotFound(_("Not found."), errors={"customer_id": [_("Unknown customer.")]})
     device = cabinet = None
     if data.get("device_id"):
         device = db.session.get(Device, data["device_id"])
         if device is None or device.customer_id != customer.id:
             raise DomainError(_("Please correct the marked fields."), code="invalid",
-                              details={"device_id": [_("The device belongs to another customer.")]})
+                              errors={"device_id": [_("The device belongs to another customer.")]})
     if data.get("cabinet_id"):
         cabinet = db.session.get(Cabinet, data["cabinet_id"])
         if cabinet is None or cabinet.customer_id != customer.id:
             raise DomainError(_("Please correct the marked fields."), code="invalid",
-                              details={"cabinet_id": [_("The cabinet belongs to another customer.")]})
+                              errors={"cabinet_id": [_("The cabinet belongs to another customer.")]})
     finder_is_responsible = user.role == "technician" and user in customer.technicians
     ticket = create_ticket(
         customer, data.get("description") or "", source="patrol", location=data.get("location") or "",

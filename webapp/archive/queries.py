@@ -13,9 +13,9 @@ from sqlalchemy import Select, func, or_, select
 
 from ..auth.models import User
 from ..auth.permissions import customer_scope
+from ..clock import local_today
 from ..extensions import db
 from .models import Cabinet, Customer, Device
-from .rules import site_today
 
 WARRANTY_ENDING_DAYS = 60
 
@@ -171,7 +171,7 @@ def warranty_state(device: Device, today: date | None = None) -> tuple[str, int 
     """('in', days left) / ('ending', days left, under 60) / ('expired', days ago) / ('unknown', None)."""
     if device.warranty_end is None:
         return "unknown", None
-    today = today or site_today()
+    today = today or local_today()
     days = (device.warranty_end - today).days
     if days < 0:
         return "expired", -days

@@ -8,14 +8,13 @@ or serial, a site or cabinet of the same customer).
 from __future__ import annotations
 
 import ipaddress
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..clock import local_today
 from ..errors import DomainError
 from ..extensions import db
 from .models import CUSTOMER_KINDS, DEVICE_CATEGORIES, HANDOVER_KINDS, Cabinet, Customer, Device, Room, Site
@@ -24,14 +23,6 @@ EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 
 Problems = dict[str, list[str]]
-
-
-def site_today() -> date:
-    """Today's date in the site's time zone (deadlines and date checks use it)."""
-    zone = "Asia/Shanghai"
-    if current_app:
-        zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", zone)
-    return datetime.now(ZoneInfo(zone)).date()
 
 
 def add_problem(problems: Problems, name: str, message: str) -> None:
@@ -52,7 +43,7 @@ def check_past_date(problems: Problems, name: str, value: date | None) -> None:
         return
     if value < EARLIEST_DATE:
         add_problem(problems, name, _("The date is too far in the past (before 1990)."))
-    elif value > site_today():
+    elif value > local_today():
         add_problem(problems, name, _("The date is in the future."))
 
 
@@ -179,7 +170,7 @@ def record_problems(kind: str, customer: Customer | None, data: dict, record: An
 def raise_if(problems: Problems) -> None:
     """Turn collected problems into one DomainError with field details."""
     if problems:
-        raise DomainError(_("Please correct the marked fields."), code="invalid", details=problems)
+        raise DomainError(_("Please correct the marked fields."), code="invalid", errors=problems)
 
 
 class Stale(DomainError):

@@ -14,9 +14,9 @@ from sqlalchemy import Select, func, select
 
 from ..auth.models import Role, User
 from ..auth.permissions import can_see_customer, get_visible
+from ..clock import utcnow
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
-from ..records import utcnow
 from .models import Cabinet, Contact, Customer, Device, HandoverItem, Room, Site
 from .qr import issue_token
 from .rules import Problems, check_base_version, check_serial, clean, find_serial_clash, raise_if, record_problems
@@ -193,7 +193,7 @@ def update_device(user: User, device: Device, changes: dict, base_version: int |
     if others:
         raise Forbidden(
             _("On site you may correct the software version, serial number and notes only."),
-            details={name: [_("Only the office may change this field.")] for name in others},
+            errors={name: [_("Only the office may change this field.")] for name in others},
         )
     if device.deleted_at is not None:
         raise DomainError(_("This record is retired; restore it first."), code="retired")

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from ..archive.models import Customer
 from ..auth.models import User
+from ..clock import local_today, site_zone
 from ..extensions import db
 from .models import Visit
 from .periods import add_months, month_end, shift_month
 from .schedule import complete_visit, generate_visits, reschedule_visit, save_plan
-from .services import current_templates, install_shipped_templates, local_today, site_zone, start_inspection, submit_inspection
+from .services import current_templates, install_shipped_templates, start_inspection, submit_inspection
 
 PATROL_ANSWERS = {
     "core_network": {"value": "pass"},

@@ -18,12 +18,12 @@ from sqlalchemy.orm import selectinload
 
 from ..archive.models import Customer
 from ..auth.models import Role, User, customer_technician
+from ..clock import local_today, utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..records import audit_values, created_values, stamp_new_rows, utcnow, write_audit_rows
+from ..records import audit_values, created_values, stamp_new_rows, write_audit_rows
 from .models import OPEN_VISIT_STATES, RECURRING_ACTIVITIES, MaintenancePlan, Visit
 from .periods import month_end, monthly_periods, next_semi_annual, quarterly_periods, week_end
-from .services import local_today
 
 # Who may be responsible for a visit besides the customer's own technicians.
 FIELD_STAFF_ROLES = (Role.SUPERVISOR.value, Role.QUALITY.value)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from ..archive.models import Customer
 from ..auth.models import Role, User
 from ..auth.permissions import get_visible, roles_required
+from ..clock import local_today
 from ..documents import patrol_sheet
 from ..errors import DomainError
 from ..extensions import db
@@ -81,7 +82,7 @@ def index():
 @login_required
 def my_visits():
     """My visits: overdue, today, this week, coming up."""
-    today = services.local_today()
+    today = local_today()
     groups = schedule.my_visits(current_user, today)
     return render_template("maintenance/my_visits.html", groups=groups, today=today)
 
@@ -103,7 +104,7 @@ def _staff_choices() -> list[tuple]:
 @roles_required(*CALENDAR_ROLES)
 def calendar():
     """The month for all schools: a grid on tablets, a list by school on phones; overdue first."""
-    today = services.local_today()
+    today = local_today()
     form = CalendarFilterForm(request.args)
     form.assignee.choices = _staff_choices()
     form.validate()
@@ -128,7 +129,7 @@ def calendar():
 @roles_required(*EDITOR_ROLES)
 def generate():
     """Schedule every plan's visits up to the end of the month shown; mark late ones overdue."""
-    today = services.local_today()
+    today = local_today()
     year, month = parse_month(request.form.get("month"), today)
     made = schedule.generate_visits(month_end(year, month), today=today)
     schedule.refresh_visit_states(today)
@@ -155,7 +156,7 @@ def _visit_forms(visit: Visit) -> dict:
         "reassign_form": reassign,
         "reschedule_form": RescheduleForm(prefix="reschedule"),
         "cancel_form": CancelForm(prefix="cancel"),
-        "done_form": DoneForm(prefix="done", done_on=services.local_today()),
+        "done_form": DoneForm(prefix="done", done_on=local_today()),
     }
 
 
@@ -174,7 +175,7 @@ def _render_visit(visit: Visit, status: int = 200, **forms):
 
         sheet = db.session.get(Inspection, visit.inspection_id)
     return render_template(
-        "maintenance/visit_detail.html", visit=visit, today=services.local_today(), can_edit=_can_edit(),
+        "maintenance/visit_detail.html", visit=visit, today=local_today(), can_edit=_can_edit(),
         can_complete=_can_complete(visit), sheet=sheet, **context,
     ), status
 
@@ -264,7 +265,7 @@ def plan_edit(customer_id: str):
     """A customer's plan: which activities recur, from when, who is responsible."""
     customer = get_visible(Customer, customer_id, current_user, include_deleted=False)
     existing = schedule.plans_for(customer.id)
-    today = services.local_today()
+    today = local_today()
     if request.method == "GET":
         data = {}
         for activity in RECURRING_ACTIVITIES:
@@ -364,30 +365,23 @@ def _check_labels(form: TemplateForm, rows: list[int]) -> bool:
     return ok
 
 
-def _attach_errors(form: TemplateForm, details: dict, rows: list[int]) -> list[str]:
-    """Put the schema's errors on the editor's fields; returns the ones that belong to no field."""
+def _attach_errors(form: TemplateForm, errors: dict[str, list[str]], rows: list[int]) -> list[str]:
+    """Put the schema's errors (dotted paths such as `items.0.max`) on the editor's fields;
+    returns the ones that belong to no field."""
     general: list[str] = []
-    for name, messages in details.items():
-        if name == "items" and isinstance(messages, dict):
-            for position, item_errors in messages.items():
-                sub = form.items.entries[rows[int(position)]].form
-                for field_name, field_messages in (item_errors.items() if isinstance(item_errors, dict) else []):
-                    target = sub[field_name] if field_name in sub else sub["label_en"]
-                    target.errors = list(target.errors) + [str(m) for m in _flat(field_messages)]
-        elif name in form and name != "items":
-            form[name].errors = list(form[name].errors) + [str(m) for m in _flat(messages)]
+    for path, messages in errors.items():
+        name, _dot, rest = path.partition(".")
+        position, _dot, field_path = rest.partition(".")
+        field_name = field_path.partition(".")[0]
+        if name == "items" and position.isdigit() and int(position) < len(rows):
+            sub = form.items.entries[rows[int(position)]].form
+            target = sub[field_name] if field_name in sub else sub["label_en"]
+            target.errors = list(target.errors) + messages
+        elif name in form and name != "items" and not rest:
+            form[name].errors = list(form[name].errors) + messages
         else:
-            general += [str(m) for m in _flat(messages)]
+            general += messages
     return general
-
-
-def _flat(messages) -> list:
-    """Nested error messages as one list."""
-    if isinstance(messages, dict):
-        return [m for value in messages.values() for m in _flat(value)]
-    if isinstance(messages, (list, tuple)):
-        return [m for value in messages for m in _flat(value)]
-    return [messages]
 
 
 def _editor(current: ChecklistTemplate | None):
@@ -428,7 +422,7 @@ def _editor(current: ChecklistTemplate | None):
         try:
             clean = services.load_template_data(data)
         except DomainError as err:
-            general_errors = _attach_errors(form, err.details, rows) or [err.message]
+            general_errors = _attach_errors(form, err.errors, rows) or [err.message]
         else:
             if action == "preview":
                 preview = clean
@@ -442,7 +436,7 @@ def _editor(current: ChecklistTemplate | None):
                     db.session.commit()
                 except DomainError as err:
                     db.session.rollback()
-                    general_errors = _attach_errors(form, err.details, rows) if err.details else []
+                    general_errors = _attach_errors(form, err.errors, rows)
                     general_errors = general_errors or [err.message]
                 except IntegrityError:
                     db.session.rollback()
@@ -556,7 +550,7 @@ def review_list():
 @roles_required(*CALENDAR_ROLES)
 def quality_checks():
     """Spot checks and year-end inspections by school and site, with their scores and findings."""
-    today = services.local_today()
+    today = local_today()
     form = QualityFilterForm(request.args)
     form.validate()
     year = int(form.year.data) if form.year.data and not form.year.errors else today.year
@@ -573,7 +567,7 @@ def quality_checks():
 @roles_required(*CALENDAR_ROLES)
 def figures():
     """Per technician: visits done on time, late, overdue and findings flagged, for a month."""
-    today = services.local_today()
+    today = local_today()
     year, month = parse_month(request.args.get("month"), today)
     rows = technician_month_figures(year, month, today)
     prev_month, next_month = shift_month(year, month, -1), shift_month(year, month, 1)
@@ -589,7 +583,7 @@ def generate_command() -> None:
     sheet whose PDF is still missing (run daily)."""
     import click
 
-    today = services.local_today()
+    today = local_today()
     made = schedule.generate_visits(month_end(*shift_month(today.year, today.month, 1)), today=today)
     changed = schedule.refresh_visit_states(today)
     db.session.commit()

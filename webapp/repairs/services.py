@@ -5,7 +5,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -13,21 +12,14 @@ from sqlalchemy import func, select, text
 
 from ..archive.models import Cabinet, Customer, Device
 from ..auth.models import Role, User
+from ..clock import site_zone, utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..records import new_id, utcnow
+from ..records import new_id
 from .models import TICKET_SOURCES, RepairTicket
 
 OPEN_STATUSES_EXCLUDED = ("closed",)
 NUMBER_PREFIX = "BX"
-
-
-def site_zone() -> ZoneInfo:
-    """The site's time zone (ticket years follow the local calendar, not UTC)."""
-    name = "Asia/Shanghai"
-    if has_app_context():
-        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") or name
-    return ZoneInfo(name)
 
 
 def next_ticket_number(year: int) -> str:
@@ -177,7 +169,7 @@ def check_assignable(customer: Customer, user: User) -> None:
     """Refuse a technician who is not responsible for the customer (they could not see the ticket)."""
     if user not in responsible_technicians(customer):
         message = _("%(name)s is not a technician of this school: add them to the school first.", name=user.display_name)
-        raise DomainError(message, code="not_responsible", details={"assignee": message})
+        raise DomainError(message, code="not_responsible", errors={"assignee": [message]})
 
 
 def take_call(
@@ -293,8 +285,8 @@ def open_rework(
     ev = _events()
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("Say why the repair is done again."), code="invalid_event",
-                          details={"reason": _("Say why the repair is done again.")})
+        raise DomainError(_("Say why the repair is done again."), code="invalid",
+                          errors={"reason": [_("Say why the repair is done again.")]})
     lc.check_step(ev.ticket_state(ticket), lc.REWORK_OPENED)
     if assignee is not None:
         check_assignable(ticket.customer, assignee)

@@ -169,7 +169,7 @@ def stamp_new_rows(session: Session, rows: list[dict[str, Any]], now: datetime |
 def write_audit_rows(rows: list[dict[str, Any]]) -> None:
     """Insert audit rows (shaped by `audit_values`) in bulk, for writes the flush hook never sees."""
     if rows:
-        db.session.execute(db.metadata.tables["audit_log"].insert(), rows)
+        db.session.execute(AuditLog.__table__.insert(), rows)
 
 
 @event.listens_for(Session, "before_flush")

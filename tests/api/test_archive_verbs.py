@@ -85,7 +85,7 @@ def test_technician_may_not_change_other_device_fields(district):
     """Any other field is refused, named field by field, and nothing changes."""
     with pytest.raises(Forbidden) as refused:
         services.update_device(district.tech, district.device, {"brand": "锐捷", "notes": "x"})
-    assert set(refused.value.details) == {"brand"}
+    assert set(refused.value.errors) == {"brand"}
     assert district.device.brand == "华为" and district.device.notes != "x"
 
 
@@ -107,11 +107,11 @@ def test_technician_serial_must_stay_unique(district):
     db.session.flush()
     with pytest.raises(DomainError) as refused:
         services.update_device(district.tech, district.device, {"serial": "dup-1"})
-    assert "serial" in refused.value.details and other.serial == "DUP-1"
+    assert "serial" in refused.value.errors and other.serial == "DUP-1"
 
 
 def test_an_update_checks_the_record_as_it_will_be(district):
     """A partial change is checked together with the record's other values."""
     with pytest.raises(DomainError) as refused:
         services.update_record(district.office, district.device, {"install_date": district.device.warranty_end, "warranty_end": district.device.install_date})
-    assert "warranty_end" in refused.value.details
+    assert "warranty_end" in refused.value.errors

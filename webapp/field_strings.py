@@ -3,7 +3,8 @@
 The app shell (`pwa.app_shell`) renders `catalogue()` into the page, and t("...") in the
 scripts looks its English text up there. The strings of the core screens (customers, the
 archive, the diary, scanning, signing, sync) are listed here; the repair and patrol screens
-keep theirs beside their feature (`repairs/field_strings.py`, `maintenance/field_strings.py`).
+keep theirs beside their feature (`repairs/field_strings.py`, `maintenance/field_strings.py`),
+and the sync page its own (`sync_strings.py`).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask_babel import gettext as _
 from .clock import site_zone
 from .maintenance.field_strings import patrol_js_strings
 from .repairs.field_strings import repair_js_strings
+from .sync_strings import sync_js_strings
 from .templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, ROLE_LABELS, TICKET_STATUS_LABELS
 
 
@@ -38,7 +40,7 @@ def catalogue() -> dict:
 
 def js_strings() -> dict[str, str]:
     """Every string the field app's scripts show, keyed by its English text (t("...") in JS)."""
-    return repair_js_strings() | core_js_strings() | patrol_js_strings()
+    return repair_js_strings() | core_js_strings() | patrol_js_strings() | sync_js_strings()
 
 
 def core_js_strings() -> dict[str, str]:

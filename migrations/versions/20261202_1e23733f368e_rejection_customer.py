@@ -5,7 +5,7 @@ they are logged; existing rows are filled in from the mutation's data (`customer
 the record it named, where that record still exists.
 
 Revision ID: 1e23733f368e
-Revises: c13104401225
+Revises: 5e7c1a9b3d20
 Create Date: 2026-12-02 05:40:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '1e23733f368e'
-down_revision = 'c13104401225'
+down_revision = '5e7c1a9b3d20'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""The office's review: resolve conflicts, mark rejected mutations handled, list what waits.
+"""The office's review: resolve conflicts, mark rejections handled, list what waits for images.
 
 Taking the device's value goes through the kind's own services (the same path as a push), so
 the rules and the audit log apply; the conflict row itself is audited too.
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from webapp.auth.models import User
 from webapp.clock import utcnow
 from webapp.documents import signing
-from webapp.errors import DomainError, NotFound
+from webapp.errors import DomainError, NotFound, flatten_messages
 from webapp.extensions import db
 from webapp.records import new_id
 
@@ -24,7 +24,7 @@ from .registry import SHARED, SyncContext, all_kinds, get_kind
 
 def _as_domain(err: Rejection) -> DomainError:
     """A push rejection as a domain error for the review page."""
-    return DomainError(err.message, code=err.code, details=err.errors)
+    return DomainError(err.message, code=err.code, errors=flatten_messages(err.errors))
 
 
 def resolve_conflict(user: User, conflict: Conflict, resolution: str) -> Any:
@@ -91,27 +91,6 @@ def mark_handled(user: User, rejected: RejectedMutation, note: str = "") -> Reje
     rejected.handled_by_id = user.id
     rejected.handled_note = (note or "").strip()[:2000]
     return rejected
-
-
-def open_conflicts(limit: int = 200) -> list[Conflict]:
-    """Conflicts waiting for the office, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Conflict).where(Conflict.state == "open").order_by(Conflict.created_at, Conflict.id).limit(limit)
-        ).all()
-    )
-
-
-def unhandled_rejections(limit: int = 200) -> list[RejectedMutation]:
-    """Rejected mutations nobody has handled yet, oldest first."""
-    return list(
-        db.session.scalars(
-            select(RejectedMutation)
-            .where(RejectedMutation.handled_at.is_(None))
-            .order_by(RejectedMutation.created_at, RejectedMutation.id)
-            .limit(limit)
-        ).all()
-    )
 
 
 def incomplete_submissions(limit: int = 200) -> list[tuple[Any, Any, list[str]]]:

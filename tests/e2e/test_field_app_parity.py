@@ -40,7 +40,7 @@ PROBLEM_CODES = {
 
 def problem_code(message: str) -> str:
     """A server message as the device's code (the upgrade list's field errors are all 'version')."""
-    if message.startswith("0: to_version") or message.startswith("0: from_version"):
+    if "to_version" in message or "from_version" in message:
         return "version"
     return PROBLEM_CODES.get(message, message)
 

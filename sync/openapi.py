@@ -251,6 +251,10 @@ def build_spec() -> dict:
                 "changes": {"type": "array", "items": _ref("Change")},
                 "cursor": {"type": "integer", "description": "store it with the page, in one transaction"},
                 "has_more": {"type": "boolean"},
+                "snapshot": {"type": "integer", "nullable": True,
+                             "description": "while a sync from cursor 0 has more pages: send it back as "
+                             "?snapshot= with the next page (closed tickets, old history and tombstones "
+                             "from before it are left out); null otherwise"},
                 "server_time": {"type": "string", "format": "date-time"},
                 "scope": {"type": "object", "properties": {"customer_ids": {
                     "type": "array", "items": {"type": "string"}, "nullable": True,
@@ -330,6 +334,10 @@ def build_spec() -> dict:
                  "schema": {"type": "integer", "minimum": 0, "maximum": BIGINT_MAX, "default": 0}},
                 {"name": "limit", "in": "query",
                  "schema": {"type": "integer", "minimum": 1, "maximum": PULL_MAX_LIMIT, "default": 500}},
+                {"name": "snapshot", "in": "query",
+                 "schema": {"type": "integer", "minimum": 0, "maximum": BIGINT_MAX},
+                 "description": "the `snapshot` the previous page answered: the later pages of a sync from "
+                                "cursor 0 then leave out what a fresh device never needs"},
                 {"name": "client_id", "in": "query", "schema": {"type": "string", "pattern": CLIENT_ID_PATTERN},
                  "description": "or the X-Client-Id header: lets the server track the device's scope"},
             ],

@@ -16,7 +16,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .maintenance.field_strings import patrol_js_strings
-from .templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, ROLE_LABELS, TICKET_STATUS_LABELS
+from .repairs.vocabulary import STATUS_LABELS as TICKET_STATUS_LABELS
+from .templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, ROLE_LABELS
 
 bp = Blueprint("pwa", __name__)
 

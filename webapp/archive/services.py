@@ -320,7 +320,7 @@ def url_if_exists(endpoint: str, **values: Any) -> str | None:
 
 def _ticket_items(stmt: Select) -> list[HistoryItem]:
     """Repair tickets as history lines, newest first."""
-    from ..templating import TICKET_STATUS_LABELS
+    from ..repairs.vocabulary import STATUS_LABELS as TICKET_STATUS_LABELS
 
     tickets = db.session.scalars(
         stmt.where(RepairTicket.deleted_at.is_(None)).order_by(RepairTicket.reported_at.desc()).limit(100)

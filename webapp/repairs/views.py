@@ -4,7 +4,6 @@ the signed repair forms."""
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from typing import Any
 
 from flask import (
@@ -24,8 +23,7 @@ from ..documents import repair_form
 from ..documents.models import Document, Signature
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..templating import TICKET_SOURCE_LABELS
-from . import alerts  # noqa: F401  (registers the notifications of each step)
+from . import alerts
 from . import deadlines as dl
 from . import lifecycle as lc
 from . import services
@@ -46,6 +44,8 @@ from .forms import (
     ReworkForm,
 )
 from .models import RepairTicket
+from .step_data import as_int
+from .vocabulary import CLASSIFICATION_LABELS, CLASSIFICATIONS, EVENT_LABELS, SOURCE_LABELS, Event
 
 bp = Blueprint("repairs", __name__)
 
@@ -56,22 +56,22 @@ DEVICE_PICK_LIMIT = 30
 # offered here too, folded away, so a broken tablet never stops a ticket. The repair form and
 # the customer's signature (resolved, customer_signed) are captured on the tablet only.
 STEP_FORMS: dict[str, type] = {
-    lc.ASSIGNED_EV: AssignForm,
-    lc.ACCEPTED: NoteForm,
-    lc.ARRIVED: NoteForm,
-    lc.CLASSIFIED_EV: ClassifyForm,
-    lc.SUPERVISOR_INFORMED: NoteForm,
-    lc.ESCALATION_DECISION: EscalationDecisionForm,
-    lc.SENT_TO_FACTORY: FactoryForm,
-    lc.RETURNED_FROM_FACTORY: FactoryForm,
-    lc.QUOTE_RECORDED: QuoteForm,
-    lc.QUOTE_APPROVED: ApproveQuoteForm,
-    lc.QUOTE_DECLINED: DeclineQuoteForm,
-    lc.FOLLOW_UP_RECORDED: FollowUpForm,
-    lc.CLOSED_EV: CloseForm,
-    lc.REWORK_OPENED: ReworkForm,
+    Event.ASSIGNED: AssignForm,
+    Event.ACCEPTED: NoteForm,
+    Event.ARRIVED: NoteForm,
+    Event.CLASSIFIED: ClassifyForm,
+    Event.SUPERVISOR_INFORMED: NoteForm,
+    Event.ESCALATION_DECISION: EscalationDecisionForm,
+    Event.SENT_TO_FACTORY: FactoryForm,
+    Event.RETURNED_FROM_FACTORY: FactoryForm,
+    Event.QUOTE_RECORDED: QuoteForm,
+    Event.QUOTE_APPROVED: ApproveQuoteForm,
+    Event.QUOTE_DECLINED: DeclineQuoteForm,
+    Event.FOLLOW_UP_RECORDED: FollowUpForm,
+    Event.CLOSED: CloseForm,
+    Event.REWORK_OPENED: ReworkForm,
 }
-FIELD_STEPS = (lc.ACCEPTED, lc.ARRIVED, lc.CLASSIFIED_EV, lc.SUPERVISOR_INFORMED, lc.SENT_TO_FACTORY, lc.RETURNED_FROM_FACTORY)
+FIELD_STEPS = (Event.ACCEPTED, Event.ARRIVED, Event.CLASSIFIED, Event.SUPERVISOR_INFORMED, Event.SENT_TO_FACTORY, Event.RETURNED_FROM_FACTORY)
 
 
 def _ticket_query(status: str = "open", source: str = ""):
@@ -99,10 +99,10 @@ def _ticket_query(status: str = "open", source: str = ""):
 def _filter_form() -> InboxFilterForm:
     """The inbox filter, read from the query string, with translated source names."""
     form = InboxFilterForm(request.args)
-    form.source.choices = [form.source.choices[0]] + [SelectChoice(k, v) for k, v in TICKET_SOURCE_LABELS.items()]
+    form.source.choices = [form.source.choices[0]] + [SelectChoice(k, v) for k, v in SOURCE_LABELS.items()]
     if not form.validate():
         form = InboxFilterForm(formdata=None)
-        form.source.choices = [form.source.choices[0]] + [SelectChoice(k, v) for k, v in TICKET_SOURCE_LABELS.items()]
+        form.source.choices = [form.source.choices[0]] + [SelectChoice(k, v) for k, v in SOURCE_LABELS.items()]
     return form
 
 
@@ -187,31 +187,26 @@ def intake():
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            device = None
-            if form.device_id.data:
-                device = db.session.get(Device, form.device_id.data)
-                if device is None or device.customer_id != customer.id or device.deleted_at is not None:
-                    form.device_id.errors = [_("Choose a device of this school.")]
+            device = db.session.get(Device, form.device_id.data) if form.device_id.data else None
             assignee = db.session.get(User, form.assignee.data) if form.assignee.data else None
-            if not form.device_id.errors:
-                try:
-                    ticket = services.take_call(
-                        current_user, customer, form.description.data,
-                        location=form.location.data or "", reporter_name=form.reporter_name.data or "",
-                        reporter_phone=form.reporter_phone.data or "", device=device,
-                        agreed_arrival_at=_site_time(form.agreed_arrival.data), assignee=assignee,
-                    )
-                    db.session.commit()
-                except DomainError as err:
-                    db.session.rollback()
-                    form.form_errors.append(err.message)
+            try:
+                ticket = services.take_call(
+                    current_user, customer, form.description.data,
+                    location=form.location.data or "", reporter_name=form.reporter_name.data or "",
+                    reporter_phone=form.reporter_phone.data or "", device=device,
+                    agreed_arrival_at=_site_time(form.agreed_arrival.data), assignee=assignee,
+                )
+                db.session.commit()
+            except DomainError as err:
+                db.session.rollback()
+                form.form_errors.append(err.message)
+            else:
+                if assignee is not None:
+                    flash(_("Ticket %(number)s recorded and assigned to %(name)s.", number=ticket.number,
+                            name=assignee.display_name), "success")
                 else:
-                    if assignee is not None:
-                        flash(_("Ticket %(number)s recorded and assigned to %(name)s.", number=ticket.number,
-                                name=assignee.display_name), "success")
-                    else:
-                        flash(_("Ticket %(number)s recorded. Nobody is assigned yet.", number=ticket.number), "warning")
-                    return redirect(url_for(".ticket_detail", ticket_id=ticket.id), code=303)
+                    flash(_("Ticket %(number)s recorded. Nobody is assigned yet.", number=ticket.number), "warning")
+                return redirect(url_for(".ticket_detail", ticket_id=ticket.id), code=303)
         status = 422
     return render_template(
         "repairs/intake.html", form=form, customer=customer, devices={d.id: d for d in devices},
@@ -230,33 +225,27 @@ def _build_form(step: str, ticket: RepairTicket, state: lc.TicketState, formdata
         kwargs["formdata"] = None
     form = cls(**kwargs)
     customer = ticket.customer
-    if step == lc.ASSIGNED_EV:
+    if step == Event.ASSIGNED:
         form.assignee.choices = _technician_choices(customer, _("Choose…"))
         if formdata is None:
             form.assignee.data = state.assignee_id
-    elif step == lc.CLASSIFIED_EV:
-        form.classification.choices = [SelectChoice(k, lc.CLASSIFICATION_LABELS[k]) for k in lc.CLASSIFICATIONS]
-    elif step in (lc.FOLLOW_UP_RECORDED, lc.REWORK_OPENED):
+    elif step == Event.CLASSIFIED:
+        form.classification.choices = [SelectChoice(k, CLASSIFICATION_LABELS[k]) for k in CLASSIFICATIONS]
+    elif step in (Event.FOLLOW_UP_RECORDED, Event.REWORK_OPENED):
         form.responsible.choices = _technician_choices(customer, _("Choose…"))
         form.assignee.choices = _technician_choices(customer, _("Nobody yet — assign later"))
         if formdata is None:
             form.responsible.data = state.assignee_id
             form.assignee.data = state.assignee_id
-    elif step == lc.QUOTE_APPROVED and formdata is None:
+    elif step == Event.QUOTE_APPROVED and formdata is None:
         form.approved_on.data = site_today()
     return form
 
 
 def _offered_steps(ticket: RepairTicket, state: lc.TicketState) -> list[str]:
     """The steps this user may record now, on this page."""
-    allowed = lc.allowed_events(state)
     role = current_user.role
-    steps = [t for t in allowed if t in STEP_FORMS and role in EVENT_ROLES[t]]
-    # Accepting is the assignee's own word; telling the supervisor is about a difficult fault.
-    steps = [t for t in steps if t != lc.ACCEPTED or state.assignee_id == current_user.id]
-    if state.current.classification != lc.DIFFICULT or state.current.supervisor_informed_at is not None:
-        steps = [t for t in steps if t != lc.SUPERVISOR_INFORMED]
-    return steps
+    return [t for t in lc.allowed_events(state, current_user.id) if t in STEP_FORMS and role in EVENT_ROLES[t]]
 
 
 def _users_by_id(events: list[RepairEvent], state: lc.TicketState) -> dict[int, User]:
@@ -264,7 +253,7 @@ def _users_by_id(events: list[RepairEvent], state: lc.TicketState) -> dict[int, 
     ids = {e.user_id for e in events if e.user_id}
     for e in events:
         for key in ("user_id", "assign_to", "responsible_user_id"):
-            value = lc._as_int((e.data or {}).get(key))
+            value = as_int((e.data or {}).get(key))
             if value:
                 ids.add(value)
     if state.assignee_id:
@@ -311,34 +300,9 @@ def ticket_detail(ticket_id: str):
     return _render_ticket(ticket)
 
 
-def _quote_data(form: QuoteForm) -> dict:
-    """Items and total of a quote form (lines without a name are left out)."""
-    items, total = [], Decimal("0")
-    problems = []
-    for entry in form.items.entries:
-        line = entry.form
-        name = (line.item_name.data or "").strip()
-        if not name:
-            continue
-        qty = line.qty.data if line.qty.data is not None else Decimal("1")
-        price = line.price.data
-        if price is None:
-            problems.append(name)
-            continue
-        amount = (qty * price).quantize(Decimal("0.01"))
-        total += amount
-        items.append({"name": name, "qty": str(qty.normalize()), "price": str(price.quantize(Decimal('0.01'))),
-                      "amount": str(amount)})
-    if problems:
-        raise DomainError(_("Give a unit price for: %(items)s.", items="、".join(problems)), code="invalid_event",
-                          details={"items": _("Each item needs a unit price.")})
-    if not items:
-        raise DomainError(_("Add at least one item to the quote."), code="invalid_event",
-                          details={"items": _("Add at least one item to the quote.")})
-    data = {"items": items, "amount": str(total.quantize(Decimal("0.01")))}
-    if (form.note.data or "").strip():
-        data["note"] = form.note.data.strip()
-    return data
+def _quote_lines(form: QuoteForm) -> list[dict]:
+    """The quote form's lines as (name, qty, price); the arithmetic is the service's."""
+    return [{"name": e.form.item_name.data, "qty": e.form.qty.data, "price": e.form.price.data} for e in form.items.entries]
 
 
 def _note(form) -> dict:
@@ -350,35 +314,35 @@ def _note(form) -> dict:
 def _perform(step: str, form, ticket: RepairTicket) -> str:
     """Record one step from its validated form; returns the message to flash."""
     user = current_user._get_current_object()
-    label = str(lc.EVENT_LABELS[step])
-    if step == lc.ASSIGNED_EV:
+    label = str(EVENT_LABELS[step])
+    if step == Event.ASSIGNED:
         assignee = db.session.get(User, form.assignee.data)
         services.check_assignable(ticket.customer, assignee)
         record_event(ticket, step, {"user_id": assignee.id, **_note(form)}, user)
         return _("Assigned to %(name)s.", name=assignee.display_name)
-    if step in (lc.ACCEPTED, lc.ARRIVED, lc.SUPERVISOR_INFORMED, lc.CLOSED_EV):
+    if step in (Event.ACCEPTED, Event.ARRIVED, Event.SUPERVISOR_INFORMED, Event.CLOSED):
         record_event(ticket, step, _note(form), user)
-    elif step == lc.CLASSIFIED_EV:
+    elif step == Event.CLASSIFIED:
         record_event(ticket, step, {"classification": form.classification.data, **_note(form)}, user)
-    elif step == lc.ESCALATION_DECISION:
+    elif step == Event.ESCALATION_DECISION:
         data = {"decided_with": form.decided_with.data, "solution": form.solution.data.strip()}
         for name in ("vendor_name", "people"):
             value = (getattr(form, name).data or "").strip()
             if value:
                 data[name] = value
         record_event(ticket, step, data, user)
-    elif step in (lc.SENT_TO_FACTORY, lc.RETURNED_FROM_FACTORY):
+    elif step in (Event.SENT_TO_FACTORY, Event.RETURNED_FROM_FACTORY):
         exception = (form.exception.data or "").strip()
         record_event(ticket, step, {"exception": exception} if exception else {}, user)
-    elif step == lc.QUOTE_RECORDED:
-        record_event(ticket, step, _quote_data(form), user)
-    elif step == lc.QUOTE_APPROVED:
+    elif step == Event.QUOTE_RECORDED:
+        services.record_quote(ticket, user, _quote_lines(form), note=form.note.data or "")
+    elif step == Event.QUOTE_APPROVED:
         record_event(ticket, step, {"approver_name": form.approver_name.data.strip(),
                                     "approved_on": form.approved_on.data.isoformat()}, user)
-    elif step == lc.QUOTE_DECLINED:
+    elif step == Event.QUOTE_DECLINED:
         record_event(ticket, step, {"approver_name": form.approver_name.data.strip(), **_note(form)}, user)
         return _("The customer declined the quote: the ticket is closed.")
-    elif step == lc.FOLLOW_UP_RECORDED:
+    elif step == Event.FOLLOW_UP_RECORDED:
         rework = services.record_follow_up(
             ticket, user, quality=form.quality.data, attitude=form.attitude.data, result=form.result.data,
             reason=form.reason.data or "", notes=form.notes.data or "",
@@ -388,7 +352,7 @@ def _perform(step: str, form, ticket: RepairTicket) -> str:
         if rework is None:
             return _("Follow-up call recorded; the repair is closed and filed.")
         return _("Follow-up call recorded; rework ticket %(number)s opened.", number=rework.number)
-    elif step == lc.REWORK_OPENED:
+    elif step == Event.REWORK_OPENED:
         rework = services.open_rework(
             ticket, user, form.reason.data or "",
             responsible=db.session.get(User, form.responsible.data) if form.responsible.data else None,

@@ -82,6 +82,14 @@ def register(app: Flask) -> None:
         """A UTC timestamp shown in the site's time zone."""
         return format_datetime(value, fmt) if value else ""
 
+    @app.template_filter("num")
+    def _num(value) -> str:
+        """A reading without a needless '.0': 30.0 → '30', 2.5 → '2.5'."""
+        if value is None:
+            return ""
+        number = float(value)
+        return str(int(number)) if number.is_integer() else f"{number:g}"
+
     @app.template_filter("d")
     def _d(value: date | None, fmt: str = "medium") -> str:
         """A date in the reader's language."""

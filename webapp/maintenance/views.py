@@ -1,15 +1,13 @@
 """Maintenance pages: the month calendar, visits, my visits, customer plans, checklist templates."""
 from __future__ import annotations
 
-from datetime import date
-
 import io
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..archive.models import Customer
 from ..auth.models import Role, User
@@ -18,7 +16,7 @@ from ..documents import patrol_sheet
 from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
-from . import schedule, services
+from . import schedule, services, template_editor
 from .figures import technician_month_figures
 from .forms import (
     CalendarFilterForm,
@@ -29,14 +27,11 @@ from .forms import (
     ReassignForm,
     RescheduleForm,
     ReviewForm,
-    TemplateForm,
-    item_to_form_data,
-    items_from_form,
 )
 from .labels import labels
 from . import history as _history  # noqa: F401  (sheets in the archive's history sections)
 from . import quality
-from .models import RECURRING_ACTIVITIES, REVIEW_STATES, ChecklistTemplate, Inspection, MaintenancePlan, Visit
+from .models import RECURRING_ACTIVITIES, REVIEW_STATES, Inspection, MaintenancePlan, Visit
 from .periods import month_end, parse_month, shift_month
 
 bp = Blueprint("maintenance", __name__, url_prefix="/maintenance")
@@ -50,15 +45,6 @@ REVIEW_ROLES = (Role.OFFICE, Role.SUPERVISOR, Role.ADMIN)
 def _maintenance_labels() -> dict:
     """Labels of activities, states and item types for every template."""
     return labels()
-
-
-@bp.app_template_filter("num")
-def _num(value) -> str:
-    """A reading without a needless '.0': 30.0 → '30', 2.5 → '2.5'."""
-    if value is None:
-        return ""
-    number = float(value)
-    return str(int(number)) if number.is_integer() else f"{number:g}"
 
 
 def _can_edit() -> bool:
@@ -171,8 +157,6 @@ def _render_visit(visit: Visit, status: int = 200, **forms):
     context.update(forms)
     sheet = None
     if visit.inspection_id:
-        from .models import Inspection
-
         sheet = db.session.get(Inspection, visit.inspection_id)
     return render_template(
         "maintenance/visit_detail.html", visit=visit, today=services.local_today(), can_edit=_can_edit(),
@@ -328,140 +312,11 @@ def template_detail(template_id: str):
                            versions=services.template_versions(template.template_key), can_edit=_can_edit())
 
 
-def _editor_action() -> tuple[str, int | None]:
-    """Which editor button was pressed: save, preview, add, up/down/remove with a row number."""
-    action = request.form.get("action", "save")
-    name, _sep, index = action.partition(":")
-    return name, (int(index) if index.isdigit() else None)
-
-
-def _rebuild(form: TemplateForm, rows: list[dict]) -> TemplateForm:
-    """A fresh editor form holding the given item rows (after add / move)."""
-    header = {name: getattr(form, name).data for name in
-              ("template_key", "name_zh", "name_en", "activity", "applies_to", "device_category", "description",
-               "change_note")}
-    return TemplateForm(formdata=None, data={**header, "items": rows})
-
-
-def _template_data(form: TemplateForm) -> tuple[dict, list[int]]:
-    """The template content the editor holds, and the row index of each item."""
-    items, rows = items_from_form(form)
-    return {
-        "name_zh": form.name_zh.data or "", "name_en": form.name_en.data or "", "activity": form.activity.data,
-        "applies_to": form.applies_to.data, "device_category": form.device_category.data or None,
-        "description": form.description.data or "", "items": items,
-    }, rows
-
-
-def _check_labels(form: TemplateForm, rows: list[int]) -> bool:
-    """Every kept item needs both labels (translated messages before the schema's checks)."""
-    ok = True
-    for index in rows:
-        sub = form.items.entries[index].form
-        for name in ("label_zh", "label_en"):
-            if not (sub[name].data or "").strip():
-                sub[name].errors = list(sub[name].errors) + [_("This field is required.")]
-                ok = False
-    return ok
-
-
-def _attach_errors(form: TemplateForm, details: dict, rows: list[int]) -> list[str]:
-    """Put the schema's errors on the editor's fields; returns the ones that belong to no field."""
-    general: list[str] = []
-    for name, messages in details.items():
-        if name == "items" and isinstance(messages, dict):
-            for position, item_errors in messages.items():
-                sub = form.items.entries[rows[int(position)]].form
-                for field_name, field_messages in (item_errors.items() if isinstance(item_errors, dict) else []):
-                    target = sub[field_name] if field_name in sub else sub["label_en"]
-                    target.errors = list(target.errors) + [str(m) for m in _flat(field_messages)]
-        elif name in form and name != "items":
-            form[name].errors = list(form[name].errors) + [str(m) for m in _flat(messages)]
-        else:
-            general += [str(m) for m in _flat(messages)]
-    return general
-
-
-def _flat(messages) -> list:
-    """Nested error messages as one list."""
-    if isinstance(messages, dict):
-        return [m for value in messages.values() for m in _flat(value)]
-    if isinstance(messages, (list, tuple)):
-        return [m for value in messages for m in _flat(value)]
-    return [messages]
-
-
-def _editor(current: ChecklistTemplate | None):
-    """The editor for a new checklist (current=None) or for a new version of `current`."""
-    if request.method == "GET":
-        if current is not None:
-            data = {name: getattr(current, name) for name in
-                    ("name_zh", "name_en", "activity", "applies_to", "device_category", "description")}
-            data["items"] = [item_to_form_data(i) for i in current.items]
-        else:
-            data = {"applies_to": "site", "items": [item_to_form_data({}, existing=False)]}
-        form = TemplateForm(formdata=None, data=data)
-        return render_template("maintenance/template_form.html", form=form, current=current, preview=None,
-                               general_errors=[])
-    form = TemplateForm()
-    action, index = _editor_action()
-    general_errors: list[str] = []
-    if action in ("add", "up", "down"):
-        rows = [entry.form.data for entry in form.items.entries]
-        focus = (len(rows), "label")
-        if action == "add":
-            rows.append(item_to_form_data({"type": request.form.get("new_type", "pass_flag_fail")}, existing=False))
-        elif index is not None and 0 <= index < len(rows):
-            other = index - 1 if action == "up" else index + 1
-            if 0 <= other < len(rows):
-                rows[index], rows[other] = rows[other], rows[index]
-                focus = (other, action)
-            else:
-                focus = (index, action)
-        form = _rebuild(form, rows)
-        return render_template("maintenance/template_form.html", form=form, current=current, preview=None,
-                               general_errors=[], focus=focus)
-    fields_ok = form.validate_on_submit()
-    data, rows = _template_data(form)
-    labels_ok = _check_labels(form, rows)
-    preview = None
-    if fields_ok and labels_ok:
-        try:
-            clean = services.load_template_data(data)
-        except DomainError as err:
-            general_errors = _attach_errors(form, err.details, rows) or [err.message]
-        else:
-            if action == "preview":
-                preview = clean
-            else:
-                try:
-                    if current is None:
-                        template = services.create_template(form.template_key.data or "", data, current_user,
-                                                            form.change_note.data or "")
-                    else:
-                        template = services.revise_template(current, data, current_user, form.change_note.data or "")
-                    db.session.commit()
-                except DomainError as err:
-                    db.session.rollback()
-                    general_errors = _attach_errors(form, err.details, rows) if err.details else []
-                    general_errors = general_errors or [err.message]
-                except IntegrityError:
-                    db.session.rollback()
-                    general_errors = [_("Someone saved a new version of this checklist at the same moment. "
-                                        "Open the current version and edit that.")]
-                else:
-                    flash(_("Saved as version %(n)s.", n=template.version_no), "success")
-                    return redirect(url_for("maintenance.template_detail", template_id=template.id))
-    status = 200 if action == "preview" and preview is not None else 400
-    return render_template("maintenance/template_form.html", form=form, current=current, preview=preview,
-                           general_errors=general_errors), status
-
-
 @bp.route("/templates/new", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def template_new():
     """Make a new checklist."""
-    return _editor(None)
+    return template_editor.edit_template(None)
 
 
 @bp.route("/templates/<template_id>/edit", methods=["GET", "POST"])
@@ -473,7 +328,7 @@ def template_edit(template_id: str):
         flash(_("This is an old version. You are editing the current one."), "warning")
         latest = services.template_versions(current.template_key)[0]
         return redirect(url_for("maintenance.template_edit", template_id=latest.id))
-    return _editor(current)
+    return template_editor.edit_template(current)
 
 
 # --- handed-in sheets: the sheet, its PDF, review ------------------------------------------------

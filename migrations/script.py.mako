@@ -8,6 +8,7 @@ Create Date: ${create_date}
 from alembic import op
 import sqlalchemy as sa
 
+import webapp.clock
 import webapp.records
 ${imports if imports else ""}
 

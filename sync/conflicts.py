@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp.auth.models import User
+from webapp.clock import utcnow
 from webapp.documents import signing
-from webapp.errors import DomainError, NotFound
+from webapp.errors import DomainError, NotFound, flatten_messages
 from webapp.extensions import db
-from webapp.records import new_id, utcnow
+from webapp.records import new_id
 
 from .models import RESOLUTIONS, Conflict, RejectedMutation
 from .push import Rejection, _load_data
@@ -23,7 +24,7 @@ from .registry import SHARED, SyncContext, all_kinds, get_kind
 
 def _as_domain(err: Rejection) -> DomainError:
     """A push rejection as a domain error for the review page."""
-    return DomainError(err.message, code=err.code, details=err.errors)
+    return DomainError(err.message, code=err.code, errors=flatten_messages(err.errors))
 
 
 def resolve_conflict(user: User, conflict: Conflict, resolution: str) -> Any:

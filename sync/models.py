@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.clock import UTCDateTime, utcnow
 from webapp.extensions import db
-from webapp.records import UTCDateTime, utcnow
 
 CONFLICT_STATES = ("open", "resolved")
 CONFLICT_REASONS = ("field", "deleted", "submission", "exists")

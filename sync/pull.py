@@ -16,10 +16,11 @@ from sqlalchemy import and_, delete, select, text
 from sqlalchemy.exc import IntegrityError
 
 from webapp.auth.models import User, customer_technician
+from webapp.clock import utcnow
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.records import utcnow
 
+from .epoch import server_position
 from .models import TOMBSTONE_HORIZON, SyncClient, SyncSetting, get_setting
 from .registry import all_kinds, iso_datetime
 
@@ -47,8 +48,9 @@ def scope_customer_ids(user: User) -> list[str] | None:
     )
 
 
-def check_cursor(cursor: int, cap: int) -> None:
-    """410 for a cursor older than the kept tombstones, or one this server never gave out."""
+def check_cursor(cursor: int, cap: int, client: SyncClient | None = None) -> None:
+    """410 for a cursor older than the kept tombstones, or one this server never gave out
+    (a restored server: the details say its epoch and the last seq it applied for the device)."""
     horizon = get_setting(TOMBSTONE_HORIZON)
     if 0 < cursor < horizon:
         raise CursorGone(
@@ -59,7 +61,7 @@ def check_cursor(cursor: int, cap: int) -> None:
         raise CursorGone(
             _("This server does not know that sync position: send your changes, then download everything again."),
             code="cursor_unknown",
-            details={"cursor": cursor, "latest": cap},
+            details={"cursor": cursor, "latest": cap, **server_position(client)},
         )
 
 
@@ -81,7 +83,7 @@ def track_scope(client: SyncClient | None, scope: list[str] | None, cursor: int)
 def pull(user: User, cursor: int, limit: int, client: SyncClient | None = None) -> dict:
     """One page of changes after `cursor` (SYNC.md), with the next cursor and has_more."""
     cap = counter_value()
-    check_cursor(cursor, cap)
+    check_cursor(cursor, cap, client)
     scope = scope_customer_ids(user)
     track_scope(client, scope, cursor)
     if client is not None:
@@ -110,6 +112,7 @@ def pull(user: User, cursor: int, limit: int, client: SyncClient | None = None) 
     has_more = len(rows) > limit
     next_cursor = page[-1][0] if has_more else max(cap, cursor)
     changes = [kind.change(record, out_of_scope=out) for _seq, kind, record, out in page]
+    position = server_position(client)
     db.session.rollback()
     return {
         "changes": changes,
@@ -117,6 +120,7 @@ def pull(user: User, cursor: int, limit: int, client: SyncClient | None = None) 
         "has_more": has_more,
         "server_time": iso_datetime(utcnow()),
         "scope": {"customer_ids": scope},
+        **position,
     }
 
 

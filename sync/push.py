@@ -31,11 +31,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp.audit.models import AuditLog
 from webapp.auth.models import User, customer_technician
+from webapp.clock import utcnow
 from webapp.documents import signing
 from webapp.documents.models import Blob
 from webapp.errors import DomainError, Forbidden
 from webapp.extensions import db
-from webapp.records import _jsonable, utcnow
+from webapp.records import _jsonable
 
 from .models import AppliedMutation, Conflict, RejectedMutation, SyncClient
 from .registry import SHARED, Kind, SyncContext, get_kind
@@ -429,12 +430,7 @@ def _as_rejection(err: Exception) -> Rejection:
     if isinstance(err, Rejection):
         return err
     if isinstance(err, DomainError):
-        details = err.details or {}
-        if details and all(isinstance(v, list) for v in details.values()):
-            errors = details
-        else:
-            errors = {"_schema": [err.message]}
-        return Rejection(err.code, err.message, errors)
+        return Rejection(err.code, err.message, err.errors)
     if isinstance(err, IntegrityError):
         return Rejection("integrity", _("The record clashes with stored data."), {"_schema": [str(err.orig)[:300]]})
     raise err

@@ -55,7 +55,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import JSON, BigInteger, Boolean, Date, Integer, Numeric, String, Text, inspect
 
 from webapp.auth.models import User
-from webapp.records import UTCDateTime
+from webapp.clock import UTCDateTime
 
 SHARED = "shared"
 SUBMISSION = "submission"

@@ -1,9 +1,12 @@
-"""Flask CLI commands: demo data and users."""
+"""Flask CLI commands: demo data, users, deadlines, backup and restore."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
 
+from . import backup
 from .errors import DomainError
 from .extensions import db
 
@@ -55,3 +58,49 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"{sent} deadline notification(s) sent; {made} signed repair form(s) produced.")
 
+    @app.cli.group("backup")
+    def backup_group() -> None:
+        """Back up, check and restore the database and every stored file."""
+
+    @backup_group.command("create")
+    @click.argument("target", type=click.Path(file_okay=False))
+    def backup_create(target: str) -> None:
+        """Write a consistent backup into TARGET (a new folder); safe while devices sync."""
+        try:
+            manifest = backup.create_backup(Path(target))
+        except backup.BackupError as err:
+            raise click.ClickException(str(err)) from err
+        rows = sum(manifest["tables"].values())
+        click.echo(f"Backup written to {target}: {rows} rows in {len(manifest['tables'])} tables, "
+                   f"{len(manifest['files'])} files.")
+        if manifest["missing_files"]:
+            raise click.ClickException(
+                "some files named by the database were not in storage: " + ", ".join(manifest["missing_files"])
+            )
+
+    @backup_group.command("verify")
+    @click.argument("source", type=click.Path(exists=True, file_okay=False))
+    def backup_verify(source: str) -> None:
+        """Check a backup: every file against its checksum, the database copy, the row counts."""
+        try:
+            problems = backup.verify_backup(Path(source))
+        except backup.BackupError as err:
+            raise click.ClickException(str(err)) from err
+        if problems:
+            raise click.ClickException("the backup is damaged:\n" + "\n".join(problems))
+        manifest = backup.read_manifest(Path(source))
+        click.echo(f"Backup {source} is good ({manifest['created_at']}, {len(manifest['files'])} files checked).")
+
+    @backup_group.command("restore")
+    @click.argument("source", type=click.Path(exists=True, file_okay=False))
+    @click.option("--yes", is_flag=True, help="Do not ask; the current database is replaced.")
+    def backup_restore(source: str, yes: bool) -> None:
+        """Replace the database and bring back the files of the backup in SOURCE (stop the app first)."""
+        if not yes:
+            click.confirm("This replaces the current database with the backup. Go on?", abort=True)
+        try:
+            for line in backup.restore_backup(Path(source)):
+                click.echo(line)
+        except backup.BackupError as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"Restored from {source}.")

@@ -47,7 +47,7 @@ def _office_tiles() -> list[tuple[str, int, str, str]]:
     from flask_babel import gettext as _
 
     from .maintenance.schedule import month_overview
-    from .maintenance.services import local_today
+    from .clock import local_today
     from .repairs import deadlines as dl
     from .repairs.services import follow_up_list
 

@@ -15,8 +15,10 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from .clock import site_zone
 from .maintenance.field_strings import patrol_js_strings
 from .repairs.vocabulary import STATUS_LABELS as TICKET_STATUS_LABELS
+from .sync_strings import sync_js_strings
 from .templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, ROLE_LABELS
 
 bp = Blueprint("pwa", __name__)
@@ -159,7 +161,7 @@ def catalogue() -> dict:
     """The field app's strings and labels in the request language, for the page's scripts."""
     return {
         "lang": current_lang(),
-        "timezone": current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
+        "timezone": site_zone().key,
         "strings": js_strings(),
         "labels": {
             "category": {k: str(v) for k, v in CATEGORY_LABELS.items()},
@@ -327,4 +329,4 @@ def js_strings() -> dict[str, str]:
         "You are offline. Everything stays on this device until the network is back.": _("You are offline. Everything stays on this device until the network is back."),
         "Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped.": _("Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped."),
         "synced %(time)s": _("synced %(time)s"),
-    } | patrol_js_strings()
+    } | patrol_js_strings() | sync_js_strings()

@@ -2,53 +2,29 @@
 
 `change_seq` is taken from one counter row inside the writing transaction (SYNC.md): the
 UPDATE locks that row until commit, so sequence numbers become visible in commit order and a
-pull never skips a row that commits late.
+pull never skips a row that commits late. Times come from `webapp.clock`; `UTCDateTime` is
+imported here too because the deployed migrations name it `webapp.records.UTCDateTime`.
 """
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from flask import g, has_request_context
-from sqlalchemy import BigInteger, DateTime, Integer, String, event, inspect, text
+from flask_login import current_user
+from sqlalchemy import BigInteger, Integer, String, event, inspect, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from .audit.models import AuditLog
+from .clock import UTCDateTime, utcnow
 from .extensions import db
 
 
 def new_id() -> str:
     """Return a new random UUID as text."""
     return str(uuid.uuid4())
-
-
-def utcnow() -> datetime:
-    """Return the current time in UTC (aware)."""
-    return datetime.now(timezone.utc)
-
-
-class UTCDateTime(db.TypeDecorator):
-    """A timestamp stored as UTC and always returned timezone-aware, on SQLite too."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        """Normalise to UTC before storing."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
-
-    def process_result_value(self, value, dialect):
-        """Attach UTC to naive values read back from SQLite."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
 
 
 class SyncCounter(db.Model):
@@ -118,8 +94,6 @@ def current_actor() -> tuple[int | None, str | None]:
         user_id = getattr(g, "audit_user_id", None)
         client_id = getattr(g, "audit_client_id", None)
         if user_id is None:
-            from flask_login import current_user
-
             if current_user and getattr(current_user, "is_authenticated", False):
                 user_id = current_user.id
     else:
@@ -167,8 +141,6 @@ def _all_columns(obj: Any, exclude: set[str]) -> dict[str, list[Any]]:
 @event.listens_for(Session, "before_flush")
 def _stamp_and_audit(session: Session, flush_context, instances) -> None:
     """Bump versions, hand out change_seq numbers and write audit rows for this flush."""
-    from .audit.models import AuditLog
-
     synced_new = [o for o in session.new if isinstance(o, SyncedMixin)]
     synced_dirty = [
         o

@@ -21,10 +21,10 @@ from datetime import timedelta
 from marshmallow import fields, validate
 from sqlalchemy import or_
 
+from webapp.clock import local_today, utcnow
 from webapp.documents import patrol_sheet  # noqa: F401  (its session hook files signed sheets)
 from webapp.maintenance import services
 from webapp.maintenance.models import OPEN_VISIT_STATES, ChecklistTemplate, Inspection, Visit
-from webapp.records import utcnow
 
 from ..registry import SHARED, SUBMISSION, SyncContext, data_columns, register_kind
 
@@ -42,7 +42,7 @@ def current_versions(user) -> list:
 
 def open_or_recent(user) -> list:
     """Open visits, and closed ones due in the last year."""
-    since = services.local_today() - timedelta(days=HISTORY_DAYS)
+    since = local_today() - timedelta(days=HISTORY_DAYS)
     return [or_(Visit.state.in_(OPEN_VISIT_STATES), Visit.due_date >= since)]
 
 

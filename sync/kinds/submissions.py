@@ -5,11 +5,11 @@ from datetime import timedelta
 
 from marshmallow import fields, validate
 
+from webapp.clock import utcnow
 from webapp.documents import signing
 from webapp.documents.models import Photo, Signature
 from webapp.maintenance import diary
 from webapp.maintenance.diary import DiaryEntry
-from webapp.records import utcnow
 
 from ..registry import SUBMISSION, SyncContext, register_kind
 

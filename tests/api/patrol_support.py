@@ -13,7 +13,8 @@ from webapp.auth.models import Role, User
 from webapp.extensions import db
 from webapp.maintenance.models import ChecklistTemplate, Visit
 from webapp.maintenance.schedule import generate_visits
-from webapp.maintenance.services import current_templates, install_shipped_templates, local_today
+from webapp.clock import local_today
+from webapp.maintenance.services import current_templates, install_shipped_templates
 
 # The monthly patrol filled in full: the room is too hot (a finding with a note and a photo).
 FINE = {"value": "pass"}

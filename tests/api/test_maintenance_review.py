@@ -12,9 +12,10 @@ from tests.api.sync_helpers import forget_cached_user
 from tests.api.test_maintenance_pages import editor_form
 from tests.factories import login, make_plan, make_sheet, make_user
 from webapp.auth.models import Role
+from webapp.clock import local_today
 from webapp.extensions import db
 from webapp.maintenance.models import ChecklistTemplate, Inspection
-from webapp.maintenance.services import current_templates, local_today
+from webapp.maintenance.services import current_templates
 
 PHOTO_ID = "c" * 64
 

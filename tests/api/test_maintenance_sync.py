@@ -16,10 +16,10 @@ from tests.api.patrol_support import (
 from tests.api.sync_helpers import Device, jpeg_bytes, new_id, sha256, statuses
 from tests.factories import make_user
 from webapp.auth.models import Role
+from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.maintenance.models import Inspection, Visit
 from webapp.maintenance.services import get_template, review_inspection, revise_template
-from webapp.records import utcnow
 from webapp.repairs.models import RepairTicket
 
 PHOTO = jpeg_bytes(seed=7)

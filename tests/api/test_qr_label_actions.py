@@ -8,8 +8,8 @@ import pytest
 from tests.factories import login, make_cabinet, make_customer, make_device, make_user
 from webapp.archive.models import Cabinet, Device, QrLabel
 from webapp.auth.models import Role
+from webapp.clock import utcnow
 from webapp.extensions import db
-from webapp.records import utcnow
 
 
 @pytest.fixture

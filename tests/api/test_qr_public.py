@@ -12,8 +12,8 @@ from tests.factories import login, make_cabinet, make_customer, make_device, mak
 from webapp.archive.models import Contact
 from webapp.archive.qr import issue_token
 from webapp.auth.models import Role
+from webapp.clock import utcnow
 from webapp.extensions import db
-from webapp.records import utcnow
 from webapp.repairs.models import RepairTicket
 
 SECRETS = {

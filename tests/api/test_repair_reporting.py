@@ -62,7 +62,7 @@ def test_a_finding_naming_an_unknown_device_is_refused_on_that_field(app, shop):
     """An id that names no device gets the place refusal, on device_id."""
     with pytest.raises(DomainError) as caught:
         services.report_finding(shop.tech, shop.customer.id, "巡查发现：断网", device_id="no-such-device")
-    assert (caught.value.code, list(caught.value.details)) == ("not_this_customer", ["device_id"])
+    assert (caught.value.code, list(caught.value.errors)) == ("not_this_customer", ["device_id"])
 
 
 # --- a public QR label --------------------------------------------------------------------------
@@ -102,7 +102,7 @@ def test_a_device_of_another_school_is_refused_with_one_code_at_every_door(app, 
     with force_locale("en"), pytest.raises(DomainError) as caught:
         report()
     err = caught.value
-    assert (err.code, err.message, err.details) == (
+    assert (err.code, err.message, err.errors) == (
         "not_this_customer", "The device belongs to another customer.", {"device_id": ["The device belongs to another customer."]})
     assert db.session.scalars(select(RepairTicket)).all() == []
 
@@ -112,7 +112,7 @@ def test_a_cabinet_of_another_school_is_refused_with_the_same_code(app, shop):
     cabinet = make_cabinet(make_customer("城西小学"), name="一楼弱电柜")
     with pytest.raises(DomainError) as caught:
         services.report_finding(shop.tech, shop.customer.id, "断网", cabinet_id=cabinet.id)
-    assert (caught.value.code, list(caught.value.details)) == ("not_this_customer", ["cabinet_id"])
+    assert (caught.value.code, list(caught.value.errors)) == ("not_this_customer", ["cabinet_id"])
 
 
 # --- a quote's arithmetic -----------------------------------------------------------------------
@@ -149,4 +149,4 @@ def test_a_quote_that_does_not_add_up_is_refused_with_a_clear_message(lines, mes
     """Bad lines are sent back with a message naming what is wrong, on the items field."""
     with pytest.raises(DomainError) as caught:
         services.quote_data(lines)
-    assert (caught.value.code, caught.value.message, list(caught.value.details)) == ("invalid_event", message, ["items"])
+    assert (caught.value.code, caught.value.message, list(caught.value.errors)) == ("invalid", message, ["items"])

@@ -10,8 +10,8 @@ from tests.api.sync_helpers import Device, png_bytes, statuses
 from tests.factories import make_cabinet, make_customer, make_device, make_user
 from webapp.archive.models import Device as DeviceRecord
 from webapp.auth.models import Role
+from webapp.clock import utcnow
 from webapp.extensions import db
-from webapp.records import utcnow
 
 
 @pytest.fixture

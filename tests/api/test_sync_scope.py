@@ -11,9 +11,9 @@ from tests.factories import make_cabinet, make_customer, make_device, make_room,
 from webapp.archive.models import Contact, HandoverItem
 from webapp.archive.models import Device as DeviceRecord
 from webapp.auth.models import Role
+from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.maintenance.diary import DiaryEntry
-from webapp.records import utcnow
 from webapp.repairs.models import RepairTicket
 
 

@@ -36,8 +36,9 @@ from sqlalchemy import select
 
 from ..audit.models import AuditLog
 from ..auth.models import User
+from ..clock import utcnow
 from ..extensions import db
-from ..records import current_actor, utcnow
+from ..records import current_actor
 from ..templating import CATEGORY_LABELS
 from . import services
 from .models import DEVICE_CATEGORIES, Cabinet, Customer, Device, Room

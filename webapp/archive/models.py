@@ -7,8 +7,9 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import customer_technician
+from ..clock import UTCDateTime, utcnow
 from ..extensions import db
-from ..records import SyncedMixin, UTCDateTime, utcnow
+from ..records import SyncedMixin
 
 CUSTOMER_KINDS = ("school", "organisation")
 

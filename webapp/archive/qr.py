@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import secrets
 
+from ..clock import utcnow
 from ..extensions import db
-from ..records import new_id, utcnow
+from ..records import new_id
 from .models import Cabinet, Device, QrLabel
 
 

@@ -10,7 +10,6 @@ import ipaddress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable, Iterable
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
@@ -18,9 +17,9 @@ from sqlalchemy import Select, func, or_, select
 
 from ..auth.models import Role, User
 from ..auth.permissions import can_see_customer, customer_scope
+from ..clock import local_today, utcnow
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
-from ..records import utcnow
 from ..repairs.models import RepairTicket
 from .models import (
     CUSTOMER_KINDS,
@@ -120,14 +119,6 @@ def visible(model: type, record_id: str, user: User) -> Any:
 
 
 # --- reading ------------------------------------------------------------------------------
-
-
-def site_today() -> date:
-    """Today's date in the site's time zone (deadlines and date checks use it)."""
-    zone = "Asia/Shanghai"
-    if current_app:
-        zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", zone)
-    return datetime.now(ZoneInfo(zone)).date()
 
 
 def customer_query(user: User, text: str = "", include_retired: bool = False) -> Select:
@@ -258,7 +249,7 @@ def warranty_state(device: Device, today: date | None = None) -> tuple[str, int 
     """('in', days left) / ('ending', days left, under 60) / ('expired', days ago) / ('unknown', None)."""
     if device.warranty_end is None:
         return "unknown", None
-    today = today or site_today()
+    today = today or local_today()
     days = (device.warranty_end - today).days
     if days < 0:
         return "expired", -days
@@ -405,7 +396,7 @@ def check_past_date(problems: Problems, name: str, value: date | None) -> None:
         return
     if value < EARLIEST_DATE:
         _add(problems, name, _("The date is too far in the past (before 1990)."))
-    elif value > site_today():
+    elif value > local_today():
         _add(problems, name, _("The date is in the future."))
 
 
@@ -549,7 +540,7 @@ def apply_values(record: Any, data: dict, allowed: Iterable[str]) -> None:
 def _raise_if(problems: Problems) -> None:
     """Turn collected problems into one DomainError with field details."""
     if problems:
-        raise DomainError(_("Please correct the marked fields."), code="invalid", details=problems)
+        raise DomainError(_("Please correct the marked fields."), code="invalid", errors=problems)
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Iterable
-from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, url_for
+from flask import has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from ..archive.models import Cabinet, Contact, Customer, Device, HandoverItem, Room, Site
+from ..clock import local_day_start
 from ..extensions import db
 from .models import AuditLog
 
@@ -129,16 +129,6 @@ class AuditFilters:
     action: str = ""
     date_from: date | None = None
     date_to: date | None = None
-
-
-def _zone() -> ZoneInfo:
-    """The site's time zone."""
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
-def local_day_start(day: date) -> datetime:
-    """Midnight of a site-local day, as an aware datetime."""
-    return datetime.combine(day, time.min, tzinfo=_zone())
 
 
 def audit_query(filters: AuditFilters) -> Select:

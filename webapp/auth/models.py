@@ -9,8 +9,8 @@ from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..clock import UTCDateTime, utcnow
 from ..extensions import db
-from ..records import UTCDateTime, utcnow
 
 
 class Role(str, enum.Enum):

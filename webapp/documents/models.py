@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import UTCDateTime, utcnow
 from ..extensions import db
-from ..records import SyncedMixin, UTCDateTime, utcnow
+from ..records import SyncedMixin
 
 BLOB_MIME_TYPES = ("image/png", "image/jpeg")
 

@@ -9,12 +9,13 @@ from sqlalchemy import select
 
 from ..archive.models import Customer
 from ..auth.models import User
+from ..clock import local_today, site_zone
 from ..extensions import db
 from ..records import new_id
 from .models import Visit
 from .periods import add_months, month_end, shift_month
 from .schedule import complete_visit, generate_visits, reschedule_visit, save_plan
-from .services import current_templates, file_sheet_from_device, install_shipped_templates, local_today, site_zone
+from .services import current_templates, file_sheet_from_device, install_shipped_templates
 
 PATROL_ANSWERS = {
     "core_network": {"value": "pass"},

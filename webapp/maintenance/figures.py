@@ -14,11 +14,11 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..clock import local_today, site_zone
 from ..extensions import db
 from .models import OPEN_VISIT_STATES, Inspection, Visit
 from .periods import month_end
 from .quality import COUNTED_STATES, QUALITY_ACTIVITIES, responsible_for
-from .services import local_today, site_zone
 
 
 @dataclass

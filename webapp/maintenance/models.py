@@ -23,8 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import UTCDateTime
 from ..extensions import db
-from ..records import SyncedMixin, UTCDateTime
+from ..records import SyncedMixin
 
 # Activities of DOMAIN.md section 2 that have a checklist.
 ACTIVITIES = (

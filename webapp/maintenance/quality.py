@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..clock import site_zone
 from ..extensions import db
 from .models import Inspection, MaintenancePlan
 from .scoring import SheetScore, score_sheet
-from .services import site_zone
 
 QUALITY_ACTIVITIES = ("spot_check", "year_end_inspection")
 COUNTED_STATES = ("submitted", "received", "has_issues", "accepted")

@@ -19,12 +19,12 @@ from sqlalchemy.orm import selectinload
 from ..archive.models import Customer
 from ..audit.models import AuditLog
 from ..auth.models import Role, User, customer_technician
+from ..clock import local_today, utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..records import _jsonable, current_actor, new_id, take_change_seqs, utcnow
+from ..records import _jsonable, current_actor, new_id, take_change_seqs
 from .models import OPEN_VISIT_STATES, RECURRING_ACTIVITIES, MaintenancePlan, Visit
 from .periods import month_end, monthly_periods, next_semi_annual, quarterly_periods, week_end
-from .services import local_today
 
 # Who may be responsible for a visit besides the customer's own technicians.
 FIELD_STAFF_ROLES = (Role.SUPERVISOR.value, Role.QUALITY.value)

@@ -6,56 +6,27 @@ these check the rules, change the models, raise domain errors and leave the comm
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from ..archive.models import Cabinet, Device, Site
 from ..auth.models import User
-from ..errors import DomainError, NotFound
+from ..clock import local_date, local_today, utcnow
+from ..errors import DomainError, NotFound, flatten_messages
 from ..extensions import db
-from ..records import utcnow
 from .models import ChecklistTemplate, Inspection, Visit
+from .schedule import complete_visit
 from .schemas import KEY_PATTERN, SHA256_PATTERN, TemplateSchema
-from .shipped import SHIPPED_TEMPLATES
 from .scoring import score_sheet
+from .shipped import SHIPPED_TEMPLATES
 from .validation import AnswerCheck, check_answers
 
 _template_schema = TemplateSchema()
 TEMPLATE_FIELDS = ("name_zh", "name_en", "activity", "applies_to", "device_category", "description", "items")
-
-
-# --- time -------------------------------------------------------------------------------
-
-
-def site_zone() -> ZoneInfo:
-    """The department's time zone (Asia/Shanghai unless configured)."""
-    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
-    return ZoneInfo(name or "Asia/Shanghai")
-
-
-def local_today() -> date:
-    """Today's date where the schools are."""
-    return datetime.now(site_zone()).date()
-
-
-def local_date(moment: datetime) -> date:
-    """The calendar day of a UTC moment where the schools are."""
-    return moment.astimezone(site_zone()).date()
-
-
-def plain_messages(messages: Any) -> Any:
-    """Error messages with lazy strings turned into plain text (so they serialise as JSON)."""
-    if isinstance(messages, dict):
-        return {str(k): plain_messages(v) for k, v in messages.items()}
-    if isinstance(messages, (list, tuple)):
-        return [plain_messages(v) for v in messages]
-    return str(messages)
 
 
 # --- templates --------------------------------------------------------------------------
@@ -69,7 +40,7 @@ def load_template_data(data: dict) -> dict:
         raise DomainError(
             _("The checklist has errors; please correct them."),
             code="invalid_template",
-            details=plain_messages(err.messages),
+            errors=flatten_messages(err.messages),
         ) from err
 
 
@@ -79,11 +50,11 @@ def create_template(template_key: str, data: dict, user: User | None, change_not
     if not re.fullmatch(KEY_PATTERN, key):
         raise DomainError(
             _("Use 1-40 lower-case letters, digits or underscores, starting with a letter."),
-            code="invalid_key", details={"template_key": ["invalid"]},
+            code="invalid_key", errors={"template_key": [_("Use 1-40 lower-case letters, digits or underscores, starting with a letter.")]},
         )
     if db.session.scalar(select(ChecklistTemplate.id).where(ChecklistTemplate.template_key == key).limit(1)):
         raise DomainError(_("A checklist with the key %(key)s exists already.", key=key), code="duplicate",
-                          details={"template_key": ["duplicate"]})
+                          errors={"template_key": [_("A checklist with the key %(key)s exists already.", key=key)]})
     clean = load_template_data(data)
     template = ChecklistTemplate(
         template_key=key, version_no=1, created_by_id=user.id if user else None,
@@ -230,7 +201,7 @@ def _require_editable(inspection: Inspection) -> None:
             code="locked",
         )
     if inspection.state not in ("draft", "has_issues"):
-        raise DomainError(_("This sheet has been submitted and can no longer change."), code="invalid_state")
+        raise DomainError(_("This sheet has been submitted and can no longer change."), code="illegal_step")
 
 
 def _apply_software_upgrades(inspection: Inspection) -> None:
@@ -269,7 +240,7 @@ def submit_inspection(
     if inspection.is_locked and (answers is not None or inspection.state == "has_issues"):
         _require_editable(inspection)  # signed: the answers stand; a returned sheet needs a correction
     if inspection.state not in ("draft", "has_issues"):
-        raise DomainError(_("This sheet has been submitted already."), code="invalid_state")
+        raise DomainError(_("This sheet has been submitted already."), code="illegal_step")
     check = check_answers(
         inspection.template.items,
         inspection.answers if answers is None else answers,
@@ -278,7 +249,7 @@ def submit_inspection(
     )
     if not check.ok:
         raise DomainError(_("The sheet is not complete; see the items marked."), code="invalid_answers",
-                          details=check.errors)
+                          errors=check.errors)
     inspection.answers = check.answers
     inspection.flagged_count = len(check.flagged)
     if customer_opinion is not None:
@@ -289,8 +260,6 @@ def submit_inspection(
     _apply_score(inspection)
     _apply_software_upgrades(inspection)
     if inspection.visit_id:
-        from .schedule import complete_visit
-
         visit = db.session.get(Visit, inspection.visit_id)
         if visit is not None and visit.is_open:
             # The finish time comes from the device's clock, which may be off: never a future day.
@@ -329,7 +298,7 @@ def sign_inspection(inspection: Inspection, signer_name: str, signature_sha256: 
 def receive_inspection(inspection: Inspection) -> None:
     """The office has the submitted sheet in its review queue."""
     if inspection.state != "submitted":
-        raise DomainError(_("Only a submitted sheet can be received."), code="invalid_state")
+        raise DomainError(_("Only a submitted sheet can be received."), code="illegal_step")
     inspection.state = "received"
     inspection.received_at = utcnow()
 
@@ -339,7 +308,7 @@ def review_inspection(inspection: Inspection, user: User, outcome: str, comment:
     if outcome not in ("accepted", "has_issues"):
         raise DomainError(_("Choose accept or return with issues."), code="invalid_outcome")
     if inspection.state not in ("submitted", "received", "has_issues"):
-        raise DomainError(_("This sheet cannot be reviewed in its present state."), code="invalid_state")
+        raise DomainError(_("This sheet cannot be reviewed in its present state."), code="illegal_step")
     comment = (comment or "").strip()
     if outcome == "has_issues" and not comment:
         raise DomainError(_("Say what is wrong so the technician can put it right."), code="comment_required")
@@ -356,7 +325,7 @@ def review_inspection(inspection: Inspection, user: User, outcome: str, comment:
 
 def _problem(field_name: str, message: str, code: str = "invalid") -> DomainError:
     """A refusal naming one field of the pushed sheet."""
-    return DomainError(_("Please correct the marked fields."), code=code, details={field_name: [message]})
+    return DomainError(_("Please correct the marked fields."), code=code, errors={field_name: [message]})
 
 
 def _correction_target(user: User, sheet_id: str, customer_id: str, template_key: str) -> Inspection:
@@ -368,7 +337,7 @@ def _correction_target(user: User, sheet_id: str, customer_id: str, template_key
         raise _problem("supersedes_id", _("A correction is filled with the same checklist as the sheet it corrects."))
     if original.state not in ("submitted", "received", "has_issues"):
         raise _problem("supersedes_id", _("That sheet has been accepted or corrected already; it cannot be corrected."),
-                       code="invalid_state")
+                       code="illegal_step")
     return original
 
 
@@ -385,7 +354,7 @@ def file_sheet_from_device(user: User, data: dict, record_id: str) -> Inspection
 
     customer = db.session.get(Customer, data.get("customer_id") or "")
     if customer is None or not can_see_customer(user, customer.id):
-        raise NotFound(_("Not found."), details={"customer_id": [_("Unknown customer.")]})
+        raise NotFound(_("Not found."), errors={"customer_id": [_("Unknown customer.")]})
     if customer.deleted_at is not None:
         raise _problem("customer_id", _("This customer is retired."))
     template = db.session.get(ChecklistTemplate, data.get("template_id") or "")

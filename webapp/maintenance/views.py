@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..archive.models import Customer
 from ..auth.models import Role, User
 from ..auth.permissions import get_visible, roles_required
+from ..clock import local_today
 from ..documents import patrol_sheet
 from ..errors import DomainError
 from ..extensions import db
@@ -68,7 +69,7 @@ def index():
 @login_required
 def my_visits():
     """My visits: overdue, today, this week, coming up."""
-    today = services.local_today()
+    today = local_today()
     groups = schedule.my_visits(current_user, today)
     return render_template("maintenance/my_visits.html", groups=groups, today=today)
 
@@ -90,7 +91,7 @@ def _staff_choices() -> list[tuple]:
 @roles_required(*CALENDAR_ROLES)
 def calendar():
     """The month for all schools: a grid on tablets, a list by school on phones; overdue first."""
-    today = services.local_today()
+    today = local_today()
     form = CalendarFilterForm(request.args)
     form.assignee.choices = _staff_choices()
     form.validate()
@@ -115,7 +116,7 @@ def calendar():
 @roles_required(*EDITOR_ROLES)
 def generate():
     """Schedule every plan's visits up to the end of the month shown; mark late ones overdue."""
-    today = services.local_today()
+    today = local_today()
     year, month = parse_month(request.form.get("month"), today)
     made = schedule.generate_visits(month_end(year, month), today=today)
     schedule.refresh_visit_states(today)
@@ -142,7 +143,7 @@ def _visit_forms(visit: Visit) -> dict:
         "reassign_form": reassign,
         "reschedule_form": RescheduleForm(prefix="reschedule"),
         "cancel_form": CancelForm(prefix="cancel"),
-        "done_form": DoneForm(prefix="done", done_on=services.local_today()),
+        "done_form": DoneForm(prefix="done", done_on=local_today()),
     }
 
 
@@ -159,7 +160,7 @@ def _render_visit(visit: Visit, status: int = 200, **forms):
     if visit.inspection_id:
         sheet = db.session.get(Inspection, visit.inspection_id)
     return render_template(
-        "maintenance/visit_detail.html", visit=visit, today=services.local_today(), can_edit=_can_edit(),
+        "maintenance/visit_detail.html", visit=visit, today=local_today(), can_edit=_can_edit(),
         can_complete=_can_complete(visit), sheet=sheet, **context,
     ), status
 
@@ -249,7 +250,7 @@ def plan_edit(customer_id: str):
     """A customer's plan: which activities recur, from when, who is responsible."""
     customer = get_visible(Customer, customer_id, current_user, include_deleted=False)
     existing = schedule.plans_for(customer.id)
-    today = services.local_today()
+    today = local_today()
     if request.method == "GET":
         data = {}
         for activity in RECURRING_ACTIVITIES:
@@ -412,7 +413,7 @@ def review_list():
 @roles_required(*CALENDAR_ROLES)
 def quality_checks():
     """Spot checks and year-end inspections by school and site, with their scores and findings."""
-    today = services.local_today()
+    today = local_today()
     form = QualityFilterForm(request.args)
     form.validate()
     year = int(form.year.data) if form.year.data and not form.year.errors else today.year
@@ -429,7 +430,7 @@ def quality_checks():
 @roles_required(*CALENDAR_ROLES)
 def figures():
     """Per technician: visits done on time, late, overdue and findings flagged, for a month."""
-    today = services.local_today()
+    today = local_today()
     year, month = parse_month(request.args.get("month"), today)
     rows = technician_month_figures(year, month, today)
     prev_month, next_month = shift_month(year, month, -1), shift_month(year, month, 1)
@@ -445,7 +446,7 @@ def generate_command() -> None:
     sheet whose PDF is still missing (run daily)."""
     import click
 
-    today = services.local_today()
+    today = local_today()
     made = schedule.generate_visits(month_end(*shift_month(today.year, today.month, 1)), today=today)
     changed = schedule.refresh_visit_states(today)
     db.session.commit()

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import UTCDateTime, utcnow
 from ..extensions import db
-from ..records import UTCDateTime, utcnow
 
 
 class Notification(db.Model):

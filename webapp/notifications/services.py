@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..auth.models import Role, User
+from ..clock import utcnow
 from ..extensions import db
-from ..records import utcnow
 from .models import Notification
 
 log = logging.getLogger(__name__)

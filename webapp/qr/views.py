@@ -1,7 +1,6 @@
 """QR labels: /q/<token>, the public fault-report page, label actions and label sheets."""
 from __future__ import annotations
 
-from datetime import date
 from io import BytesIO
 
 import qrcode
@@ -29,6 +28,7 @@ from ..archive.models import Cabinet, Customer, Device
 from ..archive.qr import short_code
 from ..auth.models import Role
 from ..auth.permissions import can_see_customer, customer_scope, get_visible, roles_required
+from ..clock import local_today
 from ..documents.labels import LAYOUTS, build_label_sheet
 from ..errors import DomainError, NotFound
 from ..extensions import db, limiter
@@ -373,7 +373,7 @@ def label_sheet():
             title=_("QR labels"),
         )
         stem = customer.name if customer is not None else _("devices")
-        filename = f"{_('QR labels')} {stem} {date.today().isoformat()}.pdf"
+        filename = f"{_('QR labels')} {stem} {local_today().isoformat()}.pdf"
         return send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=filename)
 
     missing = [r for r in cabinets + devices if not r.qr_token]

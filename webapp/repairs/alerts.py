@@ -19,9 +19,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.models import Role, User
+from ..clock import utcnow
 from ..extensions import db
 from ..notifications.services import notify_each, users_with_role
-from ..records import utcnow
 from ..workcal.services import WorkCalendar
 from . import deadlines as dl
 from . import lifecycle as lc

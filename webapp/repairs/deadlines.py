@@ -39,8 +39,8 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..clock import DEFAULT_ZONE, site_zone, utcnow
 from ..extensions import db
-from ..records import utcnow
 from ..workcal.services import WorkCalendar, calendar_warning
 from . import lifecycle as lc
 from .events import RepairEvent, ticket_report_time, ticket_state
@@ -73,7 +73,7 @@ CLOCK_STATE_LABELS = {
 class DeadlineSettings:
     """The knobs of the clocks (config.py: DEADLINE_*, FACTORY_RETURN_WORKING_DAYS, ...)."""
 
-    zone: ZoneInfo = ZoneInfo("Asia/Shanghai")
+    zone: ZoneInfo = ZoneInfo(DEFAULT_ZONE)
     at_risk_hours: float = 2
     at_risk_working_days: int = 2
     factory_working_days: int = 10
@@ -86,7 +86,7 @@ class DeadlineSettings:
             return cls()
         c = current_app.config
         return cls(
-            zone=ZoneInfo(c.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai"),
+            zone=site_zone(),
             at_risk_hours=float(c.get("DEADLINE_AT_RISK_HOURS", 2)),
             at_risk_working_days=int(c.get("DEADLINE_AT_RISK_WORKING_DAYS", 2)),
             factory_working_days=int(c.get("FACTORY_RETURN_WORKING_DAYS", 10)),

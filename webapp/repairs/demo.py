@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from ..archive.models import Customer, Device
 from ..auth.models import User
+from ..clock import utcnow
 from ..extensions import db
-from ..records import utcnow
 from . import events as ev
 from .services import create_ticket, take_call
 

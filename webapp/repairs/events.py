@@ -19,9 +19,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Role, User
 from ..auth.permissions import can_see_customer, get_visible
+from ..clock import UTCDateTime, utcnow
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
-from ..records import SyncedMixin, UTCDateTime, new_id, take_change_seqs, utcnow
+from ..records import SyncedMixin, new_id, take_change_seqs
 from . import lifecycle as lc
 from .models import RepairTicket
 from .step_data import as_int
@@ -168,7 +169,7 @@ def _check_people(event_type: str, data: dict) -> None:
             continue
         user = db.session.get(User, as_int(raw))
         if user is None or not user.is_active:
-            raise DomainError(_("That person cannot be chosen."), code="invalid_event", details={name: _("That person cannot be chosen.")})
+            raise DomainError(_("That person cannot be chosen."), code="invalid", errors={name: [_("That person cannot be chosen.")]})
 
 
 def _check_rework_link(ticket: RepairTicket, event_type: str, data: dict) -> None:
@@ -179,7 +180,7 @@ def _check_rework_link(ticket: RepairTicket, event_type: str, data: dict) -> Non
     linked = db.session.get(RepairTicket, link)
     if linked is None or linked.rework_of_id != ticket.id:
         message = _("The rework ticket must be one opened for this ticket.")
-        raise DomainError(message, code="invalid_event", details={"rework_ticket_id": message})
+        raise DomainError(message, code="invalid", errors={"rework_ticket_id": [message]})
 
 
 def record_event(

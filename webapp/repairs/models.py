@@ -6,8 +6,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import UTCDateTime, utcnow
 from ..extensions import db
-from ..records import SyncedMixin, UTCDateTime, utcnow
+from ..records import SyncedMixin
 
 TICKET_SOURCES = ("phone", "public_qr", "office", "patrol", "technician", "rework")
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -19,9 +18,10 @@ from sqlalchemy import func, select, text
 from ..archive.models import Cabinet, Customer, Device
 from ..auth.models import Role, User
 from ..auth.permissions import can_see_customer
+from ..clock import site_zone, utcnow
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..records import new_id, utcnow
+from ..records import new_id
 from . import alerts
 from . import lifecycle as lc
 from .events import RepairEvent, record_event, refresh_ticket, ticket_state
@@ -31,14 +31,6 @@ from .vocabulary import Event, Status
 
 OPEN_STATUSES_EXCLUDED = ("closed",)
 NUMBER_PREFIX = "BX"
-
-
-def site_zone() -> ZoneInfo:
-    """The site's time zone (ticket years follow the local calendar, not UTC)."""
-    name = "Asia/Shanghai"
-    if has_app_context():
-        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") or name
-    return ZoneInfo(name)
 
 
 def next_ticket_number(year: int) -> str:
@@ -98,7 +90,7 @@ def default_location(device: Device | None, cabinet: Cabinet | None) -> str:
 
 def _not_this_customers(field: str, message: str) -> DomainError:
     """The one refusal of a device or cabinet that is not the ticket's customer's."""
-    return DomainError(message, code="not_this_customer", details={field: [message]})
+    return DomainError(message, code="not_this_customer", errors={field: [message]})
 
 
 def check_place(customer: Customer, device: Device | None, cabinet: Cabinet | None) -> None:
@@ -218,7 +210,7 @@ def report_finding(
     """
     customer = db.session.get(Customer, customer_id or "")
     if customer is None or not can_see_customer(user, customer.id):
-        raise NotFound(_("Not found."), details={"customer_id": [_("Unknown customer.")]})
+        raise NotFound(_("Not found."), errors={"customer_id": [_("Unknown customer.")]})
     device = _named(Device, device_id, "device_id", _("The device belongs to another customer."))
     cabinet = _named(Cabinet, cabinet_id, "cabinet_id", _("The cabinet belongs to another customer."))
     finder_is_responsible = user.role == Role.TECHNICIAN.value and user in customer.technicians
@@ -249,7 +241,7 @@ def check_assignable(customer: Customer, user: User) -> None:
     """Refuse a technician who is not responsible for the customer (they could not see the ticket)."""
     if user not in responsible_technicians(customer):
         message = _("%(name)s is not a technician of this school: add them to the school first.", name=user.display_name)
-        raise DomainError(message, code="not_responsible", details={"assignee": message})
+        raise DomainError(message, code="not_responsible", errors={"assignee": [message]})
 
 
 def take_call(
@@ -359,8 +351,8 @@ def open_rework(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("Say why the repair is done again."), code="invalid_event",
-                          details={"reason": _("Say why the repair is done again.")})
+        raise DomainError(_("Say why the repair is done again."), code="invalid",
+                          errors={"reason": [_("Say why the repair is done again.")]})
     lc.check_step(ticket_state(ticket), Event.REWORK_OPENED)
     if assignee is not None:
         check_assignable(ticket.customer, assignee)
@@ -419,7 +411,7 @@ CENT = Decimal("0.01")
 
 def _quote_refusal(message: str) -> DomainError:
     """A quote sent back to its author: nothing is recorded."""
-    return DomainError(message, code="invalid_event", details={"items": message})
+    return DomainError(message, code="invalid", errors={"items": [message]})
 
 
 def quote_data(lines: list[dict], note: str = "") -> dict:
@@ -444,8 +436,8 @@ def quote_data(lines: list[dict], note: str = "") -> dict:
         total += amount
         items.append({"name": name, "qty": str(qty.normalize()), "price": str(price.quantize(CENT)), "amount": str(amount)})
     if unpriced:
-        raise DomainError(_("Give a unit price for: %(items)s.", items="、".join(unpriced)), code="invalid_event",
-                          details={"items": _("Each item needs a unit price.")})
+        raise DomainError(_("Give a unit price for: %(items)s.", items="、".join(unpriced)), code="invalid",
+                          errors={"items": [_("Each item needs a unit price.")]})
     if not items:
         raise _quote_refusal(_("Add at least one item to the quote."))
     data: dict[str, Any] = {"items": items, "amount": str(total.quantize(CENT))}

@@ -16,9 +16,10 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..archive.models import Customer, Device
-from ..archive.services import DeviceFilters, customer_query, device_query, site_today
+from ..archive.services import DeviceFilters, customer_query, device_query
 from ..auth.models import Role, User
 from ..auth.permissions import can_see_customer, customer_scope, get_visible, roles_required
+from ..clock import local_today, site_zone
 from ..documents import repair_form
 from ..documents.models import Document, Signature
 from ..errors import DomainError, NotFound
@@ -162,7 +163,7 @@ def _site_time(value):
     """A naive local date-time from a form as an aware instant in the site's zone."""
     if value is None:
         return None
-    return value.replace(tzinfo=services.site_zone())
+    return value.replace(tzinfo=site_zone())
 
 
 @bp.route("/repairs/new", methods=["GET", "POST"])
@@ -238,7 +239,7 @@ def _build_form(step: str, ticket: RepairTicket, state: lc.TicketState, formdata
             form.responsible.data = state.assignee_id
             form.assignee.data = state.assignee_id
     elif step == Event.QUOTE_APPROVED and formdata is None:
-        form.approved_on.data = site_today()
+        form.approved_on.data = local_today()
     return form
 
 
@@ -366,7 +367,7 @@ def _refusal_status(err: DomainError) -> int:
     """422 for details that do not pass, 409 for a step the life-cycle refuses, else the error's own."""
     if err.status != 400:
         return err.status
-    return 422 if err.code == "invalid_event" else 409
+    return 422 if err.code == "invalid" else 409
 
 
 @bp.route("/repairs/<ticket_id>/steps/<step>", methods=["POST"])

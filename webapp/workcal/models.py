@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import UTCDateTime, utcnow
 from ..extensions import db
-from ..records import UTCDateTime, utcnow
 
 
 class WorkCalendarYear(db.Model):

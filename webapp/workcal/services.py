@@ -25,18 +25,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Callable, Generic, Iterable, TypeVar
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..records import utcnow
 from .models import WorkCalendarYear
 
 OFFICIAL = "official"
@@ -95,19 +93,6 @@ class DayInfo:
     kind: str  # 'workday' | 'weekend' | 'holiday' | 'makeup'
     name: str
     status: str  # OFFICIAL | ENTERED | ASSUMED
-
-
-def site_zone() -> ZoneInfo:
-    """The site's time zone, in which calendar days begin and end (Asia/Shanghai by default)."""
-    name = "Asia/Shanghai"
-    if has_app_context():
-        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") or name
-    return ZoneInfo(name)
-
-
-def local_today() -> date:
-    """Today's date in the site's time zone."""
-    return utcnow().astimezone(site_zone()).date()
 
 
 # --------------------------------------------------------------------------- sources
@@ -389,7 +374,7 @@ def save_year(year: int, holidays: dict[date, str], makeup_days: dict[date, str]
         raise DomainError(
             " ".join(m for msgs in check.errors.values() for m in msgs),
             code="invalid_calendar",
-            details=check.errors,
+            errors=check.errors,
         )
     user_id = getattr(user, "id", None)  # read first: loading it may autoflush
     row = get_entered_row(year)

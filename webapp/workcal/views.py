@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.permissions import roles_required
+from ..clock import local_today
 from ..errors import DomainError
 from ..extensions import db
 from .forms import RemoveYearForm, WorkCalendarYearForm, YearPickForm
@@ -20,7 +21,6 @@ from .services import (
     days_from_json,
     format_days,
     get_entered_row,
-    local_today,
     package_year,
     parse_year,
     remove_year,

@@ -1,0 +1,45 @@
+"""The house rules about the shape of the code, read from the source (see ARCHITECTURE.md).
+
+Each rule is a query on the import graph (`tests/unit/import_graph.py`), so a new rule is a
+few lines here. Run alone: `.venv/bin/python -m pytest -q tests/unit/test_architecture.py`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.unit.import_graph import ImportGraph
+
+ROOT = Path(__file__).resolve().parents[2]
+# The ground floor: what any room may stand on. Features (archive, maintenance, repairs, qr,
+# workcal, notifications, audit, ...) are everything else under webapp/.
+GROUND_FLOOR = ("webapp.clock", "webapp.errors", "webapp.extensions", "webapp.records", "webapp.auth",
+                "webapp.history", "webapp.audit.models")
+
+
+@pytest.fixture(scope="module")
+def graph() -> ImportGraph:
+    """The import graph of webapp/ and sync/."""
+    return ImportGraph.load(ROOT)
+
+
+def _under(module: str, prefixes: tuple[str, ...]) -> bool:
+    """True when the module is one of the prefixes or inside one."""
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def test_the_import_graph_reads_the_real_modules(graph):
+    """The helper finds the app's modules and a known import (so the rules below can fail)."""
+    assert "webapp.documents.signing" in graph.modules and "sync.push" in graph.modules
+    assert any(e.source == "sync.push" and e.target == "webapp.documents.signing" for e in graph.edges)
+
+
+def test_no_import_cycles_even_through_imports_inside_functions(graph):
+    """No two modules import each other, counting imports written inside functions too."""
+    assert graph.cycles(include_local=True) == []
+
+
+def test_the_clock_stands_on_nothing_of_the_app(graph):
+    """webapp/clock.py is the ground floor: it imports no app module."""
+    assert graph.imports_from("webapp.clock") == []

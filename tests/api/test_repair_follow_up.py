@@ -12,7 +12,7 @@ from webapp.notifications.models import Notification
 from webapp.repairs import lifecycle as lc
 from webapp.repairs.events import ticket_state
 from webapp.repairs.models import RepairTicket
-from webapp.repairs.services import follow_up_list, in_follow_up_sample, sample_value
+from webapp.repairs.follow_up import follow_up_list, in_follow_up_sample, sample_value
 from webapp.repairs.vocabulary import Status
 
 

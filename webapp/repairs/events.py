@@ -25,6 +25,7 @@ from ..extensions import db
 from ..records import SyncedMixin, new_id, take_change_seqs
 from . import lifecycle as lc
 from .models import RepairTicket
+from .state import report_time
 from .step_data import as_int
 from .vocabulary import Event
 
@@ -104,7 +105,7 @@ def time_settings() -> tuple[timedelta, timedelta]:
 def ticket_report_time(ticket: RepairTicket) -> tuple[datetime, str]:
     """When the ticket's fault was reported, and whether that is the 'device' or 'server' time."""
     tolerance, backdate = time_settings()
-    return lc.report_time(ticket.reported_at, ticket.created_at or ticket.reported_at, tolerance, backdate)
+    return report_time(ticket.reported_at, ticket.created_at or ticket.reported_at, tolerance, backdate)
 
 
 def load_events(ticket_id: str) -> list[RepairEvent]:

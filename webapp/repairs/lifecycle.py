@@ -49,7 +49,7 @@ from typing import Iterable
 from flask_babel import gettext as _
 
 from ..errors import DomainError
-from .state import DEFAULT_TOLERANCE, EventLike, RoundState, Step, TicketState, aware, effective_time, report_time
+from .state import DEFAULT_TOLERANCE, EventLike, RoundState, Step, TicketState, aware, effective_time
 from .step_data import as_int, validate_data
 from .vocabulary import (
     BEFORE_ARRIVAL,

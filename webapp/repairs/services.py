@@ -1,17 +1,14 @@
 """Repair tickets: the ways a fault is reported (phone call, public QR label, patrol finding,
-rework), numbering, the office's verbs on a ticket (follow-up calls, rework) and quotes.
+rework), numbering, rework and quotes. Follow-up calls are in follow_up.py.
 
 Every way in ends in `create_ticket`, which holds the rules a new ticket obeys; the steps after
 it go through `events.record_event`."""
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select, text
 
@@ -27,7 +24,7 @@ from . import lifecycle as lc
 from .events import RepairEvent, record_event, refresh_ticket, ticket_state
 from .models import TICKET_SOURCES, RepairTicket
 from .step_data import as_decimal
-from .vocabulary import Event, Status
+from .vocabulary import Event
 
 OPEN_STATUSES_EXCLUDED = ("closed",)
 NUMBER_PREFIX = "BX"
@@ -224,10 +221,7 @@ def report_finding(
     return ticket
 
 
-# --- the office's verbs on a ticket (intake by phone, follow-up calls, rework) -----------------
-
-SATISFACTION = ("satisfied", "basically_satisfied", "not_satisfied")
-
+# --- the office's verbs on a ticket (intake by phone, rework) ------------------------------------
 
 def responsible_technicians(customer: Customer) -> list[User]:
     """Active technicians assigned to a customer: the people a ticket of theirs may go to."""
@@ -275,71 +269,6 @@ def take_call(
     return ticket
 
 
-def sample_value(ticket_id: str) -> float:
-    """A number in [0, 1) fixed by the ticket's id: the same ticket is always in or out of a sample."""
-    digest = hashlib.sha256(f"follow-up:{ticket_id}".encode()).hexdigest()
-    return int(digest[:8], 16) / 0x100000000
-
-
-def follow_up_rate() -> float:
-    """The share of repairs the office calls back (FOLLOW_UP_SAMPLE_RATE, 0..1)."""
-    rate = float(current_app.config.get("FOLLOW_UP_SAMPLE_RATE", 0.3)) if has_app_context() else 0.3
-    return min(max(rate, 0.0), 1.0)
-
-
-def in_follow_up_sample(ticket: RepairTicket, rate: float | None = None) -> bool:
-    """True when the ticket falls in the follow-up sample (deterministic per ticket)."""
-    return sample_value(ticket.id) < (follow_up_rate() if rate is None else rate)
-
-
-def customer_unhappy(state) -> bool:
-    """True when the customer signed the current round's repair form as not satisfied."""
-    signed = state.current.signature or {}
-    return signed.get("satisfaction") == "not_satisfied"
-
-
-@dataclass
-class FollowUpRow:
-    """A signed repair on the office's follow-up list."""
-
-    ticket: RepairTicket
-    state: Any
-    unhappy: bool
-    sampled: bool
-
-
-def follow_up_list(rate: float | None = None) -> tuple[list[FollowUpRow], list[FollowUpRow]]:
-    """Signed repairs waiting for the office: (to call back, not sampled — close and file).
-
-    To call: every repair whose customer signed as not satisfied, plus the sampled share of
-    the others (FOLLOW_UP_SAMPLE_RATE). Unhappy customers first, then oldest signature first.
-    """
-    tickets = list(db.session.scalars(
-        select(RepairTicket).where(RepairTicket.status == Status.SIGNED, RepairTicket.deleted_at.is_(None))
-    ))
-    to_call, others = [], []
-    for ticket in tickets:
-        state = ticket_state(ticket)
-        row = FollowUpRow(ticket, state, customer_unhappy(state), in_follow_up_sample(ticket, rate))
-        (to_call if row.unhappy or row.sampled else others).append(row)
-    signed_at = lambda r: (r.state.current.signed_at or r.ticket.reported_at)  # noqa: E731
-    to_call.sort(key=lambda r: (not r.unhappy, signed_at(r), r.ticket.number))
-    others.sort(key=lambda r: (signed_at(r), r.ticket.number))
-    return to_call, others
-
-
-def recent_follow_ups(limit: int = 20) -> list[tuple[Any, RepairTicket]]:
-    """The latest recorded follow-up calls with their tickets, newest first."""
-    rows = db.session.execute(
-        select(RepairEvent, RepairTicket)
-        .join(RepairTicket, RepairTicket.id == RepairEvent.ticket_id)
-        .where(RepairEvent.type == Event.FOLLOW_UP_RECORDED)
-        .order_by(RepairEvent.received_seq.desc())
-        .limit(limit)
-    ).all()
-    return [(e, t) for e, t in rows]
-
-
 def open_rework(
     ticket: RepairTicket, office: User, reason: str, *, responsible: User | None = None, assignee: User | None = None
 ) -> RepairTicket:
@@ -374,34 +303,6 @@ def open_rework(
         data["assign_to"] = assignee.id
     record_event(ticket, Event.REWORK_OPENED, data, office)
     return rework
-
-
-def record_follow_up(
-    ticket: RepairTicket,
-    office: User,
-    *,
-    quality: int,
-    attitude: int,
-    result: str,
-    reason: str = "",
-    notes: str = "",
-    responsible: User | None = None,
-    assignee: User | None = None,
-) -> RepairTicket | None:
-    """Record a follow-up call (回访): satisfied → closed and filed by category; not satisfied →
-    the reason, the technician held responsible and a linked rework ticket (returned)."""
-    data: dict[str, Any] = {"result": result, "quality": quality, "attitude": attitude}
-    if reason.strip():
-        data["reason"] = reason.strip()
-    if notes.strip():
-        data["notes"] = notes.strip()
-    if responsible is not None:
-        data["responsible_user_id"] = responsible.id
-    record_event(ticket, Event.FOLLOW_UP_RECORDED, data, office)
-    if result == "satisfied":
-        record_event(ticket, Event.CLOSED, {}, office)
-        return None
-    return open_rework(ticket, office, reason, responsible=responsible, assignee=assignee)
 
 
 # --- quotes ------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ the signed repair forms."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from flask import (
     Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for,
@@ -19,60 +18,25 @@ from ..archive.models import Customer, Device
 from ..archive.services import DeviceFilters, customer_query, device_query
 from ..auth.models import Role, User
 from ..auth.permissions import can_see_customer, customer_scope, get_visible, roles_required
-from ..clock import local_today, site_zone
+from ..clock import site_zone
 from ..documents import repair_form
 from ..documents.models import Document, Signature
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from . import alerts
 from . import deadlines as dl
+from . import follow_up, services, step_forms
 from . import lifecycle as lc
-from . import services
-from .events import EVENT_ROLES, RepairEvent, load_events, record_event, ticket_state
-from .forms import (
-    ApproveQuoteForm,
-    AssignForm,
-    ClassifyForm,
-    CloseForm,
-    DeclineQuoteForm,
-    EscalationDecisionForm,
-    FactoryForm,
-    FollowUpForm,
-    InboxFilterForm,
-    IntakeForm,
-    NoteForm,
-    QuoteForm,
-    ReworkForm,
-)
+from .events import RepairEvent, load_events, ticket_state
+from .forms import InboxFilterForm, IntakeForm
 from .models import RepairTicket
 from .step_data import as_int
-from .vocabulary import CLASSIFICATION_LABELS, CLASSIFICATIONS, EVENT_LABELS, SOURCE_LABELS, Event
+from .vocabulary import SOURCE_LABELS
 
 bp = Blueprint("repairs", __name__)
 
 INBOX_ROLES = (Role.OFFICE, Role.SUPERVISOR, Role.ADMIN)
 DEVICE_PICK_LIMIT = 30
-# Steps offered on the ticket page, and their forms. The technician's own steps (accept,
-# arrive, classify, report to the supervisor, factory trips) are done in the field app; they are
-# offered here too, folded away, so a broken tablet never stops a ticket. The repair form and
-# the customer's signature (resolved, customer_signed) are captured on the tablet only.
-STEP_FORMS: dict[str, type] = {
-    Event.ASSIGNED: AssignForm,
-    Event.ACCEPTED: NoteForm,
-    Event.ARRIVED: NoteForm,
-    Event.CLASSIFIED: ClassifyForm,
-    Event.SUPERVISOR_INFORMED: NoteForm,
-    Event.ESCALATION_DECISION: EscalationDecisionForm,
-    Event.SENT_TO_FACTORY: FactoryForm,
-    Event.RETURNED_FROM_FACTORY: FactoryForm,
-    Event.QUOTE_RECORDED: QuoteForm,
-    Event.QUOTE_APPROVED: ApproveQuoteForm,
-    Event.QUOTE_DECLINED: DeclineQuoteForm,
-    Event.FOLLOW_UP_RECORDED: FollowUpForm,
-    Event.CLOSED: CloseForm,
-    Event.REWORK_OPENED: ReworkForm,
-}
-FIELD_STEPS = (Event.ACCEPTED, Event.ARRIVED, Event.CLASSIFIED, Event.SUPERVISOR_INFORMED, Event.SENT_TO_FACTORY, Event.RETURNED_FROM_FACTORY)
 
 
 def _ticket_query(status: str = "open", source: str = ""):
@@ -139,13 +103,6 @@ def my_tickets():
 # --- intake by phone ---------------------------------------------------------------------------
 
 
-def _technician_choices(customer: Customer, blank: str) -> list[SelectChoice]:
-    """The customer's technicians as select choices, after a blank one."""
-    return [SelectChoice("", blank)] + [
-        SelectChoice(u.id, u.display_name) for u in services.responsible_technicians(customer)
-    ]
-
-
 def _device_choices(customer: Customer, text: str, chosen: str) -> tuple[list[Device], int]:
     """Devices of the customer matching the search (at most DEVICE_PICK_LIMIT), and how many matched."""
     stmt = device_query(current_user, DeviceFilters(text=text, customer_id=customer.id))
@@ -178,7 +135,7 @@ def intake():
     customer = get_visible(Customer, customer_id, current_user, include_deleted=False)
     form = IntakeForm()
     suggested = services.suggest_technician(customer)
-    form.assignee.choices = _technician_choices(customer, _("Nobody yet — assign later"))
+    form.assignee.choices = step_forms.technician_choices(customer, _("Nobody yet — assign later"))
     if request.method == "GET":
         form.assignee.data = suggested.id if suggested else None
         form.device_id.data = request.args.get("device_id", "")
@@ -218,37 +175,6 @@ def intake():
 # --- the ticket page --------------------------------------------------------------------------
 
 
-def _build_form(step: str, ticket: RepairTicket, state: lc.TicketState, formdata: Any = None):
-    """The form of one step, its choices filled, read from `formdata` (None: blank)."""
-    cls = STEP_FORMS[step]
-    kwargs: dict[str, Any] = {"prefix": step}
-    if formdata is None:
-        kwargs["formdata"] = None
-    form = cls(**kwargs)
-    customer = ticket.customer
-    if step == Event.ASSIGNED:
-        form.assignee.choices = _technician_choices(customer, _("Choose…"))
-        if formdata is None:
-            form.assignee.data = state.assignee_id
-    elif step == Event.CLASSIFIED:
-        form.classification.choices = [SelectChoice(k, CLASSIFICATION_LABELS[k]) for k in CLASSIFICATIONS]
-    elif step in (Event.FOLLOW_UP_RECORDED, Event.REWORK_OPENED):
-        form.responsible.choices = _technician_choices(customer, _("Choose…"))
-        form.assignee.choices = _technician_choices(customer, _("Nobody yet — assign later"))
-        if formdata is None:
-            form.responsible.data = state.assignee_id
-            form.assignee.data = state.assignee_id
-    elif step == Event.QUOTE_APPROVED and formdata is None:
-        form.approved_on.data = local_today()
-    return form
-
-
-def _offered_steps(ticket: RepairTicket, state: lc.TicketState) -> list[str]:
-    """The steps this user may record now, on this page."""
-    role = current_user.role
-    return [t for t in lc.allowed_events(state, current_user.id) if t in STEP_FORMS and role in EVENT_ROLES[t]]
-
-
 def _users_by_id(events: list[RepairEvent], state: lc.TicketState) -> dict[int, User]:
     """Everyone named on the page (authors, assignees, people held responsible)."""
     ids = {e.user_id for e in events if e.user_id}
@@ -269,10 +195,10 @@ def _render_ticket(ticket: RepairTicket, *, forms: dict | None = None, open_step
     events = load_events(ticket.id)
     state = ticket_state(ticket, events)
     clocks = dl.ticket_clocks(ticket, state=state)
-    steps = _offered_steps(ticket, state)
+    steps = step_forms.offered_steps(ticket, state)
     forms = dict(forms or {})
     for step in steps:
-        forms.setdefault(step, _build_form(step, ticket, state))
+        forms.setdefault(step, step_forms.build_form(step, ticket, state))
     reworks = list(db.session.scalars(
         select(RepairTicket).where(RepairTicket.rework_of_id == ticket.id).order_by(RepairTicket.reported_at)
     ))
@@ -285,11 +211,11 @@ def _render_ticket(ticket: RepairTicket, *, forms: dict | None = None, open_step
     show_sample = current_user.role in (Role.OFFICE.value, Role.SUPERVISOR.value, Role.ADMIN.value)
     return render_template(
         "repairs/detail.html", ticket=ticket, state=state, events=events, clocks=clocks,
-        calendar_years=dl.assumed_years(clocks), steps=steps, field_steps=FIELD_STEPS, forms=forms,
+        calendar_years=dl.assumed_years(clocks), steps=steps, field_steps=step_forms.FIELD_STEPS, forms=forms,
         open_step=open_step, step_error=error, people=_users_by_id(events, state), reworks=reworks,
         documents=documents, signatures=signatures, lc=lc, dl=dl,
-        sampled=services.in_follow_up_sample(ticket) if show_sample else None,
-        unhappy=services.customer_unhappy(state),
+        sampled=follow_up.in_follow_up_sample(ticket) if show_sample else None,
+        unhappy=follow_up.customer_unhappy(state),
     ), status
 
 
@@ -301,95 +227,26 @@ def ticket_detail(ticket_id: str):
     return _render_ticket(ticket)
 
 
-def _quote_lines(form: QuoteForm) -> list[dict]:
-    """The quote form's lines as (name, qty, price); the arithmetic is the service's."""
-    return [{"name": e.form.item_name.data, "qty": e.form.qty.data, "price": e.form.price.data} for e in form.items.entries]
-
-
-def _note(form) -> dict:
-    """{'note': ...} when the form has a note filled in."""
-    note = (getattr(form, "note", None) and form.note.data or "").strip()
-    return {"note": note} if note else {}
-
-
-def _perform(step: str, form, ticket: RepairTicket) -> str:
-    """Record one step from its validated form; returns the message to flash."""
-    user = current_user._get_current_object()
-    label = str(EVENT_LABELS[step])
-    if step == Event.ASSIGNED:
-        assignee = db.session.get(User, form.assignee.data)
-        services.check_assignable(ticket.customer, assignee)
-        record_event(ticket, step, {"user_id": assignee.id, **_note(form)}, user)
-        return _("Assigned to %(name)s.", name=assignee.display_name)
-    if step in (Event.ACCEPTED, Event.ARRIVED, Event.SUPERVISOR_INFORMED, Event.CLOSED):
-        record_event(ticket, step, _note(form), user)
-    elif step == Event.CLASSIFIED:
-        record_event(ticket, step, {"classification": form.classification.data, **_note(form)}, user)
-    elif step == Event.ESCALATION_DECISION:
-        data = {"decided_with": form.decided_with.data, "solution": form.solution.data.strip()}
-        for name in ("vendor_name", "people"):
-            value = (getattr(form, name).data or "").strip()
-            if value:
-                data[name] = value
-        record_event(ticket, step, data, user)
-    elif step in (Event.SENT_TO_FACTORY, Event.RETURNED_FROM_FACTORY):
-        exception = (form.exception.data or "").strip()
-        record_event(ticket, step, {"exception": exception} if exception else {}, user)
-    elif step == Event.QUOTE_RECORDED:
-        services.record_quote(ticket, user, _quote_lines(form), note=form.note.data or "")
-    elif step == Event.QUOTE_APPROVED:
-        record_event(ticket, step, {"approver_name": form.approver_name.data.strip(),
-                                    "approved_on": form.approved_on.data.isoformat()}, user)
-    elif step == Event.QUOTE_DECLINED:
-        record_event(ticket, step, {"approver_name": form.approver_name.data.strip(), **_note(form)}, user)
-        return _("The customer declined the quote: the ticket is closed.")
-    elif step == Event.FOLLOW_UP_RECORDED:
-        rework = services.record_follow_up(
-            ticket, user, quality=form.quality.data, attitude=form.attitude.data, result=form.result.data,
-            reason=form.reason.data or "", notes=form.notes.data or "",
-            responsible=db.session.get(User, form.responsible.data) if form.responsible.data else None,
-            assignee=db.session.get(User, form.assignee.data) if form.assignee.data else None,
-        )
-        if rework is None:
-            return _("Follow-up call recorded; the repair is closed and filed.")
-        return _("Follow-up call recorded; rework ticket %(number)s opened.", number=rework.number)
-    elif step == Event.REWORK_OPENED:
-        rework = services.open_rework(
-            ticket, user, form.reason.data or "",
-            responsible=db.session.get(User, form.responsible.data) if form.responsible.data else None,
-            assignee=db.session.get(User, form.assignee.data) if form.assignee.data else None,
-        )
-        return _("Rework ticket %(number)s opened.", number=rework.number)
-    return _("Recorded: %(step)s.", step=label)
-
-
-def _refusal_status(err: DomainError) -> int:
-    """422 for details that do not pass, 409 for a step the life-cycle refuses, else the error's own."""
-    if err.status != 400:
-        return err.status
-    return 422 if err.code == "invalid" else 409
-
-
 @bp.route("/repairs/<ticket_id>/steps/<step>", methods=["POST"])
 @login_required
 def record_step(ticket_id: str, step: str):
     """Record one step of the life-cycle from its form; illegal steps are refused, nothing changes."""
     ticket = get_visible(RepairTicket, ticket_id, current_user)
-    if step not in STEP_FORMS:
+    if step not in step_forms.STEP_FORMS:
         abort(404)
     state = ticket_state(ticket)
-    form = _build_form(step, ticket, state, formdata=request.form)
+    form = step_forms.build_form(step, ticket, state, formdata=request.form)
     if not form.validate():
         return _render_ticket(ticket, forms={step: form}, open_step=step,
                               error=_("Please correct the marked fields."), status=422)
     try:
-        message = _perform(step, form, ticket)
+        message = step_forms.perform(step, form, ticket)
         db.session.commit()
     except DomainError as err:
         db.session.rollback()
         ticket = get_visible(RepairTicket, ticket_id, current_user)
-        return _render_ticket(ticket, forms={step: _build_form(step, ticket, ticket_state(ticket), formdata=request.form)},
-                              open_step=step, error=err.message, status=_refusal_status(err))
+        return _render_ticket(ticket, forms={step: step_forms.build_form(step, ticket, ticket_state(ticket), formdata=request.form)},
+                              open_step=step, error=err.message, status=step_forms.refusal_status(err))
     flash(message, "success")
     return redirect(url_for(".ticket_detail", ticket_id=ticket.id), code=303)
 
@@ -410,10 +267,10 @@ def board():
 @roles_required(*INBOX_ROLES)
 def follow_ups():
     """The office's follow-up list: the sampled share of signed repairs and every unhappy customer."""
-    to_call, others = services.follow_up_list()
+    to_call, others = follow_up.follow_up_list()
     return render_template(
-        "repairs/follow_ups.html", to_call=to_call, others=others, recent=services.recent_follow_ups(),
-        rate=services.follow_up_rate(), lc=lc,
+        "repairs/follow_ups.html", to_call=to_call, others=others, recent=follow_up.recent_follow_ups(),
+        rate=follow_up.follow_up_rate(), lc=lc,
     )
 
 

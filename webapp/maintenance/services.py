@@ -11,10 +11,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ..archive.models import Cabinet, Device, Site
+from ..archive.models import Cabinet, Customer, Device, Site
 from ..auth.models import User
+from ..auth.permissions import can_see_customer
 from ..clock import local_date, local_today, utcnow
 from ..errors import DomainError, NotFound, flatten_messages
 from ..extensions import db
@@ -349,9 +350,6 @@ def file_sheet_from_device(user: User, data: dict, record_id: str) -> Inspection
     with a separate `signature` submission (document_kind 'inspection'), which locks the sheet.
     The device's clock may be wrong: a finish time in the future is taken as now.
     """
-    from ..archive.models import Customer
-    from ..auth.permissions import can_see_customer
-
     customer = db.session.get(Customer, data.get("customer_id") or "")
     if customer is None or not can_see_customer(user, customer.id):
         raise NotFound(_("Not found."), errors={"customer_id": [_("Unknown customer.")]})
@@ -413,8 +411,6 @@ def review_queue(state: str | None = None):
 
 def review_counts() -> dict[str, int]:
     """How many sheets are in each review state."""
-    from sqlalchemy import func
-
     rows = db.session.execute(
         select(Inspection.state, func.count()).where(Inspection.deleted_at.is_(None)).group_by(Inspection.state)
     ).all()

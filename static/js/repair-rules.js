@@ -19,7 +19,7 @@ const REPAIRED = ["resolved", "signed", "followed_up", "unsatisfied"];
 const QUOTE_CLASSES = ["vandalism", "out_of_warranty"];
 const SHA256 = /^[0-9a-f]{64}$/;
 
-/** An integer id from JSON (a number or digits), else null — as lifecycle._as_int reads it. */
+/** An integer id from JSON (a number or digits), else null — as repairs/step_data.as_int reads it. */
 function asInt(value) {
   if (typeof value === "number") return Number.isInteger(value) ? value : null;
   if (typeof value === "string" && /^\d+$/.test(value.trim())) return Number.parseInt(value.trim(), 10);

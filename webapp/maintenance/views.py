@@ -18,7 +18,6 @@ from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
 from . import schedule, services, sheet_pages, template_editor
-from . import history as _history  # noqa: F401  (sheets in the archive's history sections)
 from .forms import CalendarFilterForm, CancelForm, DoneForm, PlanForm, ReassignForm, RescheduleForm
 from .labels import labels
 from .models import RECURRING_ACTIVITIES, Inspection, MaintenancePlan, Visit

@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify
 from webapp.error_codes import CATALOGUE
 
 from .registry import ENVELOPE, SHARED, all_kinds
-from .views import BIGINT_MAX, CLIENT_ID_PATTERN, INT_MAX, PULL_MAX_LIMIT, MutationSchema, PushRequestSchema
+from .views import BIGINT_MAX, CLIENT_ID_PATTERN, PULL_MAX_LIMIT, MutationSchema, PushRequestSchema
 
 bp = Blueprint("sync_openapi", __name__, url_prefix="/api")
 
@@ -156,23 +156,8 @@ def build_spec() -> dict:
     # What push takes as a batch (anything else is a 400). Each mutation's kind rules are the
     # Mutation schema; one that breaks them is answered `rejected` in its result (SYNC.md), and
     # the batch goes on, so they cannot be the request's schema.
-    spec.components.schema(
-        "MutationEnvelope",
-        {
-            "type": "object",
-            "required": ["seq", "kind", "op", "id"],
-            "description": "One entry of a batch; see Mutation for what each kind and op takes.",
-            "properties": {
-                "seq": {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX},
-                "kind": {"type": "string", "minLength": 1, "maxLength": 60},
-                "op": {"type": "string", "minLength": 1, "maxLength": 20},
-                "id": {"type": "string", "minLength": 1, "maxLength": 64},
-                "base_version": {"type": "integer", "nullable": True, "minimum": 1, "maximum": INT_MAX},
-                "data": {"type": "object"},
-                "blobs": {"type": "object", "nullable": True, "additionalProperties": {"type": "string"}},
-            },
-        },
-    )
+    # Built from the schema push itself loads a batch entry with, so the two cannot drift.
+    spec.components.schema("MutationEnvelope", schema=type(PushRequestSchema().fields["mutations"].inner.schema))
     spec.components.schema(
         "PushRequest",
         {

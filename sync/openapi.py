@@ -265,6 +265,26 @@ def build_spec() -> dict:
             },
         },
     )
+    stamp = {"type": "string", "format": "date-time", "nullable": True}
+    spec.components.schema(
+        "Status",
+        {
+            "type": "object",
+            "required": ["server_time", "latest_change_seq", "tombstone_horizon", "clients", "counts", "kinds"],
+            "properties": {
+                "server_time": {"type": "string", "format": "date-time"},
+                "latest_change_seq": {"type": "integer", "description": "the highest committed change_seq"},
+                "tombstone_horizon": {"type": "integer", "description": "a cursor below it gets 410"},
+                "clients": {"type": "array", "items": {
+                    "type": "object", "required": ["client_id", "last_seq"],
+                    "properties": {"client_id": {"type": "string"}, "last_seq": {"type": "integer"},
+                                   "last_push_at": stamp, "last_pull_at": stamp}}},
+                "counts": {"type": "object", "additionalProperties": {"type": "integer"},
+                           "description": "applied, open_conflicts, unhandled_rejections, incomplete"},
+                "kinds": {"type": "array", "items": _ref("Kind")},
+            },
+        },
+    )
     spec.components.schema(
         "SignIn",
         {"type": "object", "required": ["username", "password"],
@@ -355,8 +375,7 @@ def build_spec() -> dict:
         "/api/sync/status",
         operations={"get": {"summary": "Server time, this user's devices, counts waiting for review",
                             "security": signed_in,
-                            "responses": {"200": {"description": "Status", "content": {"application/json": {
-                                "schema": {"type": "object"}}}}, "401": _error(401)}}},
+                            "responses": {"200": json_ok("Status", "Status"), "401": _error(401)}}},
     )
     document = spec.to_dict()
     schemas = document["components"]["schemas"]

@@ -18,7 +18,6 @@ from webapp.maintenance.services import (
     load_template_data,
     review_inspection,
     revise_template,
-    save_answers,
     sign_inspection,
     start_inspection,
     submit_inspection,
@@ -343,14 +342,14 @@ def test_a_checklist_for_each_cabinet_needs_a_cabinet(school, tech):
     assert start_inspection(template, school.id, tech, cabinet_id=cabinet.id).cabinet_id == cabinet.id
 
 
-def test_a_signed_sheet_is_locked(school, tech):
-    """After the customer signs, the answers can no longer change."""
+def test_a_signed_sheet_keeps_its_answers(school, tech):
+    """After the customer signs, handing the sheet in with other answers is refused."""
     sheet = start_inspection(make_checklist([NETWORK], key="lock"), school.id, tech)
-    save_answers(sheet, {"network": answer("pass")})
+    sheet.answers = {"network": answer("pass")}
     sign_inspection(sheet, "周建国", SIG)
     with pytest.raises(DomainError) as err:
-        save_answers(sheet, {"network": answer("fail", note="x")})
-    assert err.value.code == "locked"
+        submit_inspection(sheet, tech, answers={"network": answer("fail", note="x")})
+    assert err.value.code == "locked" and sheet.state == "draft"
 
 
 def test_a_signature_is_given_once(school, tech):
@@ -365,7 +364,7 @@ def test_a_signature_is_given_once(school, tech):
 def test_a_signed_sheet_can_still_be_submitted(school, tech):
     """Sign on the tablet, then hand in: allowed, answers unchanged."""
     sheet = start_inspection(make_checklist([NETWORK], key="signsub"), school.id, tech)
-    save_answers(sheet, {"network": answer("pass")})
+    sheet.answers = {"network": answer("pass")}
     sign_inspection(sheet, "周建国", SIG)
     submit_inspection(sheet, tech)
     assert sheet.state == "submitted"

@@ -30,7 +30,9 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })));
+      // Bundles have hashed names and never change: the copy the page has just loaded (the
+      // HTTP cache) is the right one, so only the unhashed icons are fetched afresh.
+      await cache.addAll(PRECACHE.map((url) => (url.startsWith("/assets/") ? url : new Request(url, { cache: "reload" }))));
       for (const url of PAGES) await cache.put(url, await fetchPage(url));
       const manifest = await fetch(new Request(MANIFEST, { cache: "reload", credentials: "same-origin" }));
       if (manifest.ok) await cache.put(MANIFEST, manifest);

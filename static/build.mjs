@@ -3,6 +3,7 @@
 // Writes, into the output folder (static/dist unless DIST_DIR or --outdir says otherwise):
 //   <entry>-<hash>.js       every static/js/*.entry.js, ES modules, lazily loaded chunks in chunks/
 //   field-<hash>.css        static/css/field.css with the app.css it imports
+//   app-<hash>.css          static/css/app.css alone, for the server-rendered pages (base.html)
 //   sw.js                   the service worker (service_worker/sw.js) with its precache list and
 //                           version baked in, so a change of any asset changes the worker's bytes
 //   asset-manifest.json     logical name -> file name, the precache list and the version,
@@ -70,6 +71,22 @@ if (existsSync("static/css/field.css")) {
     files.push(rel);
     assets["field.css"] = rel;
   }
+}
+
+// The office pages' style sheet under a hashed name, so it can be cached for good like the
+// bundles; the field app has it inside field.css, so it stays out of the precache list.
+if (existsSync("static/css/app.css")) {
+  const result = await build({
+    entryPoints: ["static/css/app.css"],
+    bundle: true,
+    minify: true,
+    outdir,
+    entryNames: "[name]-[hash]",
+    banner: { css: banner },
+    metafile: true,
+    logLevel: "warning",
+  });
+  for (const out of Object.keys(result.metafile.outputs)) assets["app.css"] = relative(outdir, out);
 }
 
 // The precache list: every bundle, the icons, and the server-rendered pages the worker needs offline.

@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and bound to the app in create_app."""
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,6 +33,7 @@ login_manager = LoginManager()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 talisman = Talisman()
+compress = Compress()  # gzip / brotli for HTML, JSON, JS and CSS answers
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:

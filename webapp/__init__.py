@@ -52,6 +52,18 @@ def instance_secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def register_papers() -> None:
+    """The signed papers: their producers (documents/filing.py), what their signatures cover
+    (documents/signed_content.py) and their lines in the archive's history."""
+    from .documents.history import register_history as documents_history
+    from .maintenance.sheet_pdf import register_paper as patrol_sheet
+    from .maintenance.signed_sheet import register_signing as patrol_sheet_signing
+    from .repairs.repair_form_pdf import register_paper as repair_form
+
+    for register in (patrol_sheet, patrol_sheet_signing, repair_form, documents_history):
+        register()
+
+
 def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     """Build the app: bind extensions, register blueprints, errors and CLI commands."""
     app = Flask(
@@ -99,6 +111,8 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp,
                       maintenance_bp, notifications_bp):
         app.register_blueprint(blueprint)
+
+    register_papers()
 
     import sync  # the sync API, its OpenAPI document and the office's review page (sync_admin)
 

@@ -36,7 +36,7 @@ from flask import Flask, current_app
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
-from .documents.repair_form import document_storage
+from .documents.filing import document_storage
 from .documents.storage import storage_for
 from .extensions import db
 

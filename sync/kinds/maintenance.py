@@ -25,7 +25,6 @@ from sqlalchemy import or_
 from webapp.archive.models import Cabinet, Customer, Device
 from webapp.auth.permissions import can_see_customer
 from webapp.clock import local_today, utcnow
-from webapp.documents import patrol_sheet  # noqa: F401  (its session hook files signed sheets)
 from webapp.errors import DomainError, NotFound
 from webapp.extensions import db
 from webapp.maintenance import services

@@ -3,7 +3,9 @@
 A document is any synced record, named by its sync kind (`SYNC_KIND`) and id. Once a
 signature for a document has arrived the document is locked: `require_unlocked` refuses every
 change to it, and a correction is a new document that names the one it `supersedes`. A filled
-signature slot (document + signer role) never changes. Nothing here commits.
+signature slot (document + signer role) never changes. A signature and a signature's image are
+pieces of their document's paper: both verbs tell the filing pipeline (`filing.pieces_arrived`).
+Nothing here commits.
 """
 from __future__ import annotations
 
@@ -17,14 +19,17 @@ from ..auth.models import User
 from ..auth.permissions import can_see_customer
 from ..errors import DomainError, NotFound
 from ..extensions import db
+from .filing import pieces_arrived
 from .models import Blob, Photo, Signature
+from .signed_content import content_sha256, current_content, model_for_kind
 from .storage import is_sha256
 
 NOT_DOCUMENTS = ("signature", "photo")
 
-# Called with each signature that becomes complete (its image arrived): the documents
-# feature plugs in here to produce the signed PDF once submission and signature are both in.
-on_signature_complete: list[Callable[[Signature], None]] = []
+# The verb of the feature that owns a document kind, run as a signature on one of its documents
+# arrives (maintenance: the sheet records its signer, `services.apply_signature`). The owning
+# feature registers it; `create_signature` calls it by name, inside the same transaction.
+on_signature_arrived: dict[str, Callable[[Signature], Any]] = {}
 
 
 class DocumentLocked(DomainError):
@@ -34,13 +39,33 @@ class DocumentLocked(DomainError):
     status = 409
 
 
-def model_for_kind(kind: str) -> type | None:
-    """The model whose SYNC_KIND is `kind`, or None."""
-    for mapper in db.Model.registry.mappers:
-        cls = mapper.class_
-        if getattr(cls, "SYNC_KIND", None) == kind:
-            return cls
-    return None
+class ContentMismatch(DomainError):
+    """A signature's content hash is not the hash of the content it claims to sign."""
+
+    code = "content_mismatch"
+    status = 422
+
+
+def _refuse_mismatch(kind: str, document_id: str, claimed: str, expected: str) -> None:
+    """Refuse a signature whose claimed content hash differs from the server's."""
+    if claimed != expected:
+        raise ContentMismatch(
+            _("The signature does not cover this document's content: it was signed over something else."),
+            details={"content_sha256": [_("Expected %(sha)s for the document as the server holds it.", sha=expected)],
+                     "document_kind": kind, "document_id": document_id},
+        )
+
+
+def check_signed_content(kind: str, document_id: str, data: dict, image_sha256: str | None) -> None:
+    """Refuse content arriving after its signature when that signature covers other content.
+
+    `data` is the document's signed content as it will stand (say a repair form with the step
+    just arriving); the signatures checked are those with `image_sha256`, all when None.
+    """
+    expected = content_sha256(kind, document_id, data)
+    for signature in signatures_of(kind, document_id):
+        if image_sha256 is None or signature.image_sha256 == image_sha256:
+            _refuse_mismatch(kind, document_id, signature.content_sha256, expected)
 
 
 def document_customer_id(document: Any) -> str | None:
@@ -124,6 +149,10 @@ def create_signature(user: User, data: dict, record_id: str | None = None) -> Si
     if problems:
         raise DomainError(_("Please correct the marked fields."), code="invalid", details=problems)
     document = find_document(user, data["document_kind"], data["document_id"])
+    held = current_content(data["document_kind"], document.id)
+    if held is not None and held.image_sha256 in (None, data["image_sha256"]):
+        expected = content_sha256(data["document_kind"], document.id, held.data)
+        _refuse_mismatch(data["document_kind"], document.id, data["content_sha256"], expected)
     role = data["signer_role"].strip()
     for existing in signatures_of(data["document_kind"], document.id):
         if existing.signer_role == role:
@@ -146,6 +175,10 @@ def create_signature(user: User, data: dict, record_id: str | None = None) -> Si
     if record_id:
         signature.id = record_id
     db.session.add(signature)
+    arrived = on_signature_arrived.get(signature.document_kind)
+    if arrived is not None:
+        arrived(signature)
+    pieces_arrived(signature.document_kind, signature.document_id)  # the filing pipeline may produce its paper
     return signature
 
 
@@ -185,6 +218,5 @@ def complete_waiting(sha256: str) -> list[Any]:
             done.append(record)
     for record in done:
         if isinstance(record, Signature):
-            for hook in on_signature_complete:
-                hook(record)
+            pieces_arrived(record.document_kind, record.document_id)  # its paper may be complete now
     return done

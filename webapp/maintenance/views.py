@@ -15,7 +15,7 @@ from ..archive.models import Customer
 from ..auth.models import Role, User
 from ..auth.permissions import get_visible, roles_required
 from ..clock import local_today
-from ..documents import patrol_sheet
+from ..documents.filing import produce_missing, read_document
 from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
@@ -39,6 +39,7 @@ from . import history as _history  # noqa: F401  (sheets in the archive's histor
 from . import quality
 from .models import RECURRING_ACTIVITIES, REVIEW_STATES, ChecklistTemplate, Inspection, MaintenancePlan, Visit
 from .periods import month_end, parse_month, shift_month
+from .sheet_pdf import customer_signature, sheet_document
 
 bp = Blueprint("maintenance", __name__, url_prefix="/maintenance")
 
@@ -490,8 +491,8 @@ def _render_sheet(sheet: Inspection, form: ReviewForm | None = None, status: int
     return render_template(
         "maintenance/sheet_detail.html", sheet=sheet, template=sheet.template,
         score=quality.sheet_score(sheet), tickets=quality.tickets_of(sheet),
-        corrections=services.corrections_of(sheet), document=patrol_sheet.sheet_document(sheet),
-        signature=patrol_sheet.customer_signature(sheet.id),
+        corrections=services.corrections_of(sheet), document=sheet_document(sheet),
+        signature=customer_signature(sheet.id),
         form=form or ReviewForm(outcome="accepted"), can_review=_can_review(),
     ), status
 
@@ -511,8 +512,8 @@ def sheet_detail(sheet_id: str):
 def sheet_pdf(sheet_id: str):
     """The signed PDF of a sheet (404 until the customer's signature is in)."""
     sheet = get_visible(Inspection, sheet_id, current_user)
-    document = patrol_sheet.sheet_document(sheet)
-    data = patrol_sheet.read_document(document) if document is not None else None
+    document = sheet_document(sheet)
+    data = read_document(document) if document is not None else None
     if data is None:
         abort(404)
     return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"{document.title}.pdf",
@@ -595,6 +596,6 @@ def generate_command() -> None:
     made = schedule.generate_visits(month_end(*shift_month(today.year, today.month, 1)), today=today)
     changed = schedule.refresh_visit_states(today)
     db.session.commit()
-    filed = patrol_sheet.produce_missing_patrol_sheets()
+    filed = produce_missing(Inspection.SYNC_KIND)
     db.session.commit()
     click.echo(f"{made} visits scheduled, {changed} states updated, {filed} signed sheets filed.")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from webapp.auth.models import User
 from webapp.clock import utcnow
 from webapp.documents import signing
-from webapp.errors import DomainError, NotFound
+from webapp.errors import DomainError, NotFound, flatten_messages
 from webapp.extensions import db
 from webapp.records import new_id
 
@@ -24,7 +24,7 @@ from .registry import SHARED, SyncContext, all_kinds, get_kind
 
 def _as_domain(err: Rejection) -> DomainError:
     """A push rejection as a domain error for the review page."""
-    return DomainError(err.message, code=err.code, details=err.errors)
+    return DomainError(err.message, code=err.code, errors=flatten_messages(err.errors))
 
 
 def resolve_conflict(user: User, conflict: Conflict, resolution: str) -> Any:

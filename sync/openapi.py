@@ -10,6 +10,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app, jsonify
 
+from webapp.error_codes import CATALOGUE
+
 from .registry import ENVELOPE, SHARED, all_kinds
 from .views import MutationSchema, PushRequestSchema
 
@@ -20,8 +22,9 @@ ERROR_CODES = {
     401: "Not signed in (unauthorized): sync pauses; sign in again, the outbox is kept.",
     403: "The client_id belongs to another user (client_belongs_to_another_user).",
     404: "Not found.",
-    410: "Cursor too old for the kept tombstones (cursor_too_old), unknown (cursor_unknown) or new customers "
-    "assigned (scope_changed): push first, then pull from cursor 0.",
+    410: "Cursor too old for the kept tombstones (cursor_too_old), unknown (cursor_unknown: a restored "
+    "server; details carry its epoch and last_seq for the device) or new customers assigned (scope_changed): "
+    "push first, then pull from cursor 0.",
     413: "Blob over BLOB_MAX_BYTES (blob_too_large) or BLOB_MAX_PIXELS (too_many_pixels).",
     422: "Blob hash mismatch (sha256_mismatch), not a complete PNG/JPEG (invalid_image, unsupported_image).",
 }
@@ -72,11 +75,16 @@ def build_spec() -> dict:
             "properties": {
                 "error": {
                     "type": "object",
-                    "required": ["code", "message", "details"],
+                    "required": ["code", "message", "errors", "details"],
                     "properties": {
-                        "code": {"type": "string", "description": "snake_case machine code"},
+                        "code": {"type": "string", "enum": sorted(CATALOGUE),
+                                 "description": "snake_case machine code, one of webapp/error_codes.py"},
                         "message": {"type": "string", "description": "for people, in their language"},
-                        "details": {"type": "object", "additionalProperties": True},
+                        "errors": {"type": "object", "description": "messages per field (nested fields as "
+                                   "dotted paths, items.0.max); empty when none",
+                                   "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                        "details": {"type": "object", "additionalProperties": True,
+                                    "description": "facts about the error (ids, limits, states)"},
                     },
                 }
             },
@@ -223,6 +231,10 @@ def build_spec() -> dict:
                 "scope": {"type": "object", "properties": {"customer_ids": {
                     "type": "array", "items": {"type": "string"}, "nullable": True,
                     "description": "a technician's customers; drop local records of any other (null: all)"}}},
+                "epoch": {"type": "integer", "description": "changes when the server is restored from a backup: "
+                          "resend what it lost (see last_seq), then pull from cursor 0"},
+                "last_seq": {"type": "integer", "nullable": True, "description": "the last seq applied for the "
+                             "X-Client-Id device (null without one); below what it acknowledged: the server was restored"},
             },
         },
     )

@@ -429,12 +429,7 @@ def _as_rejection(err: Exception) -> Rejection:
     if isinstance(err, Rejection):
         return err
     if isinstance(err, DomainError):
-        details = err.details or {}
-        if details and all(isinstance(v, list) for v in details.values()):
-            errors = details
-        else:
-            errors = {"_schema": [err.message]}
-        return Rejection(err.code, err.message, errors)
+        return Rejection(err.code, err.message, err.errors)
     if isinstance(err, IntegrityError):
         return Rejection("integrity", _("The record clashes with stored data."), {"_schema": [str(err.orig)[:300]]})
     raise err

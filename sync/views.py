@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from webapp.documents.models import Blob
 from webapp.documents.storage import is_sha256
-from webapp.errors import DomainError, error_response
+from webapp.errors import DomainError, error_response, flatten_messages
 from webapp.extensions import csrf, db
 
 from . import blobs as blob_service
@@ -84,7 +84,7 @@ def _client_id_from_request() -> str | None:
     try:
         CLIENT_ID(value)
     except ValidationError as err:
-        raise DomainError(_("Invalid client id."), code="invalid_request", details={"client_id": err.messages}) from err
+        raise DomainError(_("Invalid client id."), code="invalid_request", errors={"client_id": err.messages}) from err
     return value
 
 
@@ -109,7 +109,7 @@ def push_view():
     try:
         payload = PushRequestSchema().load(body)
     except ValidationError as err:
-        return error_response(400, "invalid_request", _("The push request is malformed."), err.normalized_messages())
+        return error_response(400, "invalid_request", _("The push request is malformed."), errors=flatten_messages(err.messages))
     limit = int(current_app.config.get("SYNC_MAX_BATCH", 500))
     if len(payload["mutations"]) > limit:
         return error_response(400, "batch_too_large", _("Send at most %(n)s mutations at once.", n=limit), {"max": limit})

@@ -2,12 +2,10 @@
 // A signature covers the SHA-256 of the canonical JSON of the document it signs, so the
 // server (and anyone later) can tell whether the signed content was changed.
 import { canonicalJson, sha256Hex } from "./canonical-json.js";
+// The fields that make up a document's content, per kind, in one table the server reads too;
+// bookkeeping columns a pull adds (version, change_seq, created_at...) and times the server may
+// correct (a device's clock) are not part of what the customer signed.
 import CONTENT_FIELDS from "./signed-fields.json" with { type: "json" };
-
-// CONTENT_FIELDS: the fields that make up a document's content, per kind, listed once for the
-// device and the server (webapp/documents/signed_content.py reads the same file, recomputes
-// the hash and refuses a signature over other content). Bookkeeping columns a pull adds
-// (version, change_seq, created_at...) are not part of what the customer signed.
 
 /** A document's signed content: its content fields that have a value. */
 export function documentContent(kind, data) {

@@ -1,10 +1,13 @@
 // Paths of the field app and the views that draw them (all under /app/, plus /q/<token>).
-import { cabinetView, customerListView, customerView, deviceView, searchView, todayView } from "./views-archive.js";
+import { cabinetView, customerListView, customerView, deviceView, searchView } from "./views-archive.js";
 import { diaryDetailView, diaryFormView, diarySignView } from "./views-diary.js";
-import { sheetFormView, sheetSignView, sheetView, visitListView } from "./views-patrol.js";
 import { repairFormView, repairSignView, ticketListView, ticketView } from "./views-repairs.js";
 import { scanView, tokenView } from "./view-scan.js";
+import { sheetView, sheetSignView } from "./view-sheet.js";
+import { sheetFormView } from "./view-sheet-form.js";
 import { syncView } from "./view-sync.js";
+import { todayView } from "./view-today.js";
+import { visitListView } from "./view-visits.js";
 
 export const routes = [
   [/^\/app\/?$/, todayView],

@@ -2,13 +2,13 @@
 // /q/<token> URL opened from the phone's own camera app (answered by the worker when offline).
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
+import { pageHead, pathOf, shortCode } from "./page.js";
 import { parseToken, startScanner } from "./scanner.js";
 import { findByShortCode, findByToken } from "./store.js";
-import { pageHead, pathOf } from "./views-archive.js";
 
 /** What to show for a token this device does not know. */
 function notOnDevice(token) {
-  const code = token.slice(0, 8);
+  const code = shortCode(token);
   return h("section.card.not-found", { "data-token": token }, [
     h("h2", t("This label is not on this device")),
     h("p", t("Label code %(code)s does not belong to any cabinet or device on this device. It may be a customer not assigned to you, or a label made after the last sync.", { code })),

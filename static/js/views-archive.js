@@ -1,129 +1,12 @@
-// Views of the archive on the device: today, customers, a customer, a cabinet, a device, search.
+// Views of the archive on the device: customers, a customer, a cabinet, a device, search.
 import { facts, h } from "./dom.js";
-import { formatDate, formatDateTime, label, lang, t, todayInSiteZone } from "./i18n.js";
+import { formatDate, label, t, todayInSiteZone } from "./i18n.js";
+import { pageHead, pathOf, shortCode } from "./page.js";
+import { byName, diaryItems, linkList, searchBar, section, ticketItems } from "./record-lists.js";
 import { getRecord, listBy, listKind } from "./store.js";
-import { checklistSection, visitsSection } from "./views-patrol.js";
+import { checklistSection } from "./view-visits.js";
 
-const collator = () => new Intl.Collator(lang() === "zh" ? "zh-CN" : "en", { numeric: true });
-const byName = (a, b) => collator().compare(a.data.name || "", b.data.name || "");
 const DEVICE_PAGE = 100;
-
-/** The heading of a page with an optional line under it and action buttons. */
-export function pageHead(title, subtitle, ...actions) {
-  return h("div.page-head", [
-    h("div.page-title", [h("h1", title), subtitle ? h("p.muted.small.subtitle", subtitle) : null]),
-    actions.length ? h("div.actions", actions) : null,
-  ]);
-}
-
-/** A section with a heading and its content (or an "empty" note). */
-function section(title, items, empty) {
-  const has = items instanceof Node || (Array.isArray(items) && items.length > 0);
-  return h("section", [h("h2", title), has ? items : h("p.empty", empty)]);
-}
-
-/** The link path of a record in the app. */
-export function pathOf(kind, id) {
-  const paths = { customer: "customers", cabinet: "cabinets", device: "devices", diary_entry: "diary" };
-  return `/app/${paths[kind]}/${encodeURIComponent(id)}`;
-}
-
-/** The printed short code of a label (first 8 characters of the token). */
-export function shortCode(token) {
-  return token ? token.slice(0, 8) : "";
-}
-
-/** A list of links. */
-function linkList(rows) {
-  return h("ul.list", rows.map((row) => h("li.list-item", h("a", { href: row.href }, row.content))));
-}
-
-/** A tag showing a record not yet on the server. */
-function pendingTag(record) {
-  return record.local ? h("span.tag.tag-warn", t("Not synced yet")) : null;
-}
-
-/** Open repair tickets as a list. */
-function ticketItems(tickets, customers) {
-  return tickets
-    .sort((a, b) => (a.data.reported_at < b.data.reported_at ? 1 : -1))
-    .map((ticket) =>
-      h("li.list-item.ticket", h("a.ticket-link", { href: `/app/tickets/${encodeURIComponent(ticket.id)}` }, [
-        h("div.line", [
-          h(`span.tag${ticket.data.status === "closed" ? ".tag-ok" : ".tag-warn"}`, label("ticket_status", ticket.data.status)),
-          " ",
-          h("strong", ticket.data.number || ""),
-          customers?.get(ticket.data.customer_id) ? ` ${customers.get(ticket.data.customer_id).data.name}` : "",
-        ]),
-        h("div", ticket.data.description || ""),
-        h("div.muted.small", [ticket.data.location || "", " ", formatDateTime(ticket.data.reported_at)]),
-      ])),
-    );
-}
-
-/** Diary entries as links, newest first. */
-async function diaryItems(entries) {
-  const sorted = entries.sort((a, b) => (a.data.date < b.data.date ? 1 : a.data.date > b.data.date ? -1 : 0));
-  const items = [];
-  for (const entry of sorted.slice(0, 30)) {
-    const signed = (await listBy("document", "signature", entry.id)).length > 0;
-    items.push(
-      h("li.list-item", h("a", { href: pathOf("diary_entry", entry.id) }, [
-        h("strong", formatDate(entry.data.date)),
-        signed ? h("span.tag.tag-ok", t("Signed")) : null,
-        pendingTag(entry),
-        h("span.grow.clip", entry.data.text || ""),
-      ])),
-    );
-  }
-  return items.length ? h("ul.list", items) : null;
-}
-
-/** Today: my customers, open tickets, today's diary. */
-export async function todayView(ctx) {
-  const customers = (await listKind("customer")).sort(byName);
-  const customerMap = new Map(customers.map((c) => [c.id, c]));
-  const tickets = (await listKind("repair_ticket")).filter((x) => x.data.status !== "closed");
-  const today = todayInSiteZone();
-  const diary = (await listKind("diary_entry")).filter((d) => d.data.date === today);
-  const customerRows = [];
-  for (const c of customers) {
-    const cabinets = (await listBy("customer", "cabinet", c.id)).length;
-    const devices = (await listBy("customer", "device", c.id)).length;
-    customerRows.push(
-      h("li.card.card-link", h("a", { href: pathOf("customer", c.id) }, [
-        h("strong", c.data.name),
-        h("span.muted.small", c.data.address || ""),
-        h("span.stats", t("Cabinets: %(cabinets)s · Devices: %(devices)s", { cabinets, devices })),
-      ])),
-    );
-  }
-  const diaryList = await diaryItems(diary);
-  return {
-    title: t("Today"),
-    node: h("div", [
-      pageHead(t("Today"), [formatDate(today), " · ", ctx.user.display_name],
-        h("a.btn.btn-primary", { href: "/app/scan" }, t("Scan a label"))),
-      h("form.search-bar", { action: "/app/search", role: "search", onsubmit: searchSubmit(ctx) }, [
-        h("input", { type: "search", name: "q", placeholder: t("Search customers, cabinets, devices"), "aria-label": t("Search") }),
-        h("button.btn", { type: "submit" }, t("Search")),
-      ]),
-      await visitsSection(ctx),
-      section(t("Open repair tickets"), tickets.length ? h("ul.list", ticketItems(tickets, customerMap)) : null, t("No open repair tickets.")),
-      section(t("Today's service diary"), diaryList, t("No diary entry yet today. Open a customer, cabinet or device to write one.")),
-      section(t("My customers"), customerRows.length ? h("ul.cards", customerRows) : null, t("No customers are assigned to you yet.")),
-    ]),
-  };
-}
-
-/** A submit handler that searches inside the app. */
-function searchSubmit(ctx) {
-  return (event) => {
-    event.preventDefault();
-    const q = new FormData(event.target).get("q") || "";
-    ctx.navigate(`/app/search?q=${encodeURIComponent(String(q).trim())}`);
-  };
-}
 
 /** The customer list. */
 export async function customerListView(ctx) {
@@ -132,10 +15,7 @@ export async function customerListView(ctx) {
     title: t("Customers"),
     node: h("div", [
       pageHead(t("Customers")),
-      h("form.search-bar", { action: "/app/search", role: "search", onsubmit: searchSubmit(ctx) }, [
-        h("input", { type: "search", name: "q", placeholder: t("Search customers, cabinets, devices"), "aria-label": t("Search") }),
-        h("button.btn", { type: "submit" }, t("Search")),
-      ]),
+      searchBar(ctx),
       customers.length
         ? linkList(customers.map((c) => ({
           href: pathOf("customer", c.id),
@@ -346,10 +226,7 @@ export async function searchView(ctx) {
     keepFocus: true,
     node: h("div", [
       pageHead(t("Search")),
-      h("form.search-bar", { action: "/app/search", role: "search", onsubmit: searchSubmit(ctx) }, [
-        h("input", { type: "search", name: "q", value: q, placeholder: t("Search customers, cabinets, devices"), "aria-label": t("Search") }),
-        h("button.btn.btn-primary", { type: "submit" }, t("Search")),
-      ]),
+      searchBar(ctx, q, true),
       !q ? null : results.length
         ? linkList(results.map((r) => ({ href: r.href, content: [h("span.tag", r.kind), h("strong", r.name), h("span.muted.small", r.note || "")] })))
         : h("p.empty", t("Nothing on this device matches “%(q)s”.", { q })),

@@ -1,34 +1,26 @@
 // The daily service diary (服务日记): write an entry offline with photos and the customer's
 // signature; once signed it is locked on the device, and a change is a new entry that names
 // the one it replaces.
-import { getBlobBytes } from "./api.js";
-import { blobRow, imageShaOf, photoMutation, signatureMutation } from "./documents.js";
+import { blobRow, imageShaOf, photoMutation } from "./documents.js";
 import { facts, h, urlKeeper } from "./dom.js";
+import { blobImage, outboxEntryOf, outboxStateTag, signatureBlock, signatureParts } from "./field-docs.js";
 import { formatDate, formatDateTime, t, todayInSiteZone } from "./i18n.js";
+import { queue } from "./outbox.js";
+import { pageHead, pathOf } from "./page.js";
 import { compressPhoto } from "./photos.js";
-import { cacheBlob, enqueue, getBlob, getRecord, listBy, listOutbox } from "./store.js";
-import { announce, requestSync } from "./sync-engine.js";
-import { pageHead, pathOf } from "./views-archive.js";
-import { signaturePadControls } from "./signature-controls.js";
+import { getRecord, listBy } from "./store.js";
+import { limitLength } from "./text-limits.js";
 
-/** An <img> of a stored blob: from the device, else from the server when online. */
-function blobImage(sha, userId, keeper, alt, className) {
-  const img = h(`img.${className}`, { alt, loading: "lazy", "data-sha256": sha || "" });
-  const holder = h("figure.blob-figure", img);
-  (async () => {
-    if (!sha) throw new Error("no image");
-    let row = await getBlob(sha);
-    if (!row && navigator.onLine) {
-      const blob = await getBlobBytes(sha);
-      await cacheBlob(sha, blob, userId);
-      row = await getBlob(sha);
-    }
-    if (!row) throw new Error("not on device");
-    img.src = keeper.make(row.blob);
-  })().catch(() => {
-    holder.replaceChildren(h("span.muted.small.blob-missing", t("Image not on this device yet")));
+// The server's limit on an entry's text (webapp/maintenance/diary.py MAX_TEXT), in code points.
+const TEXT_MAX = 20000;
+
+/** The customer's signature block of a diary entry: name, role and the pad. */
+function diarySignature() {
+  return signatureBlock({
+    legend: t("Customer signature"),
+    hint: t("Let the customer read the entry, then sign below. A signed entry is locked."),
+    withRole: true,
   });
-  return holder;
 }
 
 /** Where an entry belongs: customer, cabinet, device (each as a link). */
@@ -44,41 +36,6 @@ async function contextFacts(data) {
       [t("Device"), device ? h("a", { href: pathOf("device", device.id) }, device.data.name) : ""],
     ],
   };
-}
-
-/** The signature block: signer's name and role, the pad, undo and clear. */
-function signatureBlock() {
-  const name = h("input", { type: "text", name: "signer_name", id: "signer_name", autocomplete: "name", maxlength: 100 });
-  const role = h("input", { type: "text", name: "signer_role", id: "signer_role", maxlength: 40, value: t("Customer representative") });
-  const { frame, actions, ready } = signaturePadControls();
-  const node = h("fieldset.signature-block", [
-    h("legend", t("Customer signature")),
-    h("p.hint", t("Let the customer read the entry, then sign below. A signed entry is locked.")),
-    h("div.form-grid", [
-      h("div.field", [h("label", { for: "signer_name" }, t("Signer's name")), name]),
-      h("div.field", [h("label", { for: "signer_role" }, t("Signer's role")), role]),
-    ]),
-    frame,
-    actions,
-  ]);
-  return { node, ready, name, role };
-}
-
-/** Build and queue the signature of a document; returns the mutation and blob. */
-async function signatureParts({ field, name, role, documentId, documentData, label }) {
-  const png = await field.toPngBlob();
-  const blob = await blobRow(png);
-  const mutation = await signatureMutation({
-    documentKind: "diary_entry",
-    documentId,
-    documentData,
-    sha256: blob.sha256,
-    signerName: name,
-    signerRole: role,
-    signedAt: new Date().toISOString(),
-    label,
-  });
-  return { mutation, blob };
 }
 
 /** The new diary entry form (also "new version of" an entry). */
@@ -101,7 +58,8 @@ export async function diaryFormView(ctx) {
   const date = h("input", { type: "date", name: "date", id: "diary_date", required: true, value: base.date || todayInSiteZone() });
   const text = h("textarea", { name: "text", id: "diary_text", required: true, rows: 6 });
   text.value = base.text || "";
-  const signature = signatureBlock();
+  limitLength(text, TEXT_MAX);
+  const signature = diarySignature();
 
   const drawThumbs = () => {
     thumbs.replaceChildren(...photos.map((p, i) =>
@@ -169,15 +127,14 @@ export async function diaryFormView(ctx) {
       }
       if (!field.isEmpty()) {
         const parts = await signatureParts({
-          field, name: signerName, role: signature.role.value.trim(), documentId: entryId, documentData: data, label,
+          field, documentKind: "diary_entry", documentId: entryId, documentData: data,
+          signerName, signerRole: signature.role.value.trim(), label,
         });
         blobs.push(parts.blob);
         mutations.push(parts.mutation);
       }
-      await enqueue(ctx.user.id, mutations, blobs);
-      announce("outbox");
-      requestSync("write");
-      ctx.navigate(`/app/diary/${entryId}`, { replace: true });
+      await queue(ctx, mutations, blobs);
+      ctx.navigate(pathOf("diary_entry", entryId), { replace: true });
     } catch (err) {
       saving = false;
       showError(t("Could not save on this device: %(reason)s", { reason: err?.message || err }));
@@ -212,25 +169,6 @@ export async function diaryFormView(ctx) {
   };
 }
 
-/** State of a record's outbox entry for the sync tag. */
-async function syncStateOf(userId, recordId) {
-  const entries = (await listOutbox(userId)).filter((e) => e.id === recordId);
-  return entries.length ? entries[entries.length - 1].state : null;
-}
-
-/** A sync state as a tag. */
-export function stateTag(state) {
-  const labels = {
-    queued: [t("Queued"), "tag-warn"],
-    sending: [t("Sending"), "tag-warn"],
-    synced: [t("Synced"), "tag-ok"],
-    rejected: [t("Rejected"), "tag-bad"],
-    conflict: [t("Conflict"), "tag-bad"],
-  };
-  const [text, cls] = labels[state] || [t("On the server"), "tag-ok"];
-  return h(`span.tag.${cls}.state-${state || "server"}`, { "data-state": state || "server" }, text);
-}
-
 /** One diary entry, read-only; signed entries say they are locked. */
 export async function diaryDetailView(ctx) {
   const [id] = ctx.params;
@@ -239,9 +177,9 @@ export async function diaryDetailView(ctx) {
     return { title: t("Service diary"), node: h("p.empty", t("This diary entry is not on this device.")) };
   }
   const keeper = urlKeeper();
-  const [photos, signatures, context, state] = await Promise.all([
+  const [photos, signatures, context, entryState] = await Promise.all([
     listBy("document", "photo", id), listBy("document", "signature", id), contextFacts(entry.data),
-    syncStateOf(ctx.user.id, id),
+    outboxEntryOf(ctx.user.id, id),
   ]);
   const signature = signatures[0];
   const replaces = entry.data.supersedes ? await getRecord("diary_entry", entry.data.supersedes) : null;
@@ -270,7 +208,7 @@ export async function diaryDetailView(ctx) {
         facts([
           [t("Date"), formatDate(entry.data.date)],
           ...context.pairs,
-          [t("Sync"), stateTag(state)],
+          [t("Sync"), outboxStateTag(entryState?.state)],
           [t("Replaces"), replaces ? h("a", { href: pathOf("diary_entry", replaces.id) }, formatDate(replaces.data.date)) : ""],
         ]),
         h("p.diary-text", entry.data.text),
@@ -296,7 +234,7 @@ export async function diarySignView(ctx) {
     return { title: t("Signature"), node: h("p", "…") };
   }
   const customer = await getRecord("customer", entry.data.customer_id);
-  const signature = signatureBlock();
+  const signature = diarySignature();
   const error = h("p.error", { role: "alert", hidden: true });
   const sign = async (event) => {
     event.preventDefault();
@@ -309,10 +247,11 @@ export async function diarySignView(ctx) {
       return;
     }
     const label = `${customer?.data.name || ""} · ${entry.data.date}`;
-    const parts = await signatureParts({ field, name, role: signature.role.value.trim(), documentId: id, documentData: entry.data, label });
-    await enqueue(ctx.user.id, [parts.mutation], [parts.blob]);
-    announce("outbox");
-    requestSync("write");
+    const parts = await signatureParts({
+      field, documentKind: "diary_entry", documentId: id, documentData: entry.data, signerName: name,
+      signerRole: signature.role.value.trim(), label,
+    });
+    await queue(ctx, [parts.mutation], [parts.blob]);
     ctx.navigate(pathOf("diary_entry", id), { replace: true });
   };
   return {

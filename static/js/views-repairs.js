@@ -3,60 +3,23 @@
 // (服务维修单) and the customer's signature. Every step is an append-only `repair_event` in the
 // outbox, stamped with the device's time; the server decides (and may refuse) in the order it
 // receives them. The buttons offered here follow a local fold of the ticket's known steps.
-import { blobRow, signatureMutation } from "./documents.js";
 import { facts, h } from "./dom.js";
+import { outboxEntries, outboxStateTag, signatureBlock, signatureParts } from "./field-docs.js";
 import { formatDateTime, label, t } from "./i18n.js";
-import { enqueue, getRecord, listKind, listOutbox } from "./store.js";
-import { announce, requestSync } from "./sync-engine.js";
-import { pageHead, pathOf } from "./views-archive.js";
-import { signaturePadControls } from "./signature-controls.js";
+import { queue, recordStep, stepMutation } from "./outbox.js";
+import { pageHead, pathOf, ticketPath } from "./page.js";
+import { foldSteps, nextSteps } from "./repair-rules.js";
+import { CLASSES, SATISFACTION, classText, stepText } from "./repair-words.js";
+import { getRecord, listKind } from "./store.js";
+import { limitLength } from "./text-limits.js";
 
-const CLASSES = ["general", "factory_return", "difficult", "vandalism", "out_of_warranty"];
-const CLASS_TEXT = {
-  general: () => t("General problem"),
-  factory_return: () => t("Factory return"),
-  difficult: () => t("Difficult fault"),
-  vandalism: () => t("Vandalism"),
-  out_of_warranty: () => t("Out of warranty"),
-};
-const STEP_TEXT = {
-  assigned: () => t("Assigned"),
-  accepted: () => t("Ticket accepted"),
-  arrived: () => t("Arrived on site"),
-  classified: () => t("Fault classified"),
-  supervisor_informed: () => t("Supervisor informed"),
-  escalation_decision: () => t("Solution decided"),
-  sent_to_factory: () => t("Sent to the factory"),
-  returned_from_factory: () => t("Back from the factory"),
-  quote_recorded: () => t("Quote recorded"),
-  quote_approved: () => t("Quote approved"),
-  quote_declined: () => t("Quote declined"),
-  resolved: () => t("Resolved"),
-  customer_signed: () => t("Signed by the customer"),
-  follow_up_recorded: () => t("Follow-up call"),
-  closed: () => t("Closed and filed"),
-  rework_opened: () => t("Rework opened"),
-};
-const SATISFACTION = [
-  ["satisfied", () => t("Satisfied")],
-  ["basically_satisfied", () => t("Basically satisfied")],
-  ["not_satisfied", () => t("Not satisfied")],
-];
+// The device's limits on the repair form's fields, in code points.
+const LIMITS = { fault_found: 1000, cause: 1000, action: 1000, parts_used: 300, opinion: 500 };
 
-/** The app path of a ticket. */
-export function ticketPath(id, sub = "") {
-  return `/app/tickets/${encodeURIComponent(id)}${sub ? `/${sub}` : ""}`;
-}
-
-/** A step's name in the reader's language. */
-function stepText(type) {
-  return STEP_TEXT[type] ? STEP_TEXT[type]() : type;
-}
-
-/** The kind of fault in the reader's language. */
-function classText(code) {
-  return CLASS_TEXT[code] ? CLASS_TEXT[code]() : code || "";
-}
+// The kind of fault picked on a ticket's page and not yet recorded, by ticket id. The ticket page
+// is redrawn whenever the outbox or the data changes (a sync, a step queued a moment ago), and
+// a redraw must not drop what the technician just picked.
+const picks = new Map();
 
 /** A ticket's steps on the device: the server's in receipt order, then this device's queued ones. */
 async function stepsOf(ticketId) {
@@ -64,92 +27,6 @@ async function stepsOf(ticketId) {
   const server = rows.filter((r) => !r.local).sort((a, b) => (a.data.received_seq || 0) - (b.data.received_seq || 0));
   const local = rows.filter((r) => r.local).sort((a, b) => String(a.data.device_time).localeCompare(String(b.data.device_time)));
   return [...server, ...local];
-}
-
-/** Where the ticket stands after its known steps (a sketch of webapp/repairs/lifecycle.py). */
-export function foldSteps(ticket, steps) {
-  const s = {
-    status: ticket.data.intake_assignee_id ? "assigned" : "reported",
-    assignee: ticket.data.intake_assignee_id ?? null,
-    accepted: false,
-    classification: null,
-    informed: false,
-    resolved: null,
-    signed: false,
-  };
-  for (const step of steps) {
-    const { type, data = {} } = step.data;
-    if (type === "assigned") {
-      if (Number(data.user_id) !== s.assignee) s.accepted = false;
-      s.assignee = Number(data.user_id);
-      if (s.status === "reported") s.status = "assigned";
-    } else if (type === "accepted") s.accepted = true;
-    else if (type === "arrived") {
-      if (["reported", "assigned", "rework"].includes(s.status)) s.status = "on_site";
-    } else if (type === "classified") {
-      s.classification = data.classification;
-      s.status = data.classification === "difficult" && s.informed ? "escalated" : "classified";
-    } else if (type === "supervisor_informed") {
-      s.informed = true;
-      if (s.classification === "difficult" && s.status === "classified") s.status = "escalated";
-    } else if (type === "sent_to_factory") s.status = "waiting_factory";
-    else if (type === "returned_from_factory") s.status = "back_from_factory";
-    else if (type === "quote_recorded") s.status = "waiting_approval";
-    else if (type === "quote_approved") s.status = "approved";
-    else if (type === "quote_declined" || type === "closed") s.status = "closed";
-    else if (type === "resolved") {
-      s.status = "resolved";
-      s.resolved = data;
-    } else if (type === "customer_signed") {
-      s.status = "signed";
-      s.signed = true;
-    } else if (type === "follow_up_recorded") s.status = data.result === "satisfied" ? "followed_up" : "unsatisfied";
-    else if (type === "rework_opened") {
-      if (data.rework_ticket_id) s.status = "closed";
-      else Object.assign(s, { status: "rework", classification: null, informed: false, resolved: null, signed: false });
-    }
-  }
-  if (steps.length === 0 && ticket.data.status) s.status = ticket.data.status;
-  return s;
-}
-
-/** The steps the technician may take now, by the local fold. */
-export function nextSteps(state, userId) {
-  const s = state.status;
-  const out = [];
-  if (["assigned", "rework"].includes(s) && !state.accepted && state.assignee === userId) out.push("accepted");
-  if (["assigned", "rework"].includes(s)) out.push("arrived");
-  if (["on_site", "classified", "escalated"].includes(s)) out.push("classified");
-  if (state.classification === "difficult" && !state.informed && ["classified"].includes(s)) out.push("supervisor_informed");
-  if (state.classification === "factory_return" && s === "classified") out.push("sent_to_factory");
-  if (s === "waiting_factory") out.push("returned_from_factory");
-  const fixable = (s === "classified" && state.classification === "general") || ["escalated", "back_from_factory", "approved"].includes(s);
-  if (fixable) out.push("resolved");
-  if (s === "resolved") out.push("customer_signed");
-  return out;
-}
-
-/** Queue one repair step with the device's time; returns the event id. */
-async function queueStep(ctx, ticket, type, data = {}, extra = { mutations: [], blobs: [] }) {
-  const id = crypto.randomUUID();
-  const mutation = {
-    kind: "repair_event",
-    op: "create",
-    id,
-    data: { ticket_id: ticket.id, type, device_time: new Date().toISOString(), data },
-    label: `${ticket.data.number} · ${stepText(type)}`,
-  };
-  await enqueue(ctx.user.id, [mutation, ...extra.mutations], extra.blobs);
-  announce("outbox");
-  requestSync("write");
-  return id;
-}
-
-/** The sync state of a queued step. */
-async function outboxStates(userId) {
-  const states = new Map();
-  for (const entry of await listOutbox(userId)) states.set(entry.id, entry.state);
-  return states;
 }
 
 /** Open tickets on the device, the signed-in technician's first. */
@@ -191,9 +68,9 @@ export async function ticketView(ctx) {
   const [id] = ctx.params;
   const ticket = await getRecord("repair_ticket", id);
   if (!ticket) return { title: t("Repair ticket"), node: h("p.empty", t("This repair ticket is not on this device.")) };
-  const [customer, device, steps, states] = await Promise.all([
+  const [customer, device, steps, entries] = await Promise.all([
     getRecord("customer", ticket.data.customer_id), getRecord("device", ticket.data.device_id), stepsOf(id),
-    outboxStates(ctx.user.id),
+    outboxEntries(ctx.user.id),
   ]);
   const state = foldSteps(ticket, steps);
   const error = h("p.error", { role: "alert", hidden: true });
@@ -202,7 +79,7 @@ export async function ticketView(ctx) {
     if (busy.on) return;
     busy.on = true;
     try {
-      await queueStep(ctx, ticket, type, data);
+      await recordStep(ctx, ticket, type, data);
       ctx.navigate(ticketPath(id), { replace: true });
     } catch (err) {
       busy.on = false;
@@ -222,8 +99,9 @@ export async function ticketView(ctx) {
 
   let classify = null;
   if (next.includes("classified")) {
+    const current = picks.get(id) ?? state.classification;
     const radios = CLASSES.map((code) => h("label.choice", [
-      h("input", { type: "radio", name: "classification", value: code, checked: state.classification === code }),
+      h("input", { type: "radio", name: "classification", value: code, checked: current === code, onchange: () => picks.set(id, code) }),
       h("span", classText(code)),
     ]));
     const submit = (event) => {
@@ -234,6 +112,7 @@ export async function ticketView(ctx) {
         error.hidden = false;
         return;
       }
+      picks.delete(id);
       act("classified", { classification: chosen.value })();
     };
     classify = h("form.card.classify-form", { onsubmit: submit }, [
@@ -251,10 +130,10 @@ export async function ticketView(ctx) {
     ...steps.map((step) => {
       const d = step.data.data || {};
       const detail = step.data.type === "classified" ? classText(d.classification) : step.data.type === "resolved" ? d.action || "" : step.data.type === "customer_signed" ? d.signer_name || "" : "";
-      const queued = step.local ? states.get(step.id) || "queued" : null;
+      const queued = step.local ? entries.get(step.id)?.state || "queued" : null;
       return h("li", { "data-event": step.data.type }, [
         h("strong", stepText(step.data.type)),
-        queued ? [" ", h(`span.tag.${queued === "rejected" ? "tag-bad" : "tag-warn"}`, { "data-state": queued }, queued === "rejected" ? t("Rejected") : t("Waiting to sync"))] : null,
+        queued ? [" ", outboxStateTag(queued)] : null,
         detail ? h("div.small", detail) : null,
         h("div.small.muted", [
           step.data.device_time ? [t("Device"), " ", formatDateTime(step.data.device_time)] : null,
@@ -298,63 +177,38 @@ function fieldOf(id, text, input, hint) {
 
 /** The signature part: opinion, satisfaction, signer's name and the pad. */
 function customerBlock() {
-  const opinion = h("textarea", { name: "opinion", rows: 2, maxlength: 500 });
+  const opinion = limitLength(h("textarea", { name: "opinion", rows: 2 }), LIMITS.opinion);
   const satisfaction = h("fieldset.choice-group.satisfaction", [
     h("legend", t("Satisfaction")),
     SATISFACTION.map(([code, text]) => h("label.choice", [
       h("input", { type: "radio", name: "satisfaction", value: code, checked: code === "satisfied" }), h("span", text()),
     ])),
   ]);
-  const name = h("input", { type: "text", name: "signer_name", autocomplete: "name", maxlength: 100 });
-  const { frame, actions, ready } = signaturePadControls();
-  const node = h("fieldset.signature-block", [
-    h("legend", t("Customer signature")),
-    h("p.hint", t("Let the customer read the repair form, give their opinion and sign.")),
-    fieldOf("opinion", t("Customer's opinion"), opinion),
-    satisfaction,
-    fieldOf("signer_name", t("Signer's name"), name),
-    frame,
-    actions,
-  ]);
+  const block = signatureBlock({
+    legend: t("Customer signature"),
+    hint: t("Let the customer read the repair form, give their opinion and sign."),
+    fields: [fieldOf("opinion", t("Customer's opinion"), opinion), satisfaction],
+  });
   return {
-    node,
-    ready,
+    node: block.node,
+    ready: block.ready,
     values: () => ({
       opinion: opinion.value.trim(),
-      satisfaction: node.querySelector("input[name=satisfaction]:checked")?.value || "satisfied",
-      signer_name: name.value.trim(),
+      satisfaction: block.node.querySelector("input[name=satisfaction]:checked")?.value || "satisfied",
+      signer_name: block.name.value.trim(),
     }),
   };
 }
 
 /** The queued mutations of the customer's signature on the repair form (signature, signed step). */
-async function signatureParts(ctx, ticket, field, customer, formData) {
-  const png = await field.toPngBlob();
-  const blob = await blobRow(png);
-  const content = { ticket_number: ticket.data.number || "", ...formData, ...customer };
-  const signature = await signatureMutation({
-    documentKind: "repair_ticket",
-    documentId: ticket.id,
-    documentData: content,
-    sha256: blob.sha256,
-    signerName: customer.signer_name,
-    signerRole: "customer",
-    signedAt: new Date().toISOString(),
-    label: `${ticket.data.number} · ${t("Customer signature")}`,
+async function customerSignature(ticket, field, customer, formData) {
+  const parts = await signatureParts({
+    field, documentKind: "repair_ticket", documentId: ticket.id,
+    documentData: { ticket_number: ticket.data.number || "", ...formData, ...customer },
+    signerName: customer.signer_name, signerRole: "customer", label: `${ticket.data.number} · ${t("Customer signature")}`,
   });
-  const signed = {
-    kind: "repair_event",
-    op: "create",
-    id: crypto.randomUUID(),
-    data: {
-      ticket_id: ticket.id,
-      type: "customer_signed",
-      device_time: new Date().toISOString(),
-      data: { signature: blob.sha256, ...customer },
-    },
-    label: `${ticket.data.number} · ${stepText("customer_signed")}`,
-  };
-  return { mutations: [signature, signed], blobs: [blob] };
+  const signed = stepMutation(ticket, "customer_signed", { signature: parts.blob.sha256, ...customer });
+  return { mutations: [parts.mutation, signed], blobs: [parts.blob] };
 }
 
 /** The service repair form (服务维修单): what was found and done, then the customer's signature. */
@@ -364,10 +218,10 @@ export async function repairFormView(ctx) {
   if (!ticket) return { title: t("Repair form"), node: h("p.empty", t("This repair ticket is not on this device.")) };
   const customer = await getRecord("customer", ticket.data.customer_id);
   const inputs = {
-    fault_found: h("textarea", { rows: 2, maxlength: 1000, required: true }),
-    cause: h("textarea", { rows: 2, maxlength: 1000 }),
-    action: h("textarea", { rows: 2, maxlength: 1000, required: true }),
-    parts_used: h("input", { type: "text", maxlength: 300 }),
+    fault_found: limitLength(h("textarea", { rows: 2, required: true }), LIMITS.fault_found),
+    cause: limitLength(h("textarea", { rows: 2 }), LIMITS.cause),
+    action: limitLength(h("textarea", { rows: 2, required: true }), LIMITS.action),
+    parts_used: limitLength(h("input", { type: "text" }), LIMITS.parts_used),
     time_on_site: h("input", { type: "number", min: 0, max: 1440, step: 1, inputmode: "numeric" }),
   };
   const sign = customerBlock();
@@ -393,8 +247,8 @@ export async function repairFormView(ctx) {
     if (!field.isEmpty() && !who.signer_name) return showError(t("Enter the name of the person who signed."));
     saving = true;
     try {
-      const extra = field.isEmpty() ? { mutations: [], blobs: [] } : await signatureParts(ctx, ticket, field, who, form);
-      await queueStep(ctx, ticket, "resolved", form, extra);
+      const extra = field.isEmpty() ? { mutations: [], blobs: [] } : await customerSignature(ticket, field, who, form);
+      await recordStep(ctx, ticket, "resolved", form, extra);
       ctx.navigate(ticketPath(id), { replace: true });
     } catch (err) {
       saving = false;
@@ -439,10 +293,8 @@ export async function repairSignView(ctx) {
       error.hidden = false;
       return;
     }
-    const parts = await signatureParts(ctx, ticket, field, who, state.resolved || {});
-    await enqueue(ctx.user.id, parts.mutations, parts.blobs);
-    announce("outbox");
-    requestSync("write");
+    const parts = await customerSignature(ticket, field, who, state.resolved || {});
+    await queue(ctx, parts.mutations, parts.blobs);
     ctx.navigate(ticketPath(id), { replace: true });
   };
   const r = state.resolved || {};

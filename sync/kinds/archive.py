@@ -106,7 +106,7 @@ def update_device(ctx: SyncContext, device: Device, changes: dict) -> Device:
     if other:
         raise Forbidden(
             _("On site you may correct the software version, serial number and notes only."),
-            details={name: [_("Only the office may change this field.")] for name in other},
+            errors={name: [_("Only the office may change this field.")] for name in other},
         )
     return archive.update_device_in_field(ctx.user, device, changes)
 

@@ -113,18 +113,18 @@ def create_patrol_ticket(ctx: SyncContext, record_id: str, data: dict) -> Repair
     user = ctx.user
     customer = db.session.get(Customer, data.get("customer_id") or "")
     if customer is None or not can_see_customer(user, customer.id):
-        raise NotFound(_("Not found."), details={"customer_id": [_("Unknown customer.")]})
+        raise NotFound(_("Not found."), errors={"customer_id": [_("Unknown customer.")]})
     device = cabinet = None
     if data.get("device_id"):
         device = db.session.get(Device, data["device_id"])
         if device is None or device.customer_id != customer.id:
             raise DomainError(_("Please correct the marked fields."), code="invalid",
-                              details={"device_id": [_("The device belongs to another customer.")]})
+                              errors={"device_id": [_("The device belongs to another customer.")]})
     if data.get("cabinet_id"):
         cabinet = db.session.get(Cabinet, data["cabinet_id"])
         if cabinet is None or cabinet.customer_id != customer.id:
             raise DomainError(_("Please correct the marked fields."), code="invalid",
-                              details={"cabinet_id": [_("The cabinet belongs to another customer.")]})
+                              errors={"cabinet_id": [_("The cabinet belongs to another customer.")]})
     finder_is_responsible = user.role == "technician" and user in customer.technicians
     ticket = create_ticket(
         customer, data.get("description") or "", source="patrol", location=data.get("location") or "",

@@ -121,7 +121,7 @@ def test_malformed_push_is_400_with_error_shape(app, school):
                                  headers=phone.headers())
     assert response.status_code == 400
     error = response.get_json()["error"]
-    assert error["code"] == "invalid_request" and "mutations" in error["details"]
+    assert error["code"] == "invalid_request" and "mutations.0.seq" in error["errors"]
 
 
 @pytest.mark.parametrize("method,path", [
@@ -132,7 +132,7 @@ def test_signed_out_is_401_json(client, method, path):
     response = getattr(client, method)(path, json={} if method == "post" else None)
     assert response.status_code == 401
     error = response.get_json()["error"]
-    assert set(error) == {"code", "message", "details"} and error["code"] == "unauthorized"
+    assert set(error) == {"code", "message", "errors", "details"} and error["code"] == "unauthorized"
 
 
 def test_write_without_csrf_token_is_refused(csrf_app):

@@ -158,7 +158,7 @@ def test_monthly_patrol_offline_on_a_tablet_ends_as_a_signed_pdf_in_the_archive(
     assert heard_since(live_server, heard_before) == [], "the server heard from the device while it was offline"
 
     context.set_offline(False)
-    page.wait_for_selector("[data-state=server]", timeout=30000)
+    page.wait_for_selector("[data-state=synced]", timeout=30000)
     wait_for_sync(page)
     assert {e["state"] for e in outbox(page)} == {"synced"}, [e["error"] for e in outbox(page) if e["error"]]
 

@@ -58,7 +58,6 @@ def shoot(page, screenshot_dir, name: str, widths=(360, 800)) -> None:
     """Full-page screenshots of the current page at phone and tablet widths."""
     for width in widths:
         page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(100)
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, f"{name} scrolls sideways at {width} px ({scroll} px wide)"
         page.screenshot(path=str(screenshot_dir / f"repair-{name}-{width}.png"), full_page=True)
@@ -181,6 +180,38 @@ def test_call_to_follow_up(live_server, live_app, people, browser, screenshot_di
     assert guard.attempts == []
     tech_ctx.close()
     office_ctx.close()
+
+
+def test_a_kind_of_fault_picked_on_the_tablet_survives_a_redraw(live_server, live_app, people, browser):
+    """The ticket page is redrawn whenever the outbox changes (here: another tab announces a
+    change); the kind of fault the technician picked stays picked, and Classify records it."""
+    from webapp.auth.models import User
+    from webapp.archive.models import Customer
+    from webapp.repairs.services import take_call
+
+    with live_app.app_context():
+        office = db.session.scalars(select(User).where(User.username == "office")).one()
+        ticket = take_call(office, db.session.get(Customer, people["customer_id"]), "广播没有声音",
+                           assignee=db.session.get(User, people["tech_id"]))
+        db.session.commit()
+        ticket_id, number = ticket.id, ticket.number
+    context = browser.new_context(viewport=TABLET, locale="en-GB")
+    tablet = context.new_page()
+    sign_in(tablet, live_server.url, "tech", next_path="/app/?lang=en")
+    wait_for_sync(tablet)
+    tablet.click(f"a.ticket-link:has-text('{number}')")
+    tablet.wait_for_url(f"**/app/tickets/{ticket_id}")
+    tablet.click("[data-step=arrived]")
+    tablet.wait_for_selector("[data-event=arrived]")
+    tablet.check("input[name=classification][value=general]")
+    form = tablet.evaluate_handle("document.querySelector('form.classify-form')")
+    tablet.evaluate("new BroadcastChannel('field-app').postMessage({ type: 'outbox', detail: {} })")
+    tablet.wait_for_function("(el) => !el.isConnected", arg=form)
+    expect(tablet.locator("input[name=classification][value=general]")).to_be_checked()
+    tablet.click("button[data-step=classified]")
+    tablet.wait_for_selector("[data-event=classified]")
+    expect(tablet.locator("a[data-step=resolved]")).to_be_visible()
+    context.close()
 
 
 def test_office_pages_fit_phones_and_tablets(live_server, live_app, people, browser, screenshot_dir):

@@ -52,28 +52,25 @@ def test_a_diary_entry_signed_the_device_way_is_accepted(app):
     assert _results(phone.push([entry, signature])) == ["applied", "applied"]
 
 
-def _as_filed(items: list[dict], answers: dict) -> dict:
-    """Answers the way the field app files them (cleanAnswers): readings as text, no empty lists."""
-    types = {item["key"]: item["type"] for item in items}
-    out = {}
-    for key, answer in answers.items():
-        entry = {k: v for k, v in answer.items() if v not in ([], None, "")}
-        if types.get(key) == "number" and "value" in entry:
-            entry["value"] = str(entry["value"])
-        out[key] = entry
-    return out
-
-
 def test_a_patrol_sheet_signed_the_device_way_is_accepted_and_filed(app):
-    """The sheet's mutation data as saved, hashed by documents.js: the signature applies and the PDF is filed."""
+    """Answers filed by cleanAnswers and signed by signedSheetContent (patrol-rules.js): the signature applies, the PDF is filed."""
     school = patrol_school()
     tablet = Device(app.test_client(), school.tech)
     photo, image = jpeg_bytes(seed=22), signature_png()
     tablet.put_blob(photo)
     tablet.put_blob(image)
-    sheet = sheet_mutation(tablet, school, _as_filed(school.template.items, patrol_answers(sha256(photo))))
-    signature = _signed_with(tablet.signature("inspection", sheet["id"], image),
-                             device_hash("inspection", sheet["id"], sheet["data"]))
+    sheet = sheet_mutation(tablet, school, {})
+    items = school.template.items
+    device = run_node(
+        "import { cleanAnswers, signedSheetContent } from './static/js/patrol-rules.js';"
+        "import { sha256Hex } from './static/js/canonical-json.js';"
+        f"const items = {json.dumps(items)}; const data = {json.dumps(sheet['data'])};"
+        f"data.answers = cleanAnswers(items, {json.dumps(patrol_answers(sha256(photo)))});"
+        f"const sha = await sha256Hex(signedSheetContent({json.dumps(sheet['id'])}, items, data));"
+        "console.log(JSON.stringify({ answers: data.answers, sha }));"
+    )
+    sheet["data"]["answers"] = device["answers"]
+    signature = _signed_with(tablet.signature("inspection", sheet["id"], image), device["sha"])
     assert _results(tablet.push([sheet, signature])) == ["applied", "applied"]
     db.session.expire_all()
     assert db.session.get(Inspection, sheet["id"]).document_id is not None

@@ -72,21 +72,21 @@ def test_a_number_item_with_minimum_above_maximum_is_refused():
     """min 30, max 10 is an error on max."""
     with pytest.raises(DomainError) as err:
         items({**TEMPERATURE, "min": 30, "max": 10})
-    assert "max" in err.value.details["items"]["0"]
+    assert "items.0.max" in err.value.errors
 
 
 def test_a_single_choice_item_needs_two_options():
     """One option is no choice."""
     with pytest.raises(DomainError) as err:
         items({**EFFECT, "options": EFFECT["options"][:1]})
-    assert "options" in err.value.details["items"]["0"]
+    assert "items.0.options" in err.value.errors
 
 
 def test_item_keys_must_differ():
     """Two items with the same key are refused."""
     with pytest.raises(DomainError) as err:
         items(NETWORK, {**BROADCAST, "key": "network"})
-    assert "network" in err.value.details["items"][0]
+    assert "network" in err.value.errors["items"][0]
 
 
 def test_a_checklist_for_devices_of_a_category_needs_the_category():
@@ -94,7 +94,7 @@ def test_a_checklist_for_devices_of_a_category_needs_the_category():
     with pytest.raises(DomainError) as err:
         load_template_data({"name_zh": "表", "name_en": "Sheet", "activity": "spot_check",
                             "applies_to": "devices_of_category", "items": [NETWORK]})
-    assert "device_category" in err.value.details
+    assert "device_category" in err.value.errors
 
 
 def test_settings_that_do_not_fit_the_type_are_dropped():
@@ -312,7 +312,7 @@ def test_a_software_upgrade_naming_another_customers_device_is_refused(school, t
     sheet = start_inspection(template, school.id, tech)
     with pytest.raises(DomainError) as err:
         submit_inspection(sheet, tech, answers={"upgrade": answer([{"device_id": other.id, "to_version": "V2"}])})
-    assert "upgrade" in err.value.details
+    assert "upgrade" in err.value.errors
 
 
 def test_submitting_an_incomplete_sheet_is_refused_with_the_items_named(school, tech):
@@ -321,7 +321,7 @@ def test_submitting_an_incomplete_sheet_is_refused_with_the_items_named(school, 
     sheet = start_inspection(template, school.id, tech)
     with pytest.raises(DomainError) as err:
         submit_inspection(sheet, tech, answers={"network": answer("pass")})
-    assert err.value.code == "invalid_answers" and set(err.value.details) == {"hazards"}
+    assert err.value.code == "invalid_answers" and set(err.value.errors) == {"hazards"}
 
 
 def test_submitting_a_sheet_for_a_visit_marks_the_visit_done(school, tech):

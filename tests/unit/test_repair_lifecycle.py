@@ -123,7 +123,7 @@ def test_classify_before_arrival_is_refused():
 def test_unknown_classification_is_refused():
     """Only the five kinds of DOMAIN.md are accepted."""
     err = refused("arrived", classified("weather"))
-    assert err.code == "invalid_event" and "classification" in err.details
+    assert err.code == "invalid" and "classification" in err.errors
 
 
 def test_reclassification_on_site_is_allowed():
@@ -239,7 +239,7 @@ def test_escalation_decision_is_recorded():
 def test_vendor_decision_needs_the_vendor():
     """A decision with a vendor names the vendor."""
     err = refused(*DIFFICULT, "supervisor_informed", step("escalation_decision", vendor_name=""))
-    assert "vendor_name" in err.details
+    assert "vendor_name" in err.errors
 
 
 def test_decision_before_informing_is_refused():
@@ -299,13 +299,13 @@ def test_approval_by_signature():
 def test_approval_needs_signature_or_named_approver():
     """An approval with neither signature nor approver is refused."""
     err = refused("arrived", classified("vandalism"), "quote_recorded", ("quote_approved", {}))
-    assert "approver_name" in err.details and "approved_on" in err.details
+    assert "approver_name" in err.errors and "approved_on" in err.errors
 
 
 def test_quote_needs_an_amount():
     """A quote without an amount is refused."""
     err = refused("arrived", classified("vandalism"), step("quote_recorded", amount="about 500"))
-    assert "amount" in err.details
+    assert "amount" in err.errors
 
 
 def test_revised_quote_replaces_the_first():
@@ -365,7 +365,7 @@ def test_signature_twice_is_refused():
 
 def test_signature_needs_a_signature():
     """A signed step without signature or signer name is refused."""
-    assert "signature" in refused(*GENERAL_DONE, ("customer_signed", {})).details
+    assert "signature" in refused(*GENERAL_DONE, ("customer_signed", {})).errors
 
 
 def test_close_without_signature_is_refused():
@@ -409,7 +409,7 @@ def test_second_follow_up_is_refused():
 
 def test_not_satisfied_needs_a_reason():
     """An unhappy customer's reason is recorded."""
-    assert "reason" in refused(*SIGNED, ("follow_up_recorded", {"result": "not_satisfied"})).details
+    assert "reason" in refused(*SIGNED, ("follow_up_recorded", {"result": "not_satisfied"})).errors
 
 
 def test_not_satisfied_blocks_closing():
@@ -474,7 +474,7 @@ def test_rework_can_change_the_technician():
 
 def test_rework_needs_a_reason():
     """Why the repair is redone is recorded."""
-    assert "reason" in refused(*CLOSED, ("rework_opened", {})).details
+    assert "reason" in refused(*CLOSED, ("rework_opened", {})).errors
 
 
 def test_unknown_event_is_refused():

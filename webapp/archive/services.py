@@ -540,7 +540,7 @@ def apply_values(record: Any, data: dict, allowed: Iterable[str]) -> None:
 def _raise_if(problems: Problems) -> None:
     """Turn collected problems into one DomainError with field details."""
     if problems:
-        raise DomainError(_("Please correct the marked fields."), code="invalid", details=problems)
+        raise DomainError(_("Please correct the marked fields."), code="invalid", errors=problems)
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from ..auth.permissions import roles_required
 from ..clock import local_today
 from ..errors import DomainError, Forbidden
 from ..extensions import db
+from ..forms import show_errors
 from ..templating import CATEGORY_LABELS
 from . import excel, services
 from .forms import FORMS, DeviceFieldForm, DeviceImportForm, DeviceSearchForm, VersionedForm
@@ -149,7 +150,7 @@ def customer_new():
             db.session.commit()
         except DomainError as err:
             db.session.rollback()
-            _attach_errors(form, err)
+            _show_refusal(form, err)
         else:
             flash(_("%(name)s was added to the archive.", name=customer.name), "success")
             return redirect(url_for("archive.customer_detail", customer_id=customer.id))
@@ -201,15 +202,11 @@ def _form_data(form: VersionedForm, kind: str) -> dict:
     return {name: form[name].data for name in names if name in form}
 
 
-def _attach_errors(form: VersionedForm, err: DomainError) -> None:
-    """Show a service's refusal on the form: field messages by their fields, the rest on top."""
-    for name, messages in (err.details or {}).items():
-        if name in form and isinstance(messages, list):
-            form[name].errors = list(form[name].errors) + [str(m) for m in messages]
+def _show_refusal(form: VersionedForm, err: DomainError) -> None:
+    """Show a service's refusal on the form; after a stale save the next one is made knowingly."""
+    show_errors(form, err)
     if isinstance(err, services.Stale):
-        # the next save is made knowingly on the newer version
         form.base_version.data = str(err.details.get("version", ""))
-    flash(err.message, "error")
 
 
 def _validated(form: VersionedForm, kind: str, customer: Customer | None, record: Any = None) -> bool:
@@ -257,7 +254,7 @@ def record_new(customer_id: str, kind: str):
             db.session.commit()
         except DomainError as err:
             db.session.rollback()
-            _attach_errors(form, err)
+            _show_refusal(form, err)
         else:
             flash(_("%(name)s was added.", name=_label(record)), "success")
             return redirect(_record_url(record))
@@ -296,7 +293,7 @@ def record_edit(kind: str, record_id: str):
             db.session.commit()
         except DomainError as err:
             db.session.rollback()
-            _attach_errors(form, err)
+            _show_refusal(form, err)
         else:
             flash(_("Saved."), "success")
             return redirect(_record_url(record))

@@ -89,7 +89,7 @@ def find_document(user: User, kind: str, document_id: str) -> Any:
     model = model_for_kind(kind) if kind not in NOT_DOCUMENTS else None
     document = db.session.get(model, document_id) if model is not None and document_id else None
     if document is None or not can_see_customer(user, document_customer_id(document)):
-        raise NotFound(_("Not found."), details={"document_id": [_("Unknown document.")]})
+        raise NotFound(_("Not found."), errors={"document_id": [_("Unknown document.")]})
     return document
 
 
@@ -156,7 +156,7 @@ def create_signature(user: User, data: dict, record_id: str | None = None) -> Si
     if not is_sha256(data.get("content_sha256")):
         problems.setdefault("content_sha256", []).append(_("The SHA-256 of the signed content, as 64 hex digits."))
     if problems:
-        raise DomainError(_("Please correct the marked fields."), code="invalid", details=problems)
+        raise DomainError(_("Please correct the marked fields."), code="invalid", errors=problems)
     document = find_document(user, data["document_kind"], data["document_id"])
     held = current_content(data["document_kind"], document.id)
     if held is not None and held.image_sha256 in (None, data["image_sha256"]):
@@ -196,7 +196,7 @@ def create_photo(user: User, data: dict, record_id: str | None = None) -> Photo:
     problems: dict[str, list[str]] = {}
     _check_common(data, problems)
     if problems:
-        raise DomainError(_("Please correct the marked fields."), code="invalid", details=problems)
+        raise DomainError(_("Please correct the marked fields."), code="invalid", errors=problems)
     document = find_document(user, data["document_kind"], data["document_id"])
     require_unlocked(data["document_kind"], document.id)
     photo = Photo(

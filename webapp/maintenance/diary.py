@@ -50,7 +50,7 @@ def create_diary_entry(user: User, data: dict, record_id: str | None = None) -> 
     """Record a diary entry by `user` at a customer they may see; the caller commits."""
     customer = db.session.get(Customer, data.get("customer_id") or "")
     if customer is None or not can_see_customer(user, customer.id):
-        raise NotFound(_("Not found."), details={"customer_id": [_("Unknown customer.")]})
+        raise NotFound(_("Not found."), errors={"customer_id": [_("Unknown customer.")]})
     problems: dict[str, list[str]] = {}
     if customer.deleted_at is not None:
         _problem(problems, "customer_id", _("This customer is retired."))
@@ -78,7 +78,7 @@ def create_diary_entry(user: User, data: dict, record_id: str | None = None) -> 
         if earlier is None or earlier.customer_id != customer.id:
             _problem(problems, "supersedes", _("The entry to correct was not found at this customer."))
     if problems:
-        raise DomainError(_("Please correct the marked fields."), code="invalid", details=problems)
+        raise DomainError(_("Please correct the marked fields."), code="invalid", errors=problems)
     entry = DiaryEntry(
         customer_id=customer.id,
         date=day,

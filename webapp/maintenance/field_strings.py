@@ -1,4 +1,5 @@
-"""Strings of the field app's patrol views (static/js/views-patrol.js), for its catalogue.
+"""Strings of the field app's patrol screens (static/js: view-visits, view-sheet-form, sheet-items,
+view-sheet, patrol-rules, patrol-words), for its catalogue.
 
 webapp/pwa.py merges them into the strings it renders into the app shell, so t("...") in the
 patrol views is translated like the rest of the field app.
@@ -20,14 +21,18 @@ def patrol_js_strings() -> dict[str, str]:
         "Add a note": _("Add a note"),
         "Add an upgraded device": _("Add an upgraded device"),
         "Another checklist": _("Another checklist"),
+        "At most 2000 characters.": _("At most 2000 characters."),
         "Checklist": _("Checklist"),
+        "Choose one of the options.": _("Choose one of the options."),
         "Coming up": _("Coming up"),
         "Corrected": _("Corrected"),
         "Create the repair ticket": _("Create the repair ticket"),
         "Due": _("Due"),
         "Enter a number.": _("Enter a number."),
+        "Enter text.": _("Enter text."),
         "Fail": _("Fail"),
         "Finding": _("Finding"),
+        "Give the new version of each upgraded device.": _("Give the new version of each upgraded device."),
         "Findings": _("Findings"),
         "Finished": _("Finished"),
         "Flag": _("Flag"),
@@ -75,6 +80,7 @@ def patrol_js_strings() -> dict[str, str]:
         "The customer's signature": _("The customer's signature"),
         "This checklist or customer is not on this device.": _("This checklist or customer is not on this device."),
         "This corrects a sheet the office returned; the signed sheet stays as it was.": _("This corrects a sheet the office returned; the signed sheet stays as it was."),
+        "This item cannot be marked not applicable.": _("This item cannot be marked not applicable."),
         "This item is required.": _("This item is required."),
         "This item needs a photo.": _("This item needs a photo."),
         "This sheet is not on this device.": _("This sheet is not on this device."),

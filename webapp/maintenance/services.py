@@ -19,7 +19,7 @@ from ..auth.permissions import can_see_customer
 from ..clock import local_date, local_today, utcnow
 from ..documents.filing import pieces_arrived
 from ..documents.models import Signature
-from ..errors import DomainError, NotFound
+from ..errors import DomainError, NotFound, flatten_messages
 from ..extensions import db
 from .models import ChecklistTemplate, Inspection, Visit
 from .schedule import complete_visit
@@ -30,15 +30,6 @@ from .validation import AnswerCheck, check_answers
 
 _template_schema = TemplateSchema()
 TEMPLATE_FIELDS = ("name_zh", "name_en", "activity", "applies_to", "device_category", "description", "items")
-
-
-def plain_messages(messages: Any) -> Any:
-    """Error messages with lazy strings turned into plain text (so they serialise as JSON)."""
-    if isinstance(messages, dict):
-        return {str(k): plain_messages(v) for k, v in messages.items()}
-    if isinstance(messages, (list, tuple)):
-        return [plain_messages(v) for v in messages]
-    return str(messages)
 
 
 # --- templates --------------------------------------------------------------------------
@@ -52,7 +43,7 @@ def load_template_data(data: dict) -> dict:
         raise DomainError(
             _("The checklist has errors; please correct them."),
             code="invalid_template",
-            details=plain_messages(err.messages),
+            errors=flatten_messages(err.messages),
         ) from err
 
 
@@ -62,11 +53,11 @@ def create_template(template_key: str, data: dict, user: User | None, change_not
     if not re.fullmatch(KEY_PATTERN, key):
         raise DomainError(
             _("Use 1-40 lower-case letters, digits or underscores, starting with a letter."),
-            code="invalid_key", details={"template_key": ["invalid"]},
+            code="invalid_key", errors={"template_key": [_("Use 1-40 lower-case letters, digits or underscores, starting with a letter.")]},
         )
     if db.session.scalar(select(ChecklistTemplate.id).where(ChecklistTemplate.template_key == key).limit(1)):
         raise DomainError(_("A checklist with the key %(key)s exists already.", key=key), code="duplicate",
-                          details={"template_key": ["duplicate"]})
+                          errors={"template_key": [_("A checklist with the key %(key)s exists already.", key=key)]})
     clean = load_template_data(data)
     template = ChecklistTemplate(
         template_key=key, version_no=1, created_by_id=user.id if user else None,
@@ -213,7 +204,7 @@ def _require_editable(inspection: Inspection) -> None:
             code="locked",
         )
     if inspection.state not in ("draft", "has_issues"):
-        raise DomainError(_("This sheet has been submitted and can no longer change."), code="invalid_state")
+        raise DomainError(_("This sheet has been submitted and can no longer change."), code="illegal_step")
 
 
 def save_answers(inspection: Inspection, answers: Any, customer_opinion: str | None = None) -> AnswerCheck:
@@ -223,7 +214,7 @@ def save_answers(inspection: Inspection, answers: Any, customer_opinion: str | N
     check = check_answers(template.items, answers, complete=False,
                           device_ids=_device_ids_of(inspection.customer_id))
     if not check.ok:
-        raise DomainError(_("Some answers are not valid."), code="invalid_answers", details=check.errors)
+        raise DomainError(_("Some answers are not valid."), code="invalid_answers", errors=check.errors)
     inspection.answers = check.answers
     inspection.flagged_count = len(check.flagged)
     if customer_opinion is not None:
@@ -267,7 +258,7 @@ def submit_inspection(
     if inspection.is_locked and (answers is not None or inspection.state == "has_issues"):
         _require_editable(inspection)  # signed: the answers stand; a returned sheet needs a correction
     if inspection.state not in ("draft", "has_issues"):
-        raise DomainError(_("This sheet has been submitted already."), code="invalid_state")
+        raise DomainError(_("This sheet has been submitted already."), code="illegal_step")
     check = check_answers(
         inspection.template.items,
         inspection.answers if answers is None else answers,
@@ -276,7 +267,7 @@ def submit_inspection(
     )
     if not check.ok:
         raise DomainError(_("The sheet is not complete; see the items marked."), code="invalid_answers",
-                          details=check.errors)
+                          errors=check.errors)
     inspection.answers = check.answers
     inspection.flagged_count = len(check.flagged)
     if customer_opinion is not None:
@@ -325,7 +316,7 @@ def sign_inspection(inspection: Inspection, signer_name: str, signature_sha256: 
 def receive_inspection(inspection: Inspection) -> None:
     """The office has the submitted sheet in its review queue."""
     if inspection.state != "submitted":
-        raise DomainError(_("Only a submitted sheet can be received."), code="invalid_state")
+        raise DomainError(_("Only a submitted sheet can be received."), code="illegal_step")
     inspection.state = "received"
     inspection.received_at = utcnow()
 
@@ -335,7 +326,7 @@ def review_inspection(inspection: Inspection, user: User, outcome: str, comment:
     if outcome not in ("accepted", "has_issues"):
         raise DomainError(_("Choose accept or return with issues."), code="invalid_outcome")
     if inspection.state not in ("submitted", "received", "has_issues"):
-        raise DomainError(_("This sheet cannot be reviewed in its present state."), code="invalid_state")
+        raise DomainError(_("This sheet cannot be reviewed in its present state."), code="illegal_step")
     comment = (comment or "").strip()
     if outcome == "has_issues" and not comment:
         raise DomainError(_("Say what is wrong so the technician can put it right."), code="comment_required")
@@ -350,7 +341,7 @@ def review_inspection(inspection: Inspection, user: User, outcome: str, comment:
 def correct_inspection(original: Inspection, user: User) -> Inspection:
     """Start a correction of a returned, signed sheet: a new draft that names the one it supersedes."""
     if original.state != "has_issues":
-        raise DomainError(_("Only a sheet returned with issues is corrected."), code="invalid_state")
+        raise DomainError(_("Only a sheet returned with issues is corrected."), code="illegal_step")
     correction = Inspection(
         template_id=original.template_id, template_key=original.template_key,
         template_version=original.template_version, activity=original.activity,
@@ -369,7 +360,7 @@ def correct_inspection(original: Inspection, user: User) -> Inspection:
 
 def _problem(field_name: str, message: str, code: str = "invalid") -> DomainError:
     """A refusal naming one field of the pushed sheet."""
-    return DomainError(_("Please correct the marked fields."), code=code, details={field_name: [message]})
+    return DomainError(_("Please correct the marked fields."), code=code, errors={field_name: [message]})
 
 
 def _correction_target(user: User, sheet_id: str, customer_id: str, template_key: str) -> Inspection:
@@ -381,7 +372,7 @@ def _correction_target(user: User, sheet_id: str, customer_id: str, template_key
         raise _problem("supersedes_id", _("A correction is filled with the same checklist as the sheet it corrects."))
     if original.state not in ("submitted", "received", "has_issues"):
         raise _problem("supersedes_id", _("That sheet has been accepted or corrected already; it cannot be corrected."),
-                       code="invalid_state")
+                       code="illegal_step")
     return original
 
 
@@ -397,7 +388,7 @@ def file_sheet_from_device(user: User, data: dict, record_id: str) -> Inspection
     """
     customer = db.session.get(Customer, data.get("customer_id") or "")
     if customer is None or not can_see_customer(user, customer.id):
-        raise NotFound(_("Not found."), details={"customer_id": [_("Unknown customer.")]})
+        raise NotFound(_("Not found."), errors={"customer_id": [_("Unknown customer.")]})
     if customer.deleted_at is not None:
         raise _problem("customer_id", _("This customer is retired."))
     template = db.session.get(ChecklistTemplate, data.get("template_id") or "")

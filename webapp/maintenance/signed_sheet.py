@@ -1,55 +1,18 @@
 """What the customer's signature on a patrol sheet covers, and what its arrival does to the sheet.
 
 The signed content of an 'inspection' is the sheet's fields listed in
-`static/js/signed-fields.json`, with the answers in the form the field app files them
-(`cleanAnswers` in views-patrol.js): per answered item `na: true` or its `value` (a reading as
-its decimal text, a software upgrade as its devices and new versions), and its `note`,
-`photo_ids` and `ticket_id` when it has them. The server rebuilds that form from the stored
-answers, so a signature over other content is refused (documents/signing.py).
+`static/js/signed-fields.json`, with the answers as the server stores them
+(`validation.check_answers`: {value, note, photo_ids, flagged, na[, ticket_id]} per item) and a
+non-integer reading as its text; the device builds the same content (`signedSheetData` in
+static/js/patrol-rules.js), so a signature over other content is refused (documents/signing.py).
 """
 from __future__ import annotations
-
-from typing import Any
 
 from ..documents.signed_content import SignedDocument, register_content
 from ..documents.signing import on_signature_arrived
 from ..extensions import db
 from .models import Inspection
 from .services import apply_signature
-
-
-def _reading(value: Any) -> Any:
-    """A stored reading as the decimal text the device filed it as."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def signed_answers(items: list[dict], answers: dict) -> dict[str, dict]:
-    """The answers as the device filed them (what the signature covers), from the stored ones."""
-    out: dict[str, dict] = {}
-    for item in items:
-        answer = answers.get(item["key"]) or {}
-        entry: dict[str, Any] = {}
-        value = answer.get("value")
-        if answer.get("na"):
-            entry["na"] = True
-        elif value not in (None, ""):
-            if item.get("type") == "number":
-                entry["value"] = _reading(value)
-            elif item.get("type") == "software_upgrade":
-                entry["value"] = [{"device_id": e.get("device_id"), "to_version": e.get("to_version")} for e in value]
-            else:
-                entry["value"] = value
-        if (answer.get("note") or "").strip():
-            entry["note"] = answer["note"].strip()
-        if answer.get("photo_ids"):
-            entry["photo_ids"] = list(answer["photo_ids"])
-        if answer.get("ticket_id"):
-            entry["ticket_id"] = answer["ticket_id"]
-        if entry:
-            out[item["key"]] = entry
-    return out
 
 
 def signed_sheet(sheet_id: str) -> SignedDocument | None:
@@ -61,7 +24,7 @@ def signed_sheet(sheet_id: str) -> SignedDocument | None:
         "template_id": sheet.template_id, "customer_id": sheet.customer_id, "site_id": sheet.site_id,
         "cabinet_id": sheet.cabinet_id, "device_id": sheet.device_id, "visit_id": sheet.visit_id,
         "supersedes_id": sheet.supersedes_id, "customer_opinion": sheet.customer_opinion or "",
-        "answers": signed_answers(sheet.template.items, sheet.answers or {}),
+        "answers": sheet.answers or {},
     })
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
+from ..errors import flatten_messages, message_lines
 from .schemas import AnswerSchema, UpgradeEntrySchema
 
 _answer_schema = AnswerSchema()
@@ -35,21 +36,6 @@ class AnswerCheck:
     def add(self, key: str, message: str) -> None:
         """Record one problem with an item."""
         self.errors.setdefault(key, []).append(message)
-
-
-def _flatten(messages: Any) -> list[str]:
-    """Marshmallow's nested error messages as a flat list of strings."""
-    if isinstance(messages, dict):
-        out: list[str] = []
-        for name, value in messages.items():
-            out += [f"{name}: {m}" for m in _flatten(value)]
-        return out
-    if isinstance(messages, (list, tuple)):
-        out = []
-        for value in messages:
-            out += _flatten(value)
-        return out
-    return [str(messages)]
 
 
 def _number(value: Any) -> float | None:
@@ -122,7 +108,7 @@ def _check_value(item: dict, value: Any, check: AnswerCheck, device_ids: set[str
         try:
             entries = _upgrade_schema.load(value)
         except ValidationError as err:
-            for message in _flatten(err.messages):
+            for message in message_lines(flatten_messages(err.messages)):
                 check.add(key, message)
             return value, False
         seen: set[str] = set()
@@ -173,7 +159,7 @@ def check_answers(
         try:
             answer = _answer_schema.load(raw)
         except ValidationError as err:
-            for message in _flatten(err.messages):
+            for message in message_lines(flatten_messages(err.messages)):
                 check.add(key, message)
             continue
         note = (answer.get("note") or "").strip()

@@ -367,30 +367,23 @@ def _check_labels(form: TemplateForm, rows: list[int]) -> bool:
     return ok
 
 
-def _attach_errors(form: TemplateForm, details: dict, rows: list[int]) -> list[str]:
-    """Put the schema's errors on the editor's fields; returns the ones that belong to no field."""
+def _attach_errors(form: TemplateForm, errors: dict[str, list[str]], rows: list[int]) -> list[str]:
+    """Put the schema's errors (dotted paths such as `items.0.max`) on the editor's fields;
+    returns the ones that belong to no field."""
     general: list[str] = []
-    for name, messages in details.items():
-        if name == "items" and isinstance(messages, dict):
-            for position, item_errors in messages.items():
-                sub = form.items.entries[rows[int(position)]].form
-                for field_name, field_messages in (item_errors.items() if isinstance(item_errors, dict) else []):
-                    target = sub[field_name] if field_name in sub else sub["label_en"]
-                    target.errors = list(target.errors) + [str(m) for m in _flat(field_messages)]
-        elif name in form and name != "items":
-            form[name].errors = list(form[name].errors) + [str(m) for m in _flat(messages)]
+    for path, messages in errors.items():
+        name, _dot, rest = path.partition(".")
+        position, _dot, field_path = rest.partition(".")
+        field_name = field_path.partition(".")[0]
+        if name == "items" and position.isdigit() and int(position) < len(rows):
+            sub = form.items.entries[rows[int(position)]].form
+            target = sub[field_name] if field_name in sub else sub["label_en"]
+            target.errors = list(target.errors) + messages
+        elif name in form and name != "items" and not rest:
+            form[name].errors = list(form[name].errors) + messages
         else:
-            general += [str(m) for m in _flat(messages)]
+            general += messages
     return general
-
-
-def _flat(messages) -> list:
-    """Nested error messages as one list."""
-    if isinstance(messages, dict):
-        return [m for value in messages.values() for m in _flat(value)]
-    if isinstance(messages, (list, tuple)):
-        return [m for value in messages for m in _flat(value)]
-    return [messages]
 
 
 def _editor(current: ChecklistTemplate | None):
@@ -431,7 +424,7 @@ def _editor(current: ChecklistTemplate | None):
         try:
             clean = services.load_template_data(data)
         except DomainError as err:
-            general_errors = _attach_errors(form, err.details, rows) or [err.message]
+            general_errors = _attach_errors(form, err.errors, rows) or [err.message]
         else:
             if action == "preview":
                 preview = clean
@@ -445,7 +438,7 @@ def _editor(current: ChecklistTemplate | None):
                     db.session.commit()
                 except DomainError as err:
                     db.session.rollback()
-                    general_errors = _attach_errors(form, err.details, rows) if err.details else []
+                    general_errors = _attach_errors(form, err.errors, rows)
                     general_errors = general_errors or [err.message]
                 except IntegrityError:
                     db.session.rollback()

@@ -169,7 +169,7 @@ def _check_people(event_type: str, data: dict) -> None:
             continue
         user = db.session.get(User, lc._as_int(raw))
         if user is None or not user.is_active:
-            raise DomainError(_("That person cannot be chosen."), code="invalid_event", details={name: _("That person cannot be chosen.")})
+            raise DomainError(_("That person cannot be chosen."), code="invalid", errors={name: [_("That person cannot be chosen.")]})
 
 
 def _check_rework_link(ticket: RepairTicket, event_type: str, data: dict) -> None:
@@ -180,7 +180,7 @@ def _check_rework_link(ticket: RepairTicket, event_type: str, data: dict) -> Non
     linked = db.session.get(RepairTicket, link)
     if linked is None or linked.rework_of_id != ticket.id:
         message = _("The rework ticket must be one opened for this ticket.")
-        raise DomainError(message, code="invalid_event", details={"rework_ticket_id": message})
+        raise DomainError(message, code="invalid", errors={"rework_ticket_id": [message]})
 
 
 def record_event(
@@ -282,8 +282,8 @@ def create_from_sync(ctx: Any, record_id: str, data: dict) -> RepairEvent:
         try:
             device_time = datetime.fromisoformat(device_time.replace("Z", "+00:00"))
         except ValueError:
-            raise DomainError(_("The device time is not a valid time."), code="invalid_event",
-                              details={"device_time": _("Not a valid time.")}) from None
+            raise DomainError(_("The device time is not a valid time."), code="invalid",
+                              errors={"device_time": [_("Not a valid time.")]}) from None
     return record_event(
         ticket,
         str(data.get("type") or ""),

@@ -512,7 +512,7 @@ def check_event(state: TicketState, event: EventLike) -> None:
     check_step(state, event.type, getattr(event, "user_id", None))
     errors = validate_data(event.type, event.data if event.data is not None else {})
     if errors:
-        raise DomainError(" ".join(errors.values()), code="invalid_event", details=errors)
+        raise DomainError(" ".join(errors.values()), code="invalid", errors={k: [v] for k, v in errors.items()})
 
 
 def allowed_events(state: TicketState) -> list[str]:

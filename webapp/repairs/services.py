@@ -169,7 +169,7 @@ def check_assignable(customer: Customer, user: User) -> None:
     """Refuse a technician who is not responsible for the customer (they could not see the ticket)."""
     if user not in responsible_technicians(customer):
         message = _("%(name)s is not a technician of this school: add them to the school first.", name=user.display_name)
-        raise DomainError(message, code="not_responsible", details={"assignee": message})
+        raise DomainError(message, code="not_responsible", errors={"assignee": [message]})
 
 
 def take_call(
@@ -285,8 +285,8 @@ def open_rework(
     ev = _events()
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("Say why the repair is done again."), code="invalid_event",
-                          details={"reason": _("Say why the repair is done again.")})
+        raise DomainError(_("Say why the repair is done again."), code="invalid",
+                          errors={"reason": [_("Say why the repair is done again.")]})
     lc.check_step(ev.ticket_state(ticket), lc.REWORK_OPENED)
     if assignee is not None:
         check_assignable(ticket.customer, assignee)

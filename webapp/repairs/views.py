@@ -332,11 +332,11 @@ def _quote_data(form: QuoteForm) -> dict:
         items.append({"name": name, "qty": str(qty.normalize()), "price": str(price.quantize(Decimal('0.01'))),
                       "amount": str(amount)})
     if problems:
-        raise DomainError(_("Give a unit price for: %(items)s.", items="、".join(problems)), code="invalid_event",
-                          details={"items": _("Each item needs a unit price.")})
+        raise DomainError(_("Give a unit price for: %(items)s.", items="、".join(problems)), code="invalid",
+                          errors={"items": [_("Each item needs a unit price.")]})
     if not items:
-        raise DomainError(_("Add at least one item to the quote."), code="invalid_event",
-                          details={"items": _("Add at least one item to the quote.")})
+        raise DomainError(_("Add at least one item to the quote."), code="invalid",
+                          errors={"items": [_("Add at least one item to the quote.")]})
     data = {"items": items, "amount": str(total.quantize(Decimal("0.01")))}
     if (form.note.data or "").strip():
         data["note"] = form.note.data.strip()
@@ -404,7 +404,7 @@ def _refusal_status(err: DomainError) -> int:
     """422 for details that do not pass, 409 for a step the life-cycle refuses, else the error's own."""
     if err.status != 400:
         return err.status
-    return 422 if err.code == "invalid_event" else 409
+    return 422 if err.code == "invalid" else 409
 
 
 @bp.route("/repairs/<ticket_id>/steps/<step>", methods=["POST"])

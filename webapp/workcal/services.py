@@ -374,7 +374,7 @@ def save_year(year: int, holidays: dict[date, str], makeup_days: dict[date, str]
         raise DomainError(
             " ".join(m for msgs in check.errors.values() for m in msgs),
             code="invalid_calendar",
-            details=check.errors,
+            errors=check.errors,
         )
     user_id = getattr(user, "id", None)  # read first: loading it may autoflush
     row = get_entered_row(year)

@@ -1,0 +1,54 @@
+// Length limits on what people type, counted in Unicode code points as the server counts them
+// (Python's len). A browser's maxlength counts UTF-16 units instead, so an emoji or a rare
+// CJK character (two units each) would use up the limit twice as fast, and a cut at a unit
+// count can split a surrogate pair into an invalid string. The field app sets no maxlength:
+// `limitLength` keeps an input within its limit by whole code points.
+
+/** The number of code points in a text (an emoji counts once). */
+export function codePointLength(text) {
+  let n = 0;
+  for (const _ of String(text ?? "")) n += 1;
+  return n;
+}
+
+/** The text's first `max` code points; never ends inside a surrogate pair. */
+export function firstCodePoints(text, max) {
+  const value = String(text ?? "");
+  if (value.length <= max) return value;
+  let out = "";
+  let n = 0;
+  for (const ch of value) {
+    if (n === max) break;
+    out += ch;
+    n += 1;
+  }
+  return out;
+}
+
+/** Keep an input or textarea within `max` code points as the person types, pastes or composes. */
+export function limitLength(input, max) {
+  input.dataset.maxChars = String(max);
+  // Typing or pasting past the limit keeps what fits of the new text, like maxlength does.
+  input.addEventListener("beforeinput", (event) => {
+    const data = event.data ?? event.dataTransfer?.getData("text/plain") ?? "";
+    if (event.isComposing || !data || !event.cancelable) return;
+    const { selectionStart: start, selectionEnd: end, value } = input;
+    if (start === null || start === undefined) return;
+    const room = max - codePointLength(value.slice(0, start)) - codePointLength(value.slice(end));
+    if (codePointLength(data) <= room) return;
+    event.preventDefault();
+    const fit = firstCodePoints(data, Math.max(0, room));
+    if (fit) input.setRangeText(fit, start, end, "end");
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  // What no beforeinput could stop (an input method's composed text, a value set by script).
+  const trim = () => {
+    if (codePointLength(input.value) > max) input.value = firstCodePoints(input.value, max);
+  };
+  input.addEventListener("input", (event) => {
+    if (!event.isComposing) trim();
+  });
+  input.addEventListener("compositionend", trim);
+  trim();
+  return input;
+}

@@ -61,6 +61,14 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int) -> lis
     return lines
 
 
+def number_text(value: object) -> str:
+    """A reading without a needless '.0': 30.0 → '30', 2.5 → '2.5' (empty for none)."""
+    if value is None:
+        return ""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
 def esc(text: str) -> str:
     """Text safe inside a reportlab Paragraph (markup escaped, line breaks kept)."""
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")

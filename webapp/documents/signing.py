@@ -31,7 +31,7 @@ from .models import Blob, Photo, Signature
 from .signed_content import SIGNED_FIELDS, content_sha256, current_content, model_for_kind
 from .storage import is_sha256
 
-NOT_DOCUMENTS = ("signature", "photo", "document")
+NOT_DOCUMENTS = ("signature", "photo")
 # Columns that still change on a signed record: bookkeeping, never content.
 BOOKKEEPING = {"version", "change_seq", "created_at", "updated_at"}
 
@@ -60,8 +60,8 @@ def _refuse_mismatch(kind: str, document_id: str, claimed: str, expected: str) -
     if claimed != expected:
         raise ContentMismatch(
             _("The signature does not cover this document's content: it was signed over something else."),
-            details={"content_sha256": [_("Expected %(sha)s for the document as the server holds it.", sha=expected)],
-                     "document_kind": kind, "document_id": document_id},
+            errors={"content_sha256": [_("Expected %(sha)s for the document as the server holds it.", sha=expected)]},
+            details={"document_kind": kind, "document_id": document_id, "expected": expected},
         )
 
 

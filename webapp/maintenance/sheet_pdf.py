@@ -20,7 +20,6 @@ the school keeps.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -29,7 +28,7 @@ from ..archive.models import Device
 from ..clock import local_text
 from ..documents import filing
 from ..documents.models import Document, Photo, Signature
-from ..documents.pdf import SignedContent, thumbnail
+from ..documents.pdf import SignedContent, number_text, thumbnail
 from ..documents.signing import signatures_of
 from ..extensions import db
 from ..repairs.models import RepairTicket
@@ -49,23 +48,15 @@ ACTIVITY_ZH = {
 # --- content ---------------------------------------------------------------------------------
 
 
-def _num(value: Any) -> str:
-    """A reading without a needless '.0'."""
-    if value is None:
-        return ""
-    number = float(value)
-    return str(int(number)) if number.is_integer() else f"{number:g}"
-
-
 def _range(item: dict) -> str:
     """The normal range of a number item, as printed."""
     low, high, unit = item.get("min"), item.get("max"), item.get("unit") or ""
     if low is not None and high is not None:
-        return f"正常范围 {_num(low)}–{_num(high)} {unit}".strip()
+        return f"正常范围 {number_text(low)}–{number_text(high)} {unit}".strip()
     if low is not None:
-        return f"正常范围 ≥ {_num(low)} {unit}".strip()
+        return f"正常范围 ≥ {number_text(low)} {unit}".strip()
     if high is not None:
-        return f"正常范围 ≤ {_num(high)} {unit}".strip()
+        return f"正常范围 ≤ {number_text(high)} {unit}".strip()
     return ""
 
 
@@ -84,7 +75,7 @@ def answer_text(item: dict, answer: dict | None, device_names: dict[str, str]) -
     if kind in ("pass_flag_fail", "yes_no"):
         return ANSWER_ZH.get(value, str(value))
     if kind == "number":
-        return f"{_num(value)} {item.get('unit') or ''}".strip()
+        return f"{number_text(value)} {item.get('unit') or ''}".strip()
     if kind == "single_choice":
         option = next((o for o in item.get("options", []) if o.get("key") == value), None)
         return option["label_zh"] if option else str(value)
@@ -207,7 +198,7 @@ def sheet_content(sheet, signature: Signature) -> SheetContent:
         item_score = item_scores.get(item["key"])
         score = ""
         if item_score is not None:
-            score = "不计" if item_score.earned is None else f"{_num(item_score.earned)} / {_num(item_score.possible)}"
+            score = "不计" if item_score.earned is None else f"{number_text(item_score.earned)} / {number_text(item_score.possible)}"
         rows.append(SheetRow(
             number=number, key=item["key"], label_zh=item["label_zh"], label_en=item["label_en"],
             answer=answer_text(item, answer, names), note=(answer.get("note") or "").strip(),
@@ -219,8 +210,8 @@ def sheet_content(sheet, signature: Signature) -> SheetContent:
     if scored is not None and scored.percent is not None:
         for section in scored.sections:
             title = section.title_zh or "评分项"
-            score_lines.append((title, f"{_num(section.earned)} / {_num(section.possible)}"))
-        score_lines.append(("总分", f"{_num(scored.earned)} / {_num(scored.possible)}（{_num(scored.percent)}%）"))
+            score_lines.append((title, f"{number_text(section.earned)} / {number_text(section.possible)}"))
+        score_lines.append(("总分", f"{number_text(scored.earned)} / {number_text(scored.possible)}（{number_text(scored.percent)}%）"))
     in_answers = {p for r in rows for p in r.photo_ids}
     extra = [p.image_sha256 for p in db.session.scalars(
         select(Photo).where(Photo.document_kind == DOCUMENT_KIND, Photo.document_id == sheet.id,

@@ -16,6 +16,7 @@ from ..auth.models import Role, User
 from ..auth.permissions import get_visible, roles_required
 from ..clock import local_today
 from ..documents.filing import produce_missing, read_document
+from ..documents.pdf import number_text
 from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
@@ -56,11 +57,8 @@ def _maintenance_labels() -> dict:
 
 @bp.app_template_filter("num")
 def _num(value) -> str:
-    """A reading without a needless '.0': 30.0 → '30', 2.5 → '2.5'."""
-    if value is None:
-        return ""
-    number = float(value)
-    return str(int(number)) if number.is_integer() else f"{number:g}"
+    """A reading without a needless '.0', as the printed sheet shows it."""
+    return number_text(value)
 
 
 def _can_edit() -> bool:

@@ -29,7 +29,8 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp.audit.models import AuditLog
-from webapp.auth.models import User, customer_technician
+from webapp.auth.models import User
+from webapp.auth.permissions import visible_customer_ids
 from webapp.clock import utcnow
 from webapp.documents import signing
 from webapp.documents.canonical import sha256_hex
@@ -40,6 +41,7 @@ from webapp.records import _jsonable
 
 from .models import AppliedMutation, Conflict, RejectedMutation, SyncClient
 from .registry import SHARED, Kind, SyncContext, get_kind
+from .review import customer_of_mutation
 
 RETRIES = 5
 
@@ -175,21 +177,16 @@ def missing_blobs(kind: Kind, record: Any) -> list[str]:
 
 
 def _scope(user: User) -> set[str] | None:
-    """The customers a technician sees (cached for the request); None for roles that see all."""
-    if user.sees_all_customers:
-        return None
+    """`permissions.visible_customer_ids`, cached for the request (a batch asks once per mutation)."""
     cache = g.get("sync_scope")
     if cache is None or cache[0] != user.id:
-        ids = set(db.session.scalars(
-            select(customer_technician.c.customer_id).where(customer_technician.c.user_id == user.id)
-        ).all())
-        cache = (user.id, ids)
+        cache = (user.id, visible_customer_ids(user))
         g.sync_scope = cache
     return cache[1]
 
 
 def _visible(kind: Kind, record: Any, user: User) -> bool:
-    """True when the user may see the record."""
+    """True when the user may see the record (the rule of `permissions.get_visible`, cached)."""
     if kind.customer_column is None:
         return True
     scope = _scope(user)
@@ -466,6 +463,7 @@ def _log_rejection(client_id: str, seq: int, user: User, mutation: dict, digest:
         RejectedMutation(
             client_id=client_id, seq=seq, user_id=user.id, kind=str(mutation.get("kind"))[:60],
             op=str(mutation.get("op"))[:20], record_id=str(mutation.get("id"))[:64],
+            customer_id=customer_of_mutation(mutation),
             payload=json.loads(json.dumps(mutation, default=str)), payload_hash=digest,
             code=rej.code[:40], message=rej.message, errors=json.loads(json.dumps(rej.errors, default=str)),
         )

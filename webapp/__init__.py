@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .security import init_security_headers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,14 +54,23 @@ def instance_secret_key(instance: Path) -> str:
 
 
 def register_papers() -> None:
-    """The signed papers: their producers (documents/filing.py), what their signatures cover
-    (documents/signed_content.py) and their lines in the archive's history."""
-    from .documents.history import register_history as documents_history
+    """The signed papers: their producers (documents/filing.py) and what their signatures cover
+    (documents/signed_content.py)."""
     from .maintenance.sheet_pdf import register_paper as patrol_sheet
     from .maintenance.signed_sheet import register_signing as patrol_sheet_signing
     from .repairs.repair_form_pdf import register_paper as repair_form
 
-    for register in (patrol_sheet, patrol_sheet_signing, repair_form, documents_history):
+    for register in (patrol_sheet, patrol_sheet_signing, repair_form):
+        register()
+
+
+def register_history_sections() -> None:
+    """The history area of the archive's pages, in the order it shows: repairs, patrols, documents."""
+    from .documents.history import register_history as documents_history
+    from .maintenance.history import register_history as patrols_history
+    from .repairs.history import register_history as repairs_history
+
+    for register in (repairs_history, patrols_history, documents_history):
         register()
 
 
@@ -94,8 +104,10 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    init_security_headers(app)
 
     from . import models  # noqa: F401  (every model registered before migrations look)
+    from .archive.api import bp as archive_api_bp
     from .archive.views import bp as archive_bp
     from .audit.views import bp as audit_bp
     from .auth.views import api_bp as auth_api_bp
@@ -108,11 +120,12 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     from .repairs.views import bp as repairs_bp
     from .workcal.views import bp as workcal_bp
 
-    for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp,
+    for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, archive_api_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp,
                       maintenance_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
     register_papers()
+    register_history_sections()
 
     import sync  # the sync API, its OpenAPI document and the office's review page (sync_admin)
 

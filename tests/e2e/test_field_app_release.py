@@ -169,7 +169,7 @@ def test_next_release_keeps_queued_sheet_images_and_open_draft_and_syncs_once(
         context.unroute(PUSH)
         page.goto(f"{server.url}/app/sync")
         page.click("[data-action=sync-now]")
-        page.wait_for_function("() => document.querySelector('.unsynced-count')?.textContent === '0'")
+        wait_until(page, lambda: page.evaluate("() => document.querySelector('.unsynced-count')?.textContent === '0'"))
         assert {e["state"] for e in outbox(page)} == {"synced"}
         with live_app.app_context():
             sheets = db.session.scalars(select(Inspection).where(Inspection.customer_id == patrol_data.customer_id)).all()

@@ -40,16 +40,10 @@ def test_no_import_cycles_even_through_imports_inside_functions(graph):
     assert graph.cycles(include_local=True) == []
 
 
-# The archive's history registry lives in archive/services.py until the neutral webapp/history.py
-# replaces it; documents/history.py registers through whichever exists.
-KNOWN_UNTIL_HISTORY_MOVES = {("webapp.documents.history", "webapp.archive.services")}
-
-
 def test_documents_imports_no_feature(graph):
     """webapp/documents/ stands on the ground floor only: each feature owns its own paper."""
     wrong = [e for e in graph.imports_from("webapp.documents")
-             if not _under(e.target, ("webapp.documents",) + GROUND_FLOOR)
-             and (e.source, e.target) not in KNOWN_UNTIL_HISTORY_MOVES]
+             if not _under(e.target, ("webapp.documents",) + GROUND_FLOOR)]
     assert wrong == []
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..archive.services import HistoryItem, HistorySection, register_history_provider, url_if_exists
+from ..history import HistoryItem, HistorySection, register_section, url_if_exists
 from ..extensions import db
 from .models import Document
 
@@ -45,5 +45,5 @@ def documents_of_device(device: Any, user: Any) -> HistorySection:
 
 def register_history() -> None:
     """Show filed documents in the history of customers and devices."""
-    register_history_provider("customer", "documents", documents_of_customer)
-    register_history_provider("device", "documents", documents_of_device)
+    register_section("customer", "documents", documents_of_customer)
+    register_section("device", "documents", documents_of_device)

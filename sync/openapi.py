@@ -13,19 +13,22 @@ from flask import Blueprint, current_app, jsonify
 from webapp.error_codes import CATALOGUE
 
 from .registry import ENVELOPE, SHARED, all_kinds
-from .views import MutationSchema, PushRequestSchema
+from .views import BIGINT_MAX, CLIENT_ID_PATTERN, PULL_MAX_LIMIT, MutationSchema, PushRequestSchema
 
 bp = Blueprint("sync_openapi", __name__, url_prefix="/api")
 
 ERROR_CODES = {
-    400: "Malformed request (invalid_request, invalid_json, csrf_failed, batch_too_large, invalid_sha256).",
+    400: "Malformed request (invalid_request, invalid_json, json_not_object, json_too_deep, invalid_text, "
+    "csrf_failed, batch_too_large, invalid_sha256).",
     401: "Not signed in (unauthorized): sync pauses; sign in again, the outbox is kept.",
     403: "The client_id belongs to another user (client_belongs_to_another_user).",
     404: "Not found.",
     410: "Cursor too old for the kept tombstones (cursor_too_old), unknown (cursor_unknown: a restored "
     "server; details carry its epoch and last_seq for the device) or new customers assigned (scope_changed): "
     "push first, then pull from cursor 0.",
-    413: "Blob over BLOB_MAX_BYTES (blob_too_large) or BLOB_MAX_PIXELS (too_many_pixels).",
+    413: "Body over the route's byte limit (request_too_large; a push: split the batch), a blob over "
+    "BLOB_MAX_BYTES (blob_too_large) or BLOB_MAX_PIXELS (too_many_pixels). details.max_bytes is the limit.",
+    429: "Too many sign-in attempts (too_many_requests): wait and try again.",
     422: "Blob hash mismatch (sha256_mismatch), not a complete PNG/JPEG (invalid_image, unsupported_image).",
 }
 
@@ -150,15 +153,21 @@ def build_spec() -> dict:
             },
         },
     )
+    # What push takes as a batch (anything else is a 400). Each mutation's kind rules are the
+    # Mutation schema; one that breaks them is answered `rejected` in its result (SYNC.md), and
+    # the batch goes on, so they cannot be the request's schema.
+    # Built from the schema push itself loads a batch entry with, so the two cannot drift.
+    spec.components.schema("MutationEnvelope", schema=type(PushRequestSchema().fields["mutations"].inner.schema))
     spec.components.schema(
         "PushRequest",
         {
             "type": "object",
             "required": ["client_id", "mutations"],
             "properties": {
-                "client_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,36}$",
+                "client_id": {"type": "string", "pattern": CLIENT_ID_PATTERN,
                               "description": "uuid of this installed app; it belongs to the first user who uses it"},
-                "mutations": {"type": "array", "items": _ref("Mutation"), "maxItems": 500},
+                "mutations": {"type": "array", "items": _ref("MutationEnvelope"), "maxItems": 500,
+                              "description": "in seq order; each should be a valid Mutation, or it is rejected"},
             },
         },
     )
@@ -227,6 +236,10 @@ def build_spec() -> dict:
                 "changes": {"type": "array", "items": _ref("Change")},
                 "cursor": {"type": "integer", "description": "store it with the page, in one transaction"},
                 "has_more": {"type": "boolean"},
+                "snapshot": {"type": "integer", "nullable": True,
+                             "description": "while a sync from cursor 0 has more pages: send it back as "
+                             "?snapshot= with the next page (closed tickets, old history and tombstones "
+                             "from before it are left out); null otherwise"},
                 "server_time": {"type": "string", "format": "date-time"},
                 "scope": {"type": "object", "properties": {"customer_ids": {
                     "type": "array", "items": {"type": "string"}, "nullable": True,
@@ -249,6 +262,26 @@ def build_spec() -> dict:
                 "created": {"type": "boolean"},
                 "completed": {"type": "array", "items": {"type": "object", "properties": {
                     "kind": {"type": "string"}, "id": {"type": "string"}, "version": {"type": "integer"}}}},
+            },
+        },
+    )
+    stamp = {"type": "string", "format": "date-time", "nullable": True}
+    spec.components.schema(
+        "Status",
+        {
+            "type": "object",
+            "required": ["server_time", "latest_change_seq", "tombstone_horizon", "clients", "counts", "kinds"],
+            "properties": {
+                "server_time": {"type": "string", "format": "date-time"},
+                "latest_change_seq": {"type": "integer", "description": "the highest committed change_seq"},
+                "tombstone_horizon": {"type": "integer", "description": "a cursor below it gets 410"},
+                "clients": {"type": "array", "items": {
+                    "type": "object", "required": ["client_id", "last_seq"],
+                    "properties": {"client_id": {"type": "string"}, "last_seq": {"type": "integer"},
+                                   "last_push_at": stamp, "last_pull_at": stamp}}},
+                "counts": {"type": "object", "additionalProperties": {"type": "integer"},
+                           "description": "applied, open_conflicts, unhandled_rejections, incomplete"},
+                "kinds": {"type": "array", "items": _ref("Kind")},
             },
         },
     )
@@ -276,10 +309,14 @@ def build_spec() -> dict:
         operations={
             "post": {"summary": "Sign in; sets the session cookie and returns the CSRF token", "security": [],
                      "requestBody": json_body("SignIn"),
-                     "responses": {"200": json_ok("Session", "Signed in"), "401": _error(401), "429": _error(400)}},
+                     "responses": {"200": json_ok("Session", "Signed in"), "400": _error(400), "401": _error(401),
+                                   "413": _error(413), "429": _error(429)}},
             "get": {"summary": "Who is signed in, with a fresh CSRF token", "security": signed_in,
                     "responses": {"200": json_ok("Session", "Signed in"), "401": _error(401)}},
-            "delete": {"summary": "Sign out", "security": signed_in, "responses": {"200": {"description": "Signed out"}}},
+            "delete": {"summary": "Sign out", "security": writes, "responses": {
+                "200": {"description": "Signed out", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["ok"], "properties": {"ok": {"type": "boolean"}}}}}},
+                "400": _error(400), "401": _error(401)}},
         },
     )
     spec.path(
@@ -289,7 +326,7 @@ def build_spec() -> dict:
             "security": writes,
             "requestBody": json_body("PushRequest"),
             "responses": {"200": json_ok("PushResponse", "Per-mutation results"), "400": _error(400),
-                          "401": _error(401), "403": _error(403)},
+                          "401": _error(401), "403": _error(403), "413": _error(413)},
         }},
     )
     spec.path(
@@ -298,9 +335,15 @@ def build_spec() -> dict:
             "summary": "Changes after a cursor, ordered by change_seq",
             "security": signed_in,
             "parameters": [
-                {"name": "cursor", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 2000, "default": 500}},
-                {"name": "client_id", "in": "query", "schema": {"type": "string"},
+                {"name": "cursor", "in": "query",
+                 "schema": {"type": "integer", "minimum": 0, "maximum": BIGINT_MAX, "default": 0}},
+                {"name": "limit", "in": "query",
+                 "schema": {"type": "integer", "minimum": 1, "maximum": PULL_MAX_LIMIT, "default": 500}},
+                {"name": "snapshot", "in": "query",
+                 "schema": {"type": "integer", "minimum": 0, "maximum": BIGINT_MAX},
+                 "description": "the `snapshot` the previous page answered: the later pages of a sync from "
+                                "cursor 0 then leave out what a fresh device never needs"},
+                {"name": "client_id", "in": "query", "schema": {"type": "string", "pattern": CLIENT_ID_PATTERN},
                  "description": "or the X-Client-Id header: lets the server track the device's scope"},
             ],
             "responses": {"200": json_ok("PullResponse", "A page of changes"), "400": _error(400),
@@ -332,8 +375,7 @@ def build_spec() -> dict:
         "/api/sync/status",
         operations={"get": {"summary": "Server time, this user's devices, counts waiting for review",
                             "security": signed_in,
-                            "responses": {"200": {"description": "Status", "content": {"application/json": {
-                                "schema": {"type": "object"}}}}, "401": _error(401)}}},
+                            "responses": {"200": json_ok("Status", "Status"), "401": _error(401)}}},
     )
     document = spec.to_dict()
     schemas = document["components"]["schemas"]

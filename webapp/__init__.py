@@ -131,9 +131,10 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
 
     sync.init_app(app)
 
-    from . import cli, errors, templating
+    from . import cli, errors, request_body, templating
 
     errors.register(app)
+    request_body.register(app)
     cli.register(app)
     templating.register(app)
 

@@ -105,8 +105,8 @@ CATALOGUE: dict[str, Code] = {
     "bad_source": Code(400, "Unknown ticket source.", "{source: the value sent}"),
     "bad_customer": Code(400, "The customer is not in the archive."),
     "description_required": Code(400, "Say what is wrong."),
-    "device_mismatch": Code(400, "The device belongs to another customer."),
-    "cabinet_mismatch": Code(400, "The cabinet belongs to another customer."),
+    "not_this_customer": Code(400, "The device or cabinet named is not the ticket's customer's (or names nothing); "
+                                    "`errors.device_id` or `errors.cabinet_id`."),
     "assignee_inactive": Code(400, "That person's account is disabled."),
     "not_responsible": Code(400, "The person is not responsible for this customer; `errors.assignee`."),
     "unknown_event": Code(400, "Unknown kind of repair step.", "{event}"),

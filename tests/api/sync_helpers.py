@@ -90,20 +90,24 @@ class Device:
         body = {"client_id": client_id or self.client_id, "mutations": mutations}
         return self.client.post("/api/sync/push", json=body, headers=self.headers())
 
-    def pull(self, cursor: int = 0, limit: int | None = None):
+    def pull(self, cursor: int = 0, limit: int | None = None, snapshot: int | None = None):
         """GET /api/sync/pull."""
-        url = f"/api/sync/pull?cursor={cursor}" + (f"&limit={limit}" if limit else "")
+        url = (f"/api/sync/pull?cursor={cursor}" + (f"&limit={limit}" if limit else "")
+               + (f"&snapshot={snapshot}" if snapshot is not None else ""))
         return self.client.get(url, headers=self.headers())
 
     def pull_all(self, cursor: int = 0, limit: int | None = None) -> tuple[list[dict], int]:
-        """Pull every page from a cursor; returns (changes, final cursor)."""
+        """Pull every page from a cursor, sending back the snapshot of a sync from 0 as the
+        field app does; returns (changes, final cursor)."""
         changes: list[dict] = []
+        snapshot = None
         while True:
-            response = self.pull(cursor, limit)
+            response = self.pull(cursor, limit, snapshot)
             assert response.status_code == 200, response.get_json()
             body = response.get_json()
             changes.extend(body["changes"])
             cursor = body["cursor"]
+            snapshot = body.get("snapshot")
             if not body["has_more"]:
                 return changes, cursor
 
@@ -227,9 +231,10 @@ class HttpDevice(Device):
         body = {"client_id": client_id or self.client_id, "mutations": mutations}
         return self.request("POST", "/api/sync/push", body, self.headers())
 
-    def pull(self, cursor: int = 0, limit: int | None = None):
+    def pull(self, cursor: int = 0, limit: int | None = None, snapshot: int | None = None):
         """GET /api/sync/pull over HTTP."""
-        url = f"/api/sync/pull?cursor={cursor}" + (f"&limit={limit}" if limit else "")
+        url = (f"/api/sync/pull?cursor={cursor}" + (f"&limit={limit}" if limit else "")
+               + (f"&snapshot={snapshot}" if snapshot is not None else ""))
         return self.request("GET", url, None, self.headers())
 
     def put_blob(self, data: bytes, name: str | None = None):

@@ -16,6 +16,7 @@ from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..forms import show_errors
 from ..history import sections_for
+from ..request_body import body_limit
 from ..templating import CATEGORY_LABELS
 from . import excel, excel_import, queries, rules, services
 from .forms import FORMS, DeviceFieldForm, DeviceImportForm, DeviceSearchForm, VersionedForm, fill_choices, select_data_from
@@ -385,6 +386,7 @@ def import_template():
 
 @bp.route("/customers/<customer_id>/devices/import", methods=["GET", "POST"])
 @login_required
+@body_limit("ARCHIVE_IMPORT_MAX_BYTES")
 def devices_import(customer_id: str):
     """Import a customer's devices from Excel: all rows clean, or nothing changes."""
     customer = get_visible(Customer, customer_id, current_user)

@@ -207,21 +207,6 @@ def _require_editable(inspection: Inspection) -> None:
         raise DomainError(_("This sheet has been submitted and can no longer change."), code="illegal_step")
 
 
-def save_answers(inspection: Inspection, answers: Any, customer_opinion: str | None = None) -> AnswerCheck:
-    """Store a draft's answers; wrong values are refused, missing ones are fine until submission."""
-    _require_editable(inspection)
-    template = inspection.template
-    check = check_answers(template.items, answers, complete=False,
-                          device_ids=_device_ids_of(inspection.customer_id))
-    if not check.ok:
-        raise DomainError(_("Some answers are not valid."), code="invalid_answers", errors=check.errors)
-    inspection.answers = check.answers
-    inspection.flagged_count = len(check.flagged)
-    if customer_opinion is not None:
-        inspection.customer_opinion = customer_opinion.strip()
-    return check
-
-
 def _apply_software_upgrades(inspection: Inspection) -> None:
     """Write the new software versions from a maintenance sheet onto the device records."""
     for item in inspection.template.items:
@@ -336,23 +321,6 @@ def review_inspection(inspection: Inspection, user: User, outcome: str, comment:
     inspection.review_comment = comment
     inspection.reviewed_by_id = user.id
     inspection.reviewed_at = utcnow()
-
-
-def correct_inspection(original: Inspection, user: User) -> Inspection:
-    """Start a correction of a returned, signed sheet: a new draft that names the one it supersedes."""
-    if original.state != "has_issues":
-        raise DomainError(_("Only a sheet returned with issues is corrected."), code="illegal_step")
-    correction = Inspection(
-        template_id=original.template_id, template_key=original.template_key,
-        template_version=original.template_version, activity=original.activity,
-        customer_id=original.customer_id, site_id=original.site_id, cabinet_id=original.cabinet_id,
-        device_id=original.device_id, visit_id=original.visit_id, answers=dict(original.answers or {}),
-        flagged_count=original.flagged_count, performed_by_id=user.id, started_at=utcnow(),
-        customer_opinion=original.customer_opinion, state="draft", supersedes_id=original.id,
-    )
-    db.session.add(correction)
-    db.session.flush()
-    return correction
 
 
 # --- sheets arriving from the field app (sync kind 'inspection') ----------------------------

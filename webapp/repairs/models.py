@@ -45,7 +45,7 @@ class RepairTicket(SyncedMixin, db.Model):
     filed_category: Mapped[str | None] = mapped_column(String(30), nullable=True)
     rework_round: Mapped[int] = mapped_column(Integer, default=1)
     # Who the intake assigned, frozen at INSERT: the life-cycle starts from it, so a later
-    # reassignment event cannot rewrite the ticket's past (see lifecycle.TicketState.initial).
+    # reassignment event cannot rewrite the ticket's past (see state.TicketState.initial).
     intake_assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id"), nullable=True, default=_intake_assignee
     )

@@ -121,6 +121,19 @@ def load_events(ticket_id: str) -> list[RepairEvent]:
     )
 
 
+def load_events_of(ticket_ids: list[str]) -> dict[str, list[RepairEvent]]:
+    """The events of many tickets in one query, each ticket's in receipt order."""
+    by_ticket: dict[str, list[RepairEvent]] = {ticket_id: [] for ticket_id in ticket_ids}
+    if by_ticket:
+        for event in db.session.scalars(
+            select(RepairEvent)
+            .where(RepairEvent.ticket_id.in_(list(by_ticket)))
+            .order_by(RepairEvent.received_seq, RepairEvent.id)
+        ):
+            by_ticket[event.ticket_id].append(event)
+    return by_ticket
+
+
 def ticket_state(ticket: RepairTicket, events: list[RepairEvent] | None = None) -> lc.TicketState:
     """Fold a ticket's events into its state (loads the events unless given)."""
     if events is None:

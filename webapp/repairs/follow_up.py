@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..extensions import db
-from .events import RepairEvent, record_event, ticket_state
+from .events import RepairEvent, load_events_of, record_event, ticket_state
 from .models import RepairTicket
 from .services import open_rework
 from .vocabulary import Event, Status
@@ -63,9 +63,10 @@ def follow_up_list(rate: float | None = None) -> tuple[list[FollowUpRow], list[F
     tickets = list(db.session.scalars(
         select(RepairTicket).where(RepairTicket.status == Status.SIGNED, RepairTicket.deleted_at.is_(None))
     ))
+    events = load_events_of([t.id for t in tickets])
     to_call, others = [], []
     for ticket in tickets:
-        state = ticket_state(ticket)
+        state = ticket_state(ticket, events[ticket.id])
         row = FollowUpRow(ticket, state, customer_unhappy(state), in_follow_up_sample(ticket, rate))
         (to_call if row.unhappy or row.sampled else others).append(row)
     signed_at = lambda r: (r.state.current.signed_at or r.ticket.reported_at)  # noqa: E731

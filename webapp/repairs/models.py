@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import UTCDateTime, utcnow
@@ -22,6 +22,12 @@ class RepairTicket(SyncedMixin, db.Model):
     """A reported fault at a customer, from the call to the follow-up."""
 
     __tablename__ = "repair_ticket"
+    # the office home, the board and the inbox list open tickets newest first: a partial index
+    # holds only the open ones, so they are read without scanning the closed history
+    __table_args__ = (
+        Index("ix_repair_ticket_open_reported", "reported_at",
+              postgresql_where=text("status <> 'closed'"), sqlite_where=text("status <> 'closed'")),
+    )
     SYNC_KIND = "repair_ticket"
     number: Mapped[str] = mapped_column(String(20), unique=True)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)

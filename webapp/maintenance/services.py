@@ -18,6 +18,8 @@ from ..archive.models import Cabinet, Customer, Device, Site
 from ..auth.models import User
 from ..auth.permissions import can_see_customer
 from ..clock import local_date, local_today, utcnow
+from ..documents.filing import pieces_arrived
+from ..documents.models import Signature
 from ..errors import DomainError, NotFound, flatten_messages
 from ..extensions import db
 from .models import ChecklistTemplate, Inspection, Visit
@@ -284,8 +286,8 @@ def _apply_score(inspection: Inspection) -> None:
 
 def sign_inspection(inspection: Inspection, signer_name: str, signature_sha256: str,
                     signed_at: datetime | None = None) -> None:
-    """Record the customer's signature; from now on the sheet is locked. A signature never changes."""
-    if inspection.is_locked:
+    """Record the customer's signature on the sheet (signer, image, time); it is recorded once."""
+    if inspection.signed_at is not None:
         raise DomainError(_("This sheet is signed already."), code="already_signed")
     name = (signer_name or "").strip()
     if not name:
@@ -349,7 +351,9 @@ def file_sheet_from_device(user: User, data: dict, record_id: str) -> Inspection
     `data`: template_id, customer_id, site/cabinet/device/visit ids, answers, started_at,
     finished_at, customer_opinion and, for a correction, supersedes_id. The customer signs
     with a separate `signature` submission (document_kind 'inspection'), which locks the sheet.
-    The device's clock may be wrong: a finish time in the future is taken as now.
+    The device's clock may be wrong: a finish time in the future is taken as now. The sheet
+    is a piece of its signed paper: the filing pipeline produces the PDF before this
+    transaction commits once the signature and its image are in too (maintenance/sheet_pdf.py).
     """
     customer = db.session.get(Customer, data.get("customer_id") or "")
     if customer is None or not can_see_customer(user, customer.id):
@@ -385,15 +389,20 @@ def file_sheet_from_device(user: User, data: dict, record_id: str) -> Inspection
         original.state = "superseded"
         if visit is not None and visit.inspection_id == original.id:
             visit.inspection_id = sheet.id
+    pieces_arrived(Inspection.SYNC_KIND, sheet.id)
     return sheet
 
 
-def apply_signature(signature: Any) -> Inspection | None:
-    """A customer's signature on a sheet arrived: record signer, image and time on it (locks it)."""
+def apply_signature(signature: Signature) -> Inspection | None:
+    """A customer's signature on a sheet arrived: record signer, image and time on the sheet.
+
+    `documents.signing.create_signature` calls it by name (`on_signature_arrived`, registered
+    in signed_sheet.py) as the signature row is added, in the same transaction.
+    """
     if signature.document_kind != Inspection.SYNC_KIND or signature.deleted_at is not None:
         return None
     sheet = db.session.get(Inspection, signature.document_id)
-    if sheet is None or sheet.is_locked:
+    if sheet is None or sheet.signed_at is not None:
         return sheet
     sign_inspection(sheet, signature.signer_name, signature.image_sha256, signature.signed_at)
     return sheet

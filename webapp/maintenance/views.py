@@ -14,7 +14,7 @@ from ..archive.models import Customer
 from ..auth.models import Role, User
 from ..auth.permissions import get_visible, roles_required
 from ..clock import local_today
-from ..documents import patrol_sheet
+from ..documents.filing import produce_missing
 from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
@@ -336,6 +336,6 @@ def generate_command() -> None:
     made = schedule.generate_visits(month_end(*shift_month(today.year, today.month, 1)), today=today)
     changed = schedule.refresh_visit_states(today)
     db.session.commit()
-    filed = patrol_sheet.produce_missing_patrol_sheets()
+    filed = produce_missing(Inspection.SYNC_KIND)
     db.session.commit()
     click.echo(f"{made} visits scheduled, {changed} states updated, {filed} signed sheets filed.")

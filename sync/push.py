@@ -16,7 +16,6 @@ queue up on the row lock, so the second sees the first's results as duplicates.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 import uuid
@@ -34,6 +33,7 @@ from webapp.auth.models import User
 from webapp.auth.permissions import visible_customer_ids
 from webapp.clock import utcnow
 from webapp.documents import signing
+from webapp.documents.canonical import sha256_hex
 from webapp.documents.models import Blob
 from webapp.errors import DomainError, Forbidden
 from webapp.extensions import db
@@ -77,8 +77,7 @@ class Outcome:
 def payload_hash(mutation: dict) -> str:
     """SHA-256 of the mutation's content (everything but seq), in canonical JSON."""
     content = {k: mutation.get(k) for k in ("kind", "op", "id", "base_version", "data", "blobs")}
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return sha256_hex(content, default=str)
 
 
 # --- the device ---------------------------------------------------------------------------

@@ -48,7 +48,11 @@ CATALOGUE: dict[str, Code] = {
     "conflict": Code(409, "The same id was sent before with different content (a repair step's event id).",
                      "{id}"),
     "stale": Code(409, "The record changed since the form was opened.", "{version: the current version}"),
-    "locked": Code(409, "Signed: the sheet or document can no longer change; make a correction instead."),
+    "locked": Code(409, "Signed: the sheet or document can no longer change; make a correction instead.",
+                   "{document_kind?, document_id?, fields?: the signed columns a change touched}"),
+    "content_mismatch": Code(422, "A signature's content_sha256 is not the server's hash of the content it signs "
+                                  "(static/js/signed-fields.json); nothing is stored.",
+                             "{document_kind, document_id, expected}"),
     "retired": Code(400, "The record is retired; restore it first."),
     "retired_parent": Code(400, "The customer or parent record is retired; restore it first."),
     "unchanged": Code(400, "Nothing would change."),

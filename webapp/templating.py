@@ -8,6 +8,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
+from .documents.pdf import number_text
 from .repairs import vocabulary as repair_vocabulary
 
 ROLE_LABELS = {
@@ -84,11 +85,8 @@ def register(app: Flask) -> None:
 
     @app.template_filter("num")
     def _num(value) -> str:
-        """A reading without a needless '.0': 30.0 → '30', 2.5 → '2.5'."""
-        if value is None:
-            return ""
-        number = float(value)
-        return str(int(number)) if number.is_integer() else f"{number:g}"
+        """A reading without a needless '.0', as the printed sheet shows it (30.0 → '30')."""
+        return number_text(value)
 
     @app.template_filter("d")
     def _d(value: date | None, fmt: str = "medium") -> str:

@@ -22,7 +22,6 @@ from marshmallow import fields, validate
 from sqlalchemy import or_
 
 from webapp.clock import local_today, utcnow
-from webapp.documents import patrol_sheet  # noqa: F401  (its session hook files signed sheets)
 from webapp.maintenance import services
 from webapp.maintenance.models import OPEN_VISIT_STATES, ChecklistTemplate, Inspection, Visit
 

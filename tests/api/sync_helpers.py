@@ -12,6 +12,7 @@ from flask import g, has_app_context
 from PIL import Image
 
 from tests.factories import PASSWORD, login
+from webapp.documents.signed_content import content_sha256, signed_content_sha256
 
 
 def png_bytes(width: int = 60, height: int = 30, seed: int | None = None) -> bytes:
@@ -135,10 +136,15 @@ class Device:
                 "base_version": base_version, "data": {}, "blobs": {}}
 
     def signature(self, document_kind: str, document_id: str, image: bytes, role: str = "customer",
-                  signed_at: str = "2026-03-02T06:30:00Z", record_id: str | None = None) -> dict:
-        """A signature create mutation naming its image blob."""
+                  signed_at: str = "2026-03-02T06:30:00Z", record_id: str | None = None,
+                  content: dict | None = None) -> dict:
+        """A signature create mutation naming its image blob, over `content` (the document's data as
+        the device holds it) or, when not given, over the document as the server holds it now."""
+        content_hash = (content_sha256(document_kind, document_id, content) if content is not None
+                        else signed_content_sha256(document_kind, document_id))
         data = {"document_kind": document_kind, "document_id": document_id, "signer_name": "周建国",
-                "signer_role": role, "signed_at": signed_at, "content_sha256": sha256(b"content:" + document_id.encode())}
+                "signer_role": role, "signed_at": signed_at,
+                "content_sha256": content_hash or sha256(b"content:" + document_id.encode())}
         return {"seq": self.next_seq(), "kind": "signature", "op": "create", "id": record_id or new_id(),
                 "base_version": None, "data": data, "blobs": {"image": sha256(image)}}
 

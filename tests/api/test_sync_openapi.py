@@ -71,7 +71,7 @@ def test_real_requests_and_answers_match_the_document(app, document):
     phone = Device(app.test_client(), tech)
     ink = png_bytes(seed=1)
     entry = phone.diary(customer.id)
-    mutations = [entry, phone.signature("diary_entry", entry["id"], ink),
+    mutations = [entry, phone.signature("diary_entry", entry["id"], content=entry["data"], image=ink),
                  phone.update("device", device.id, 1, notes="现场备注"), phone.diary(customer.id, text="")]
     check(document, "PushRequest", {"client_id": phone.client_id, "mutations": mutations})
     for mutation in mutations[:3]:

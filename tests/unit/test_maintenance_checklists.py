@@ -8,6 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from tests.factories import make_cabinet, make_checklist, make_customer, make_device, make_plan, make_user
 from webapp.audit.models import AuditLog
 from webapp.auth.models import Role
+from webapp.documents.signed_content import content_sha256
+from webapp.documents.signing import create_signature
 from webapp.errors import DomainError
 from webapp.extensions import db
 from webapp.maintenance.models import ChecklistTemplate, Visit
@@ -343,10 +345,17 @@ def test_a_checklist_for_each_cabinet_needs_a_cabinet(school, tech):
 
 
 def test_a_signed_sheet_keeps_its_answers(school, tech):
-    """After the customer signs, handing the sheet in with other answers is refused."""
+    """Once the customer's signature arrives the sheet records its signer, and handing it in with other answers is refused."""
     sheet = start_inspection(make_checklist([NETWORK], key="lock"), school.id, tech)
     sheet.answers = {"network": answer("pass")}
-    sign_inspection(sheet, "周建国", SIG)
+    create_signature(tech, {
+        "document_kind": "inspection", "document_id": sheet.id, "signer_name": "周建国", "signer_role": "customer",
+        "signed_at": datetime(2026, 3, 2, 6, 30, tzinfo=timezone.utc), "image_sha256": SIG,
+        "content_sha256": content_sha256("inspection", sheet.id, {
+            "template_id": sheet.template_id, "customer_id": school.id, "answers": {"network": {"value": "pass"}},
+        }),
+    })
+    assert sheet.is_locked and sheet.signer_name == "周建国"
     with pytest.raises(DomainError) as err:
         submit_inspection(sheet, tech, answers={"network": answer("fail", note="x")})
     assert err.value.code == "locked" and sheet.state == "draft"

@@ -189,7 +189,7 @@ class Inspection(SyncedMixin, db.Model):
     score_points: Mapped[float | None] = mapped_column(Float, nullable=True)
     score_max: Mapped[float | None] = mapped_column(Float, nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
-    # The signed PDF filed in the archive (documents/patrol_sheet.py), once sheet and signature are in.
+    # The signed PDF filed in the archive (maintenance/sheet_pdf.py), once sheet and signature are in.
     document_id: Mapped[str | None] = mapped_column(ForeignKey("document.id"), nullable=True)
 
     template = relationship("ChecklistTemplate")
@@ -204,5 +204,10 @@ class Inspection(SyncedMixin, db.Model):
 
     @property
     def is_locked(self) -> bool:
-        """Signed by the customer: the answers can no longer change."""
+        """Signed by the customer: the answers can no longer change.
+
+        The same answer as `documents.signing.is_locked` (a signature on the sheet has arrived),
+        read without a query: the sheet records its signer in the very call that files the
+        signature (`signing.on_signature_arrived` -> `services.apply_signature`).
+        """
         return self.signed_at is not None

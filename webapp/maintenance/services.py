@@ -1,7 +1,8 @@
 """Checklist verbs: versioned templates and filled checklists (inspections).
 
-Calendar verbs are in schedule.py, quality figures in figures.py. Like every service here,
-these check the rules, change the models, raise domain errors and leave the commit to the caller.
+Calendar verbs are in schedule.py, quality figures in figures.py, the review queue's reads in
+queries.py. Like every service here, these check the rules, change the models, raise domain
+errors and leave the commit to the caller.
 """
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..archive.models import Cabinet, Customer, Device, Site
 from ..auth.models import User
 from ..auth.permissions import can_see_customer
 from ..clock import local_date, local_today, utcnow
+from ..documents.filing import pieces_arrived
+from ..documents.models import Signature
 from ..errors import DomainError, NotFound, flatten_messages
 from ..extensions import db
 from .models import ChecklistTemplate, Inspection, Visit
@@ -283,8 +286,8 @@ def _apply_score(inspection: Inspection) -> None:
 
 def sign_inspection(inspection: Inspection, signer_name: str, signature_sha256: str,
                     signed_at: datetime | None = None) -> None:
-    """Record the customer's signature; from now on the sheet is locked. A signature never changes."""
-    if inspection.is_locked:
+    """Record the customer's signature on the sheet (signer, image, time); it is recorded once."""
+    if inspection.signed_at is not None:
         raise DomainError(_("This sheet is signed already."), code="already_signed")
     name = (signer_name or "").strip()
     if not name:
@@ -348,7 +351,9 @@ def file_sheet_from_device(user: User, data: dict, record_id: str) -> Inspection
     `data`: template_id, customer_id, site/cabinet/device/visit ids, answers, started_at,
     finished_at, customer_opinion and, for a correction, supersedes_id. The customer signs
     with a separate `signature` submission (document_kind 'inspection'), which locks the sheet.
-    The device's clock may be wrong: a finish time in the future is taken as now.
+    The device's clock may be wrong: a finish time in the future is taken as now. The sheet
+    is a piece of its signed paper: the filing pipeline produces the PDF before this
+    transaction commits once the signature and its image are in too (maintenance/sheet_pdf.py).
     """
     customer = db.session.get(Customer, data.get("customer_id") or "")
     if customer is None or not can_see_customer(user, customer.id):
@@ -384,41 +389,20 @@ def file_sheet_from_device(user: User, data: dict, record_id: str) -> Inspection
         original.state = "superseded"
         if visit is not None and visit.inspection_id == original.id:
             visit.inspection_id = sheet.id
+    pieces_arrived(Inspection.SYNC_KIND, sheet.id)
     return sheet
 
 
-def apply_signature(signature: Any) -> Inspection | None:
-    """A customer's signature on a sheet arrived: record signer, image and time on it (locks it)."""
+def apply_signature(signature: Signature) -> Inspection | None:
+    """A customer's signature on a sheet arrived: record signer, image and time on the sheet.
+
+    `documents.signing.create_signature` calls it by name (`on_signature_arrived`, registered
+    in signed_sheet.py) as the signature row is added, in the same transaction.
+    """
     if signature.document_kind != Inspection.SYNC_KIND or signature.deleted_at is not None:
         return None
     sheet = db.session.get(Inspection, signature.document_id)
-    if sheet is None or sheet.is_locked:
+    if sheet is None or sheet.signed_at is not None:
         return sheet
     sign_inspection(sheet, signature.signer_name, signature.image_sha256, signature.signed_at)
     return sheet
-
-
-# --- review by the office and the supervisor -----------------------------------------------
-
-
-def review_queue(state: str | None = None):
-    """A select of sheets handed in (newest first), optionally in one review state."""
-    stmt = select(Inspection).where(Inspection.state != "draft", Inspection.deleted_at.is_(None))
-    if state:
-        stmt = stmt.where(Inspection.state == state)
-    return stmt.order_by(Inspection.submitted_at.desc(), Inspection.id)
-
-
-def review_counts() -> dict[str, int]:
-    """How many sheets are in each review state."""
-    rows = db.session.execute(
-        select(Inspection.state, func.count()).where(Inspection.deleted_at.is_(None)).group_by(Inspection.state)
-    ).all()
-    return {state: count for state, count in rows}
-
-
-def corrections_of(sheet: Inspection) -> list[Inspection]:
-    """Sheets that name this one as the sheet they correct."""
-    return list(db.session.scalars(
-        select(Inspection).where(Inspection.supersedes_id == sheet.id).order_by(Inspection.submitted_at)
-    ))

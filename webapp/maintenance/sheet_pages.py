@@ -12,16 +12,17 @@ from flask_login import current_user, login_required
 
 from ..auth.permissions import get_visible, roles_required
 from ..clock import local_today
-from ..documents import patrol_sheet
+from ..documents.filing import read_document
 from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
-from . import quality, services
+from . import queries, quality, services
 from .figures import technician_month_figures
 from .forms import QualityFilterForm, ReviewForm
 from .models import REVIEW_STATES, Inspection
 from .periods import parse_month, shift_month
 from .roles import CALENDAR_ROLES, REVIEW_ROLES
+from .sheet_pdf import customer_signature, sheet_document
 
 def _can_review() -> bool:
     """The office and the supervisor review synced sheets."""
@@ -33,8 +34,8 @@ def _render_sheet(sheet: Inspection, form: ReviewForm | None = None, status: int
     return render_template(
         "maintenance/sheet_detail.html", sheet=sheet, template=sheet.template,
         score=quality.sheet_score(sheet), tickets=quality.tickets_of(sheet),
-        corrections=services.corrections_of(sheet), document=patrol_sheet.sheet_document(sheet),
-        signature=patrol_sheet.customer_signature(sheet.id),
+        corrections=queries.corrections_of(sheet), document=sheet_document(sheet),
+        signature=customer_signature(sheet.id),
         form=form or ReviewForm(outcome="accepted"), can_review=_can_review(),
     ), status
 
@@ -52,8 +53,8 @@ def sheet_detail(sheet_id: str):
 def sheet_pdf(sheet_id: str):
     """The signed PDF of a sheet (404 until the customer's signature is in)."""
     sheet = get_visible(Inspection, sheet_id, current_user)
-    document = patrol_sheet.sheet_document(sheet)
-    data = patrol_sheet.read_document(document) if document is not None else None
+    document = sheet_document(sheet)
+    data = read_document(document) if document is not None else None
     if data is None:
         abort(404)
     return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"{document.title}.pdf",
@@ -86,11 +87,11 @@ def review_list():
     if state not in REVIEW_STATES + ("all",):
         state = "received"
     page = db.paginate(
-        services.review_queue(None if state == "all" else state),
+        queries.review_queue(None if state == "all" else state),
         page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=30, error_out=False,
     )
     return render_template("maintenance/review_list.html", page=page, state=state,
-                           counts=services.review_counts(), states=REVIEW_STATES)
+                           counts=queries.review_counts(), states=REVIEW_STATES)
 
 
 @roles_required(*CALENDAR_ROLES)

@@ -29,7 +29,7 @@ from ..archive.qr import short_code
 from ..auth.models import Role
 from ..auth.permissions import can_see_customer, customer_scope, get_visible, roles_required
 from ..clock import local_today
-from ..documents.labels import LAYOUTS, build_label_sheet
+from ..documents.label_sheet import LAYOUTS, build_label_sheet
 from ..errors import DomainError, NotFound
 from ..extensions import db, limiter
 from ..repairs.services import report_from_label

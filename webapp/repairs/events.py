@@ -20,6 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import Role, User
 from ..auth.permissions import can_see_customer, get_visible
 from ..clock import UTCDateTime, utcnow
+from ..documents.filing import pieces_arrived
+from ..documents.signing import check_signed_content
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..records import SyncedMixin, new_id, take_change_seqs
@@ -251,6 +253,9 @@ def record_event(
     )
     tolerance, _backdate = time_settings()
     new_state = lc.next_state(state, event, tolerance)
+    if event_type == Event.CUSTOMER_SIGNED:  # the signature may have come first: it must cover this form
+        check_signed_content("repair_ticket", ticket.id, {**(new_state.current.resolution or {}), **data},
+                             data.get("signature"))
     _check_people(event_type, data)
     _check_rework_link(ticket, event_type, data)
     event.received_seq = take_change_seqs(db.session, 1)[0]
@@ -259,6 +264,8 @@ def record_event(
     db.session.flush()
     for hook in after_record:
         hook(ticket, event, state, new_state)
+    if event_type in (Event.RESOLVED, Event.CUSTOMER_SIGNED):
+        pieces_arrived("repair_ticket", ticket.id)  # the signed repair form (repair_form_pdf.py)
     return event
 
 

@@ -19,7 +19,7 @@ from ..archive.queries import DeviceFilters, customer_query, device_query
 from ..auth.models import Role, User
 from ..auth.permissions import can_see_customer, customer_scope, get_visible, roles_required
 from ..clock import site_zone
-from ..documents import repair_form
+from ..documents.filing import read_document
 from ..documents.models import Document, Signature
 from ..errors import DomainError, NotFound
 from ..extensions import db
@@ -27,6 +27,7 @@ from . import alerts
 from . import deadlines as dl
 from . import follow_up, services, step_forms
 from . import lifecycle as lc
+from . import repair_form_pdf
 from .events import RepairEvent, load_events, ticket_state
 from .forms import InboxFilterForm, IntakeForm
 from .models import RepairTicket
@@ -206,7 +207,7 @@ def _render_ticket(ticket: RepairTicket, *, forms: dict | None = None, open_step
         select(Document).where(Document.ticket_id == ticket.id, Document.deleted_at.is_(None)).order_by(Document.round)
     ))
     signatures = list(db.session.scalars(
-        select(Signature).where(Signature.document_kind == repair_form.DOCUMENT_KIND, Signature.document_id == ticket.id)
+        select(Signature).where(Signature.document_kind == repair_form_pdf.DOCUMENT_KIND, Signature.document_id == ticket.id)
     ))
     show_sample = current_user.role in (Role.OFFICE.value, Role.SUPERVISOR.value, Role.ADMIN.value)
     return render_template(
@@ -284,7 +285,7 @@ def document_file(document_id: str):
     document = db.session.get(Document, document_id)
     if document is None or document.deleted_at is not None or not can_see_customer(current_user, document.customer_id):
         raise NotFound(_("Not found."))
-    data = repair_form.read_document(document)
+    data = read_document(document)
     if data is None:
         raise NotFound(_("The file of this document is missing."))
     return send_file(io.BytesIO(data), mimetype=document.mime, download_name=f"{document.title}.pdf",

@@ -67,9 +67,9 @@ def technician_month_figures(year: int, month: int, today: date | None = None,
     figures: dict[int, TechnicianMonthFigures] = {}
 
     def entry(uid: int) -> TechnicianMonthFigures:
+        """The row of one person, named below once every row is known."""
         if uid not in figures:
-            user = db.session.get(User, uid)
-            figures[uid] = TechnicianMonthFigures(user_id=uid, name=user.display_name if user else str(uid))
+            figures[uid] = TechnicianMonthFigures(user_id=uid, name=str(uid))
         return figures[uid]
 
     visits = select(Visit).where(
@@ -124,4 +124,8 @@ def technician_month_figures(year: int, month: int, today: date | None = None,
             row.quality_findings += check.flagged_count or 0
             if check.score is not None:
                 row.quality_scores.append(check.score)
+    if figures:
+        names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(list(figures)))).all())
+        for uid, row in figures.items():
+            row.name = names.get(uid, row.name)
     return sorted(figures.values(), key=lambda f: f.name)

@@ -13,7 +13,8 @@ from flask import Blueprint, current_app, jsonify
 from webapp.error_codes import CATALOGUE
 
 from .registry import ENVELOPE, SHARED, all_kinds
-from .views import MutationSchema, PushRequestSchema
+from .screen import MutationSchema
+from .views import PushRequestSchema
 
 bp = Blueprint("sync_openapi", __name__, url_prefix="/api")
 

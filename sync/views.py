@@ -22,6 +22,7 @@ from .models import AppliedMutation, Conflict, RejectedMutation, SyncClient, TOM
 from .pull import counter_value, pull
 from .push import ensure_client, push
 from .registry import all_kinds, iso_datetime
+from .screen import BatchEntrySchema
 
 bp = Blueprint("sync", __name__, url_prefix="/api/sync")
 # CSRF is checked inside each write view, after the sign-in check, so that an expired
@@ -31,21 +32,6 @@ csrf.exempt(bp)
 CLIENT_ID = validate.Regexp(r"^[A-Za-z0-9_-]{8,36}$", error="A client id is 8-36 letters, digits, - or _.")
 
 
-class MutationSchema(Schema):
-    """One entry of a push batch (its `data` is checked per kind later)."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    kind = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    op = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    base_version = fields.Integer(strict=True, allow_none=True, load_default=None)
-    data = fields.Dict(keys=fields.String(), load_default=dict)
-    blobs = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict, allow_none=True)
-
-
 class PushRequestSchema(Schema):
     """The body of POST /api/sync/push."""
 
@@ -53,7 +39,7 @@ class PushRequestSchema(Schema):
         unknown = EXCLUDE
 
     client_id = fields.String(required=True, validate=CLIENT_ID)
-    mutations = fields.List(fields.Nested(MutationSchema), required=True)
+    mutations = fields.List(fields.Nested(BatchEntrySchema), required=True)
 
 
 def sync_api(write: bool = False) -> Callable:

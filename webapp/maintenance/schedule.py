@@ -22,7 +22,7 @@ from ..auth.models import Role, User, customer_technician
 from ..clock import local_today, utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..records import _jsonable, current_actor, new_id, take_change_seqs
+from ..records import current_actor, json_value, new_id, take_change_seqs
 from .models import OPEN_VISIT_STATES, RECURRING_ACTIVITIES, MaintenancePlan, Visit
 from .periods import month_end, monthly_periods, next_semi_annual, quarterly_periods, week_end
 
@@ -303,7 +303,7 @@ def insert_visits_if_absent(rows: list[dict]) -> int:
         {
             "at": now, "user_id": user_id, "client_id": client_id, "action": "create", "entity": "visit",
             "entity_id": row["id"], "customer_id": row["customer_id"],
-            "changes": {name: [None, _jsonable(row[name])] for name in _AUDITED_VISIT_COLUMNS if row[name] is not None},
+            "changes": {name: [None, json_value(row[name])] for name in _AUDITED_VISIT_COLUMNS if row[name] is not None},
         }
         for row in rows
         if row["id"] in inserted

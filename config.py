@@ -1,5 +1,6 @@
 """Configuration classes; every setting can be overridden from the environment."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -28,6 +29,13 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    # A sign-in (and its remember-me cookie) lasts this many days from typing the password,
+    # long enough for a week in the field without signal; signing out ends it at once.
+    SIGN_IN_DAYS = float(os.environ.get("SIGN_IN_DAYS", 30))
+    REMEMBER_COOKIE_DURATION = timedelta(days=SIGN_IN_DAYS)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a form opened in the morning is still valid in the evening
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("SITE_TIMEZONE", "Asia/Shanghai")

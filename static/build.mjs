@@ -42,6 +42,8 @@ if (entries.length) {
     entryNames: "[name]-[hash]",
     chunkNames: "chunks/[name]-[hash]",
     banner: { js: banner },
+    // DB_VERSION_BUMP (tests only) opens IndexedDB at a higher version, as a next release would.
+    define: { __DB_VERSION_BUMP__: String(Number(process.env.DB_VERSION_BUMP || 0)) },
     metafile: true,
     logLevel: "warning",
   });

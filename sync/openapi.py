@@ -23,8 +23,9 @@ ERROR_CODES = {
     401: "Not signed in (unauthorized): sync pauses; sign in again, the outbox is kept.",
     403: "The client_id belongs to another user (client_belongs_to_another_user).",
     404: "Not found.",
-    410: "Cursor too old for the kept tombstones (cursor_too_old), unknown (cursor_unknown) or new customers "
-    "assigned (scope_changed): push first, then pull from cursor 0.",
+    410: "Cursor too old for the kept tombstones (cursor_too_old), unknown (cursor_unknown: a restored "
+    "server; details carry its epoch and last_seq for the device) or new customers assigned (scope_changed): "
+    "push first, then pull from cursor 0.",
     413: "Blob over BLOB_MAX_BYTES (blob_too_large) or BLOB_MAX_PIXELS (too_many_pixels).",
     422: "Blob hash mismatch (sha256_mismatch), not a complete PNG/JPEG (invalid_image, unsupported_image).",
 }
@@ -231,6 +232,10 @@ def build_spec() -> dict:
                 "scope": {"type": "object", "properties": {"customer_ids": {
                     "type": "array", "items": {"type": "string"}, "nullable": True,
                     "description": "a technician's customers; drop local records of any other (null: all)"}}},
+                "epoch": {"type": "integer", "description": "changes when the server is restored from a backup: "
+                          "resend what it lost (see last_seq), then pull from cursor 0"},
+                "last_seq": {"type": "integer", "nullable": True, "description": "the last seq applied for the "
+                             "X-Client-Id device (null without one); below what it acknowledged: the server was restored"},
             },
         },
     )

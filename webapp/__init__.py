@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .security import init_security_headers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,6 +83,7 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    init_security_headers(app)
 
     from . import models  # noqa: F401  (every model registered before migrations look)
     from .archive.views import bp as archive_bp

@@ -60,6 +60,7 @@ CATALOGUE: dict[str, Code] = {
     "invalid_username": Code(400, "The user name breaks the naming rule."),
     "invalid_locale": Code(400, "Unknown language."),
     "weak_password": Code(400, "The password breaks the password rules."),
+    "wrong_password": Code(400, "Changing the password: the current password given is wrong."),
     # --- archive ----------------------------------------------------------------------------
     "in_use": Code(400, "The record still holds others; move or retire them first."),
     "duplicate_serial": Code(400, "Another device of this customer has this serial number."),

@@ -5,6 +5,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -30,6 +31,7 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+talisman = Talisman()
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from .clock import site_zone
 from .maintenance.field_strings import patrol_js_strings
+from .sync_strings import sync_js_strings
 from .templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, ROLE_LABELS, TICKET_STATUS_LABELS
 
 bp = Blueprint("pwa", __name__)
@@ -327,4 +328,4 @@ def js_strings() -> dict[str, str]:
         "You are offline. Everything stays on this device until the network is back.": _("You are offline. Everything stays on this device until the network is back."),
         "Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped.": _("Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped."),
         "synced %(time)s": _("synced %(time)s"),
-    } | patrol_js_strings()
+    } | patrol_js_strings() | sync_js_strings()

@@ -5,7 +5,7 @@ import { updateBadge } from "./badge.js";
 import { h, replaceChildren } from "./dom.js";
 import { t } from "./i18n.js";
 import { ensureClient, getMeta, setMeta } from "./store.js";
-import { registerWorker } from "./sw-client.js";
+import { registerWorker, updateWhenSafe } from "./sw-client.js";
 import { requestSync, startAutoSync, syncEvents } from "./sync-engine.js";
 import { routes } from "./routes.js";
 
@@ -177,16 +177,21 @@ function watchSync() {
   online();
 }
 
+/** True while the current view is a form that may hold unsaved input. */
+function formOpen() {
+  return Boolean(state.view?.isForm);
+}
+
 /** Start the app. */
 async function boot() {
   registerWorker({
     onUpdate(apply) {
       banner("update", true);
-      document.querySelector("[data-action=reload]").onclick = apply;
+      document.querySelector("[data-action=reload]").onclick = () => updateWhenSafe(apply, formOpen);
     },
     onReplaced() {
       banner("update", true);
-      document.querySelector("[data-action=reload]").onclick = () => window.location.reload();
+      document.querySelector("[data-action=reload]").onclick = () => updateWhenSafe(() => window.location.reload(), formOpen);
     },
   });
   const url = new URL(window.location.href);

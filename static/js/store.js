@@ -8,32 +8,78 @@
 import { openDB } from "idb";
 
 export const DB_NAME = "field-app";
-const DB_VERSION = 1;
 const OPEN_STATES = ["queued", "sending"];
+// Acknowledged entries and their images stay this long: a server restored from an older backup
+// has forgotten them, and the device resends them (see requeueLost).
+export const KEEP_ACKNOWLEDGED_DAYS = 30;
+
+// One step per schema version: UPGRADES[n] takes the database from version n to n + 1. A
+// release that changes the schema adds a step; a step that has shipped never changes (devices
+// out there ran it). Every step keeps every row.
+const UPGRADES = [
+  // 1: the four stores.
+  (database) => {
+    const records = database.createObjectStore("records", { keyPath: ["kind", "id"] });
+    records.createIndex("by_kind", "kind");
+    records.createIndex("by_customer", ["kind", "data.customer_id"]);
+    records.createIndex("by_cabinet", ["kind", "data.cabinet_id"]);
+    records.createIndex("by_device", ["kind", "data.device_id"]);
+    records.createIndex("by_document", ["kind", "data.document_id"]);
+    records.createIndex("by_token", "data.qr_token");
+    database.createObjectStore("meta", { keyPath: "key" });
+    const outbox = database.createObjectStore("outbox", { keyPath: ["client_id", "seq"] });
+    outbox.createIndex("by_user", "user_id");
+    database.createObjectStore("blobs", { keyPath: "sha256" });
+  },
+  // 2: blobs found by user; entries a release interrupted while "sending" go back to "queued",
+  // and every acknowledged entry carries synced_at (its 30-day keep counts from it).
+  async (database, tx) => {
+    tx.objectStore("blobs").createIndex("by_user", "user_id");
+    let cursor = await tx.objectStore("outbox").openCursor();
+    while (cursor) {
+      const entry = cursor.value;
+      if (entry.state === "sending") await cursor.update({ ...entry, state: "queued" });
+      else if (entry.state === "synced" && !entry.synced_at) await cursor.update({ ...entry, synced_at: entry.created_at });
+      cursor = await cursor.continue();
+    }
+  },
+];
+// Test builds (DB_VERSION_BUMP at build time) open a higher version with no new step, as the
+// next release would, to prove that a version change keeps everything.
+const DB_VERSION = UPGRADES.length + (typeof __DB_VERSION_BUMP__ === "number" ? __DB_VERSION_BUMP__ : 0);
 let dbPromise = null;
 
-/** Open (and on first use create) the database. */
+/** Run the upgrade steps from the stored version to this release's, in order, in the upgrade transaction. */
+async function upgrade(database, oldVersion, newVersion, tx) {
+  for (let version = oldVersion; version < newVersion; version += 1) await UPGRADES[version]?.(database, tx);
+  await tx.objectStore("meta").put({ key: "schema", value: { version: newVersion, from: oldVersion, at: new Date().toISOString() } });
+}
+
+/** Open the database at this release's version, or as it is when a newer release (another tab) already upgraded it. */
+async function openAnyVersion() {
+  const options = {
+    upgrade,
+    blocking() {
+      // A newer version of the app wants to upgrade the schema: let it.
+      dbPromise?.then((d) => d.close());
+      dbPromise = null;
+    },
+  };
+  try {
+    return await openDB(DB_NAME, DB_VERSION, options);
+  } catch (err) {
+    if (err?.name !== "VersionError") throw err;
+    // Steps only ever add, so this release's code works on the newer schema until it reloads.
+    return openDB(DB_NAME, undefined, { blocking: options.blocking });
+  }
+}
+
+/** Open (and on first use create or upgrade) the database. */
 export function db() {
   if (!dbPromise) {
-    dbPromise = openDB(DB_NAME, DB_VERSION, {
-      upgrade(database) {
-        const records = database.createObjectStore("records", { keyPath: ["kind", "id"] });
-        records.createIndex("by_kind", "kind");
-        records.createIndex("by_customer", ["kind", "data.customer_id"]);
-        records.createIndex("by_cabinet", ["kind", "data.cabinet_id"]);
-        records.createIndex("by_device", ["kind", "data.device_id"]);
-        records.createIndex("by_document", ["kind", "data.document_id"]);
-        records.createIndex("by_token", "data.qr_token");
-        database.createObjectStore("meta", { keyPath: "key" });
-        const outbox = database.createObjectStore("outbox", { keyPath: ["client_id", "seq"] });
-        outbox.createIndex("by_user", "user_id");
-        database.createObjectStore("blobs", { keyPath: "sha256" });
-      },
-      blocking() {
-        // A newer version of the app wants to upgrade the schema: let it.
-        dbPromise?.then((d) => d.close());
-        dbPromise = null;
-      },
+    dbPromise = openAnyVersion();
+    dbPromise.catch(() => {
+      dbPromise = null;
     });
   }
   return dbPromise;
@@ -251,8 +297,8 @@ export async function dismissEntry(clientId, seq) {
   await tx.done;
 }
 
-/** Forget synced entries older than the given age, keeping the recent ones as a receipt. */
-export async function pruneSynced(maxAgeDays = 14) {
+/** Forget acknowledged entries older than the given age (kept till then as a receipt, and to resend to a restored server). */
+export async function pruneSynced(maxAgeDays = KEEP_ACKNOWLEDGED_DAYS) {
   const cutoff = new Date(Date.now() - maxAgeDays * 86400000).toISOString();
   const tx = (await db()).transaction("outbox", "readwrite");
   for (const entry of await tx.store.getAll()) {
@@ -261,6 +307,52 @@ export async function pruneSynced(maxAgeDays = 14) {
     }
   }
   await tx.done;
+}
+
+/**
+ * How many of this device's acknowledged seqs a server no longer has: it says it applied up to
+ * `lastSeq`, and every seq below the first still-open entry was acknowledged once.
+ */
+export async function lostOnServer(userId, clientId, lastSeq) {
+  const client = (await getMeta(`client:${userId}`)) || {};
+  if (client.client_id !== clientId || typeof lastSeq !== "number") return 0;
+  const open = (await pendingEntries(userId)).filter((e) => e.client_id === clientId);
+  const firstOpen = open.length ? open[0].seq : client.next_seq;
+  return Math.max(0, firstOpen - 1 - lastSeq);
+}
+
+/**
+ * After a restore, queue again what the server lost (seqs above `lastSeq`), same seq and payload,
+ * so each applies once. When some of those entries are gone from the device (older than the
+ * keep, or dismissed), the seqs cannot be filled; then everything still held above `lastSeq`
+ * moves to a new client id, numbered from 1 (the server sees a new device; a resent create of
+ * a record it already has is answered as a duplicate). Returns {requeued, clientId}.
+ */
+export async function requeueLost(userId, lastSeq) {
+  const tx = (await db()).transaction(["meta", "outbox"], "readwrite");
+  const key = `client:${userId}`;
+  const client = (await tx.objectStore("meta").get(key)).value;
+  const outbox = tx.objectStore("outbox");
+  const held = (await outbox.getAll(IDBKeyRange.bound([client.client_id, lastSeq + 1], [client.client_id, Infinity])))
+    .sort((a, b) => a.seq - b.seq);
+  const complete = held.length === client.next_seq - 1 - lastSeq;
+  let clientId = client.client_id;
+  if (complete) {
+    for (const entry of held) {
+      if (!OPEN_STATES.includes(entry.state)) await outbox.put({ ...entry, state: "queued", resent_after_restore: true });
+    }
+  } else {
+    clientId = crypto.randomUUID();
+    let seq = 1;
+    for (const entry of held) {
+      await outbox.delete([entry.client_id, entry.seq]);
+      await outbox.put({ ...entry, client_id: clientId, seq, state: "queued", resent_after_restore: true, moved_from: [entry.client_id, entry.seq] });
+      seq += 1;
+    }
+    await tx.objectStore("meta").put({ key, value: { client_id: clientId, next_seq: seq } });
+  }
+  await tx.done;
+  return { requeued: held.length, clientId };
 }
 
 // --- blobs --------------------------------------------------------------------------------
@@ -281,23 +373,50 @@ export async function cacheBlob(sha256, blob, userId) {
 
 /** Blobs of a user still to upload. */
 export async function pendingBlobs(userId) {
-  const rows = await (await db()).getAll("blobs");
-  return rows.filter((b) => !b.uploaded && b.user_id === userId);
+  const rows = await (await db()).getAllFromIndex("blobs", "by_user", userId);
+  return rows.filter((b) => !b.uploaded);
+}
+
+/** Ask again whether the server has each of a user's images (a restored server may not). */
+export async function recheckBlobs(userId) {
+  const tx = (await db()).transaction("blobs", "readwrite");
+  for (const row of await tx.store.index("by_user").getAll(userId)) {
+    if (row.uploaded) await tx.store.put({ ...row, uploaded: false });
+  }
+  await tx.done;
 }
 
 /**
  * Forget images that reached the server long ago; thumbnails of older entries are fetched from
- * the server again when online. Images not yet uploaded are never removed.
+ * the server again when online. Images not yet uploaded, or named by an entry still kept in the
+ * outbox (it may be resent to a restored server), are never removed.
  */
-export async function pruneBlobs(maxAgeDays = 30) {
+export async function pruneBlobs(maxAgeDays = KEEP_ACKNOWLEDGED_DAYS) {
   const cutoff = new Date(Date.now() - maxAgeDays * 86400000).toISOString();
-  const tx = (await db()).transaction("blobs", "readwrite");
-  let cursor = await tx.store.openCursor();
+  const tx = (await db()).transaction(["blobs", "outbox"], "readwrite");
+  const named = new Set();
+  for (const entry of await tx.objectStore("outbox").getAll()) {
+    for (const sha of Object.values(entry.blobs || {})) named.add(sha);
+    for (const sha of blobsInData(entry.data)) named.add(sha);
+  }
+  let cursor = await tx.objectStore("blobs").openCursor();
   while (cursor) {
-    if (cursor.value.uploaded && cursor.value.created_at < cutoff) await cursor.delete();
+    if (cursor.value.uploaded && cursor.value.created_at < cutoff && !named.has(cursor.value.sha256)) await cursor.delete();
     cursor = await cursor.continue();
   }
   await tx.done;
+}
+
+/** SHA-256 names inside an entry's data (a patrol sheet names its photos in its answers). */
+function blobsInData(data) {
+  const found = [];
+  const walk = (value) => {
+    if (typeof value === "string" && /^[0-9a-f]{64}$/.test(value)) found.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === "object") Object.values(value).forEach(walk);
+  };
+  walk(data);
+  return found;
 }
 
 /** Mark a blob as on the server (or note why it is not). */

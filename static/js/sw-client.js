@@ -1,4 +1,6 @@
-// Page side of the service worker: register it (scope /) and offer a waiting update.
+// Page side of the service worker: register it (scope /) and offer a waiting update. An update
+// never reloads the page under an open form: the technician saves or leaves it first.
+import { t } from "./i18n.js";
 
 let acceptedUpdate = false;
 
@@ -33,4 +35,27 @@ export async function registerWorker({ onUpdate = () => {}, onReplaced = () => {
     if (document.visibilityState === "visible" && navigator.onLine) registration.update().catch(() => {});
   });
   return registration;
+}
+
+/** Apply an update unless a form is open; then say why it waits (nothing typed is thrown away). */
+export function updateWhenSafe(apply, formOpen) {
+  const bar = document.querySelector("[data-banner=update]");
+  let note = bar?.querySelector("[data-update-note]");
+  if (bar && !note) {
+    note = document.createElement("span");
+    note.dataset.updateNote = "";
+    note.className = "update-note";
+    note.hidden = true;
+    bar.append(note);
+  }
+  if (formOpen()) {
+    if (note) {
+      note.textContent = t("Save or leave the form you are filling in first, then reload.");
+      note.hidden = false;
+    }
+    return false;
+  }
+  if (note) note.hidden = true;
+  apply();
+  return true;
 }

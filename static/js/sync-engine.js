@@ -4,8 +4,8 @@
 // for it has been read; a 401 pauses everything and keeps every entry.
 import { AuthError, HttpError, NetworkError, getSession, hasBlob, pull, push, putBlob, setCredentials } from "./api.js";
 import {
-  applyPulledPage, clearRecords, ensureClient, getMeta, markBlob, pendingBlobs, pendingEntries, pruneBlobs, pruneSynced,
-  setMeta, updateEntries,
+  applyPulledPage, clearRecords, ensureClient, getMeta, lostOnServer, markBlob, pendingBlobs, pendingEntries, pruneBlobs,
+  pruneSynced, recheckBlobs, requeueLost, setMeta, updateEntries,
 } from "./store.js";
 
 export const syncEvents = new EventTarget();
@@ -98,12 +98,14 @@ async function runSync(reason) {
     }
     await uploadBlobs(user.id);
     await pushOutbox(user.id, client.client_id);
-    await pullChanges();
+    const restored = await pullChanges(user.id, client.client_id);
+    if (restored) await recoverFromRestore(user.id, restored);
     await pruneSynced();
     await pruneBlobs();
     const now = new Date().toISOString();
     await setMeta("lastSync", now);
     await setMeta("failures", 0);
+    await setMeta("failingSince", null);
     await setMeta("lastError", null);
     await askForPersistence();
     announce("status", { status: "ok", at: now });
@@ -117,7 +119,8 @@ async function runSync(reason) {
     }
     const failures = ((await getMeta("failures")) || 0) + 1;
     await setMeta("failures", failures);
-    await setMeta("lastError", { at: new Date().toISOString(), message: describe(err), code: err.code || "" });
+    if (failures === 1) await setMeta("failingSince", new Date().toISOString());
+    await setMeta("lastError", { at: new Date().toISOString(), message: describe(err), code: err.code || "", status: err.status || 0 });
     announce("status", { status: err instanceof NetworkError ? "offline" : "error", failures });
     return { status: "error", error: err };
   } finally {
@@ -216,9 +219,14 @@ function patchFor(result, now) {
   return { ...base, state: "rejected", error };
 }
 
-/** Pull pages until the server has no more; a 410 means start again from 0. */
-async function pullChanges() {
+/**
+ * Pull pages until the server has no more; a 410 means start again from 0. Returns the server's
+ * position ({epoch, last_seq}) instead when it was restored from a backup: its epoch changed, it
+ * never gave out our cursor, or it lacks seqs it once acknowledged to this device.
+ */
+async function pullChanges(userId, clientId) {
   let cursor = (await getMeta("cursor")) || 0;
+  const epoch = await getMeta("serverEpoch");
   let pages = 0;
   for (;;) {
     progress({ phase: "pull", done: pages });
@@ -226,6 +234,7 @@ async function pullChanges() {
     try {
       page = await pull(cursor);
     } catch (err) {
+      if (err instanceof HttpError && err.status === 410 && err.code === "cursor_unknown") return err.body.error.details;
       if (err instanceof HttpError && err.status === 410 && cursor !== 0) {
         await clearRecords({ keepLocal: true });
         cursor = 0;
@@ -233,12 +242,40 @@ async function pullChanges() {
       }
       throw err;
     }
+    if (pages === 0 && (await restoredServer(page, epoch, userId, clientId))) return page;
     await applyPulledPage(page.changes || [], page.cursor);
+    if (page.epoch !== undefined && page.epoch !== epoch) await setMeta("serverEpoch", page.epoch);
     cursor = page.cursor;
     pages += 1;
     if ((page.changes || []).length) announce("data");
     if (!page.has_more) break;
   }
+  return null;
+}
+
+/** True when a pull's answer shows a server restored from a backup since the last sync. */
+async function restoredServer(page, epoch, userId, clientId) {
+  if (epoch !== undefined && epoch !== null && page.epoch !== undefined && page.epoch !== epoch) return true;
+  return (await lostOnServer(userId, clientId, page.last_seq)) > 0;
+}
+
+/**
+ * The server was restored: resend what it lost (same seq and payload where the device still
+ * holds them all, under a new client id otherwise), upload the images it lacks, then forget
+ * the pulled records and pull everything again from 0 under the new epoch.
+ */
+async function recoverFromRestore(userId, position) {
+  const { requeued, clientId } = await requeueLost(userId, position.last_seq || 0);
+  setCredentials({ client: clientId });
+  await recheckBlobs(userId);
+  announce("outbox");
+  await uploadBlobs(userId);
+  await pushOutbox(userId, clientId);
+  await clearRecords({ keepLocal: true });
+  await setMeta("serverEpoch", position.epoch);
+  await setMeta("restoreSeen", { at: new Date().toISOString(), epoch: position.epoch, requeued });
+  announce("data", { reset: true });
+  if (await pullChanges(userId, clientId)) throw new Error("the server still lacks this device's work after resending it");
 }
 
 /** Ask once for persistent storage so the browser does not evict the outbox under pressure. */

@@ -34,12 +34,20 @@ function reasons(error) {
   return lines;
 }
 
+/** Why sync failed, in words a technician can act on. */
+function plainReason(lastError) {
+  const status = lastError.status || 0;
+  if (!status) return t("the server cannot be reached (no network, or the server is down).");
+  if (status >= 500) return t("the server has a problem (%(reason)s). Tell the office.", { reason: lastError.message });
+  return t("the server refused the request (%(reason)s). Tell the office.", { reason: lastError.message });
+}
+
 /** The sync page. */
 export async function syncView(ctx) {
   const user = ctx.user;
-  const [entries, lastSync, failures, lastError, auth, others, persisted] = await Promise.all([
+  const [entries, lastSync, failures, lastError, auth, others, persisted, failingSince] = await Promise.all([
     listOutbox(user.id), getMeta("lastSync"), getMeta("failures"), getMeta("lastError"), getMeta("auth"),
-    othersWaiting(user.id), getMeta("persisted"),
+    othersWaiting(user.id), getMeta("persisted"), getMeta("failingSince"),
   ]);
   const unsynced = entries.filter((e) => e.state !== "synced");
   const progress = h("progress.sync-progress", { max: 1, value: 0, hidden: true });
@@ -87,6 +95,18 @@ export async function syncView(ctx) {
     status = h("div.flash.flash-error", [
       h("p", t("Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped.")),
       h("a.btn.btn-primary", { href: "/login?next=/app/sync", "data-reload": "" }, t("Sign in again")),
+    ]);
+  } else if (lastError && failures >= FAILURES_BEFORE_EXPORT) {
+    // Sync keeps failing: say so in plain words and put the way out (the export) right here.
+    status = h("div.flash.flash-error.sync-failing", { role: "alert" }, [
+      h("p", h("strong", t("Sync is not working."))),
+      h("p", t("It has failed %(n)s times in a row since %(time)s: %(reason)s", {
+        n: failures, time: formatDateTime(failingSince || lastError.at), reason: plainReason(lastError),
+      })),
+      h("p", unsynced.length
+        ? t("Items waiting on this device: %(n)s. They are safe here; if this goes on, export them and send the file to the office.", { n: unsynced.length })
+        : t("Nothing is waiting on this device.")),
+      unsynced.length ? exportButton : null,
     ]);
   } else if (lastError && failures) {
     status = h("p.flash.flash-warning", t("The last %(n)s attempts failed (%(reason)s). Your items stay on this device.", { n: failures, reason: lastError.message }));
@@ -137,7 +157,7 @@ export async function syncView(ctx) {
           [t("Storage"), persisted ? t("Kept by the browser (persistent)") : t("May be cleared by the browser if space runs low; sync often")],
         ]),
         others ? h("p.muted.small", t("Items of another user waiting on this device: %(n)s. They are sent when that user signs in.", { n: others })) : null,
-        h("div.actions", [button, unsynced.length ? exportButton : null]),
+        h("div.actions", [button, unsynced.length && !status?.classList.contains("sync-failing") ? exportButton : null]),
         progress,
         progressText,
       ]),

@@ -36,11 +36,14 @@ def _newest_mtime(paths: list[Path]) -> float:
     return newest
 
 
-def build_assets(outdir: Path | None = None, salt: str = "") -> dict:
-    """Run static/build.mjs (into static/dist unless told otherwise); returns its manifest."""
+def build_assets(outdir: Path | None = None, salt: str = "", db_version_bump: int = 0) -> dict:
+    """Run static/build.mjs (into static/dist unless told otherwise); returns its manifest.
+    `db_version_bump` builds a release that opens IndexedDB that many versions higher."""
     env = {**os.environ}
     if salt:
         env["BUILD_SALT"] = salt
+    if db_version_bump:
+        env["DB_VERSION_BUMP"] = str(db_version_bump)
     args = ["node", "static/build.mjs"]
     if outdir is not None:
         args += ["--outdir", str(outdir)]

@@ -17,6 +17,7 @@ from tests.e2e.field_app_support import (
     sign_in,
     wait_for_sync,
     wait_for_worker,
+    wait_until,
 )
 
 SHELL_BUDGET_BYTES = 150 * 1024
@@ -100,7 +101,7 @@ def test_new_release_replaces_the_old_cache(live_server, live_app, field_data, b
         page.click("[data-action=reload]")
     page.wait_for_selector("html[data-ready]")
     assert page.get_attribute("html", "data-version") == release["version"]
-    page.wait_for_function("async (name) => (await caches.keys()).join() === name", arg=f"field-shell-{release['version']}")
+    wait_until(page, lambda: page.evaluate("async (name) => (await caches.keys()).join() === name", f"field-shell-{release['version']}"))
     assert cache_names(page) == [f"field-shell-{release['version']}"]
     context.close()
 

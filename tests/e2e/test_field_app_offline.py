@@ -18,6 +18,7 @@ from tests.e2e.field_app_support import (
     sign_in,
     wait_for_sync,
     wait_for_worker,
+    wait_until,
     write_photo,
     write_qr_y4m,
 )
@@ -103,7 +104,7 @@ def test_offline_day_reaches_the_server_exactly_once(live_server, live_app, fiel
     wait_for_sync(page)
     assert {e["state"] for e in outbox(page)} == {"synced"}
     assert page.locator(".topbar [data-sync-badge]").is_hidden()
-    page.wait_for_function("document.querySelector('img.photo') && document.querySelector('img.photo').naturalWidth > 0")
+    wait_until(page, lambda: page.evaluate("document.querySelector('img.photo') && document.querySelector('img.photo').naturalWidth > 0"))
 
     with live_app.app_context():
         entries = db.session.scalars(select(DiaryEntry).where(DiaryEntry.customer_id == field_data.customer_id)).all()

@@ -8,6 +8,7 @@ from tests.e2e.field_app_support import (
     sign_in,
     wait_for_sync,
     wait_for_worker,
+    wait_until,
     write_photo,
 )
 
@@ -63,7 +64,7 @@ def test_field_app_pages_fit_the_screen(live_server, field_data, browser, screen
     shoot(page, screenshot_dir, "diary-form", width)
     page.click("button[type=submit]")
     page.wait_for_selector("text=Signed — locked")
-    page.wait_for_function("[...document.querySelectorAll('img.photo, img.signature-image')].every((i) => i.complete && i.naturalWidth > 0)")
+    wait_until(page, lambda: page.evaluate("[...document.querySelectorAll('img.photo, img.signature-image')].every((i) => i.complete && i.naturalWidth > 0)"))
     shoot(page, screenshot_dir, "diary-entry", width)
 
     visit("/app/sync", "sync-queued", ".outbox-item")

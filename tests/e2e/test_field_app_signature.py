@@ -51,7 +51,7 @@ def open_form(page, base_url: str, customer_id: str) -> None:
     """Open the new diary entry form of a customer."""
     page.goto(f"{base_url}/app/diary/new?customer={customer_id}")
     page.wait_for_selector("canvas.signature-canvas")
-    page.wait_for_function("document.querySelector('canvas.signature-canvas').width > 0")
+    wait_until(page, lambda: page.evaluate("document.querySelector('canvas.signature-canvas').width > 0"))
 
 
 def test_strokes_survive_rotation(app_page, live_server, field_data):
@@ -63,13 +63,13 @@ def test_strokes_survive_rotation(app_page, live_server, field_data):
     assert before["n"] > 100
 
     page.set_viewport_size({"width": 740, "height": 360})
-    page.wait_for_function(f"document.querySelector('canvas.signature-canvas').width !== {before['width']}")
+    wait_until(page, lambda: page.evaluate(f"document.querySelector('canvas.signature-canvas').width !== {before['width']}"))
     turned = page.evaluate(INK)
     assert turned["n"] > before["n"]
     assert all(abs(a - b) < 0.03 for a, b in zip(before["box"], turned["box"]))
 
     page.set_viewport_size({"width": 360, "height": 740})
-    page.wait_for_function(f"document.querySelector('canvas.signature-canvas').width === {before['width']}")
+    wait_until(page, lambda: page.evaluate(f"document.querySelector('canvas.signature-canvas').width === {before['width']}"))
     back = page.evaluate(INK)
     assert all(abs(a - b) < 0.03 for a, b in zip(before["box"], back["box"]))
 
@@ -98,7 +98,7 @@ def test_entry_saved_unsigned_can_be_signed_later_and_is_then_locked(app_page, l
     assert page.locator("text=Not signed yet.").count() == 1
     page.click("text=Get the customer's signature")
     page.wait_for_selector("canvas.signature-canvas")
-    page.wait_for_function("document.querySelector('canvas.signature-canvas').width > 0")
+    wait_until(page, lambda: page.evaluate("document.querySelector('canvas.signature-canvas').width > 0"))
     draw_signature(page)
     page.fill("#signer_name", "吴敏")
     page.fill("#signer_role", "总务处")

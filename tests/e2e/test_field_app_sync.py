@@ -61,7 +61,7 @@ def sync_now(page, base_url: str) -> None:
     before = page.evaluate("Date.now()")
     page.goto(f"{base_url}/app/sync")
     page.wait_for_selector("[data-action=sync-now]")
-    page.wait_for_function("!document.querySelector('[data-action=sync-now]').disabled")
+    wait_until(page, lambda: page.evaluate("!document.querySelector('[data-action=sync-now]').disabled"))
     page.click("[data-action=sync-now]")
     wait_until(page, lambda: page.evaluate(
         "async (t) => { const r = indexedDB.open('field-app'); await new Promise(x => r.onsuccess = x);"

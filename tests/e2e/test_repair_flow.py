@@ -206,7 +206,7 @@ def test_a_kind_of_fault_picked_on_the_tablet_survives_a_redraw(live_server, liv
     tablet.check("input[name=classification][value=general]")
     form = tablet.evaluate_handle("document.querySelector('form.classify-form')")
     tablet.evaluate("new BroadcastChannel('field-app').postMessage({ type: 'outbox', detail: {} })")
-    tablet.wait_for_function("(el) => !el.isConnected", arg=form)
+    wait_until(tablet, lambda: form.evaluate("(el) => !el.isConnected"))
     expect(tablet.locator("input[name=classification][value=general]")).to_be_checked()
     tablet.click("button[data-step=classified]")
     tablet.wait_for_selector("[data-event=classified]")

@@ -89,7 +89,11 @@ def test_every_migration_downgrades_and_upgrades_a_populated_database(tmp_path):
             below = row_counts()
             assert {t: n for t, n in full.items() if t in below} == below, f"downgrading {revision} lost rows"
             upgrade(revision="+1")
-            assert row_counts() == full, f"upgrading to {revision} again lost rows"
+            again = row_counts()
+            assert again.keys() == full.keys(), f"upgrading to {revision} again left out tables"
+            # a table this migration creates comes back empty: its rows went with the downgrade
+            assert {t: n for t, n in again.items() if t in below} == {t: full[t] for t in below}, \
+                f"upgrading to {revision} again lost rows"
         db.session.remove()
         downgrade(revision="base")
         assert row_counts() == {}

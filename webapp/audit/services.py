@@ -33,6 +33,8 @@ ACTION_LABELS = {
     "retire": _l("Retired"),
     "restore": _l("Restored"),
     "import": _l("Imported"),
+    "password": _l("Password changed"),
+    "sign_out_all": _l("Signed out on every device"),
 }
 
 FIELD_LABELS = {
@@ -78,6 +80,7 @@ FIELD_LABELS = {
     "locale": _l("Language"),
     "file": _l("File"),
     "created": _l("Created"),
+    "sessions_ended": _l("Sign-ins ended"),
     "updated": _l("Changed"),
 }
 

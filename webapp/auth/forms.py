@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 
 class LoginForm(FlaskForm):
@@ -20,6 +20,17 @@ class SettingsForm(FlaskForm):
         _l("Language"),
         choices=[("", _l("Browser default")), ("zh", "简体中文"), ("en", "English")],
         validators=[Optional()],
+    )
+
+
+class PasswordForm(FlaskForm):
+    """A user changes their own password."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
     )
 
 

@@ -48,6 +48,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # The sign-in (UserSession token) this instance was loaded through; set by the session
+    # verbs, never stored on the user row.
+    sign_in_token = None
+
     customers = relationship(
         "Customer", secondary=customer_technician, back_populates="technicians"
     )
@@ -56,6 +60,13 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # type: ignore[override]
         """Flask-Login: disabled accounts cannot sign in."""
         return bool(self.active)
+
+    def sign_in_identity(self) -> str:
+        """What the cookies carry (Flask-Login's id_attribute): the user and the sign-in, so
+        ending a sign-in ends them. get_id stays the plain id, which UserMixin compares by."""
+        if not self.sign_in_token:
+            raise RuntimeError("sign in through auth.sessions.start_session")
+        return f"{self.id}:{self.sign_in_token}"
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password."""
@@ -78,3 +89,16 @@ class User(UserMixin, db.Model):
     def audit_customer_id(self) -> None:
         """Users belong to no customer."""
         return None
+
+
+class UserSession(db.Model):
+    """One sign-in on one device; its session and remember-me cookies work while it is open."""
+
+    __tablename__ = "user_session"
+    # SHA-256 of the token the cookies carry: a copy of the database opens no session.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")

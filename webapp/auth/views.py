@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
@@ -10,10 +11,14 @@ from sqlalchemy import select
 from ..archive.models import Customer
 from ..errors import DomainError, error_response
 from ..extensions import csrf, db, limiter, login_manager
-from .forms import LoginForm, SettingsForm, UserForm
+from .forms import LoginForm, PasswordForm, SettingsForm, UserForm
 from .models import Role, User
 from .permissions import roles_required
 from .services import authenticate, create_user, password_problems, set_locale
+from .sessions import (
+    change_password, end_session, load_signed_in_user, open_sessions, reset_password, revoke_devices,
+    start_session,
+)
 
 bp = Blueprint("auth", __name__)
 api_bp = Blueprint("auth_api", __name__, url_prefix="/api/auth")
@@ -25,9 +30,27 @@ def _login_limit() -> str:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    """Flask-Login: load the signed-in user."""
-    return db.session.get(User, int(user_id))
+def _load_user(identity: str) -> User | None:
+    """Flask-Login: the user of the open sign-in the cookie names, else nobody."""
+    return load_signed_in_user(identity)
+
+
+login_manager.id_attribute = "sign_in_identity"  # cookies name the sign-in, not just the user
+
+
+def _sign_in(user: User, remember: bool) -> None:
+    """Open a fresh sign-in for this device and set its cookies."""
+    start_session(user, request.user_agent.string)
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
+def _sign_out() -> None:
+    """End this sign-in everywhere (copies of its cookies too), then clear the cookies."""
+    if current_user.is_authenticated:
+        end_session(current_user._get_current_object())
+        db.session.commit()
+    logout_user()
 
 
 @login_manager.unauthorized_handler
@@ -55,7 +78,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
         if user:
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong user name or password."), "error")
     return render_template("auth/login.html", form=form)
@@ -63,8 +86,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out."""
-    logout_user()
+    """Sign out: this sign-in ends, on every copy of its cookies."""
+    _sign_out()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -85,6 +108,33 @@ def settings():
     return render_template("auth/settings.html", form=form)
 
 
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_login_limit, methods=["POST"])  # the current password must not be guessable here
+def password():
+    """The user changes their own password; their other sign-ins end."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            ended = change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)
+        except DomainError as err:
+            db.session.rollback()
+            target = form.current_password if err.code == "wrong_password" else form.new_password
+            target.errors = list(target.errors) + [err.message]
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "Password changed. You were signed out on %(num)d other device.",
+                    "Password changed. You were signed out on %(num)d other devices.",
+                    ended,
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.settings"))
+    return render_template("auth/password.html", form=form)
+
+
 @api_bp.route("/session", methods=["POST"])
 @csrf.exempt  # this call hands out the CSRF token; it is rate-limited instead
 @limiter.limit(_login_limit)
@@ -94,7 +144,7 @@ def api_session_create():
     user = authenticate(str(payload.get("username", "")), str(payload.get("password", "")))
     if user is None:
         return error_response(401, "invalid_credentials", _("Wrong user name or password."))
-    login_user(user, remember=True)
+    _sign_in(user, remember=True)
     return jsonify({"csrf_token": generate_csrf(), "user": _user_json(user)})
 
 
@@ -107,8 +157,8 @@ def api_session_show():
 
 @api_bp.route("/session", methods=["DELETE"])
 def api_session_delete():
-    """Sign out an API client."""
-    logout_user()
+    """Sign out an API client: this sign-in ends, on every copy of its cookies."""
+    _sign_out()
     return jsonify({"ok": True})
 
 
@@ -193,12 +243,30 @@ def user_edit(user_id: int):
             user.phone = form.phone.data or None
             user.active = form.active.data
             if new_password:
-                user.set_password(new_password)
+                reset_password(user, new_password, by=current_user)
             user.customers = [db.session.get(Customer, cid) for cid in form.customers.data]
             db.session.commit()
             flash(_("User %(name)s saved.", name=user.username), "success")
             return redirect(url_for("auth.user_list"))
-    return render_template("auth/user_form.html", form=form, user=user)
+    return render_template("auth/user_form.html", form=form, user=user, sessions=open_sessions(user))
+
+
+@bp.route("/admin/users/<int:user_id>/sign-out-everywhere", methods=["POST"])
+@roles_required(Role.ADMIN)
+def user_revoke_devices(user_id: int):
+    """Sign a user out on every device (a lost or stolen tablet); audited."""
+    user = db.session.get(User, user_id) or abort_404()
+    ended = revoke_devices(user, by=current_user)
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(name)s was signed out on %(num)d device.",
+            "%(name)s was signed out on %(num)d devices.",
+            ended, name=user.username,
+        ),
+        "success",
+    )
+    return redirect(url_for("auth.user_edit", user_id=user.id))
 
 
 def abort_404():

@@ -252,7 +252,8 @@ def _already_seen(client_id: str, seq: int, user: User, mutation: dict, digest: 
         stored = dict(applied.result or {})
         db.session.rollback()
         kind = get_kind(stored.get("kind_name") or "")
-        record = db.session.get(kind.model, stored["id"]) if kind is not None and stored.get("id") else None
+        record_id = stored.get("id")
+        record = db.session.get(kind.model, record_id) if kind is not None and isinstance(record_id, str) else None
         answer = _with_state(stored, kind, record, user)
         answer["original_status"] = stored.get("status")
         answer["status"] = "duplicate"

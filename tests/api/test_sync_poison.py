@@ -81,6 +81,8 @@ def test_a_poison_mutation_is_rejected_and_the_ones_behind_it_apply(app, school,
         ("applied", None), ("rejected", code), ("applied", None)]
     assert body["last_seq"] == 3 and body["results"][1]["errors"]
     assert db.session.query(DiaryEntry).count() == 2
+    resend = push_text(phone, [before, poison, after])
+    assert resend.status_code == 200 and {r["status"] for r in resend.get_json()["results"]} == {"duplicate"}
 
 
 @pytest.mark.parametrize("case", ["nul in a string", "lone surrogate in a key", "1,000-deep nesting"])

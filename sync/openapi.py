@@ -193,7 +193,9 @@ def build_spec() -> dict:
                                         "invalid, not_found, forbidden, locked, append_only, unsupported_op, unknown_kind"},
                 "message": {"type": "string", "nullable": True},
                 "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {}},
-                           "description": "field name -> messages (rejected)"},
+                           "description": "field name (dotted path when nested) -> messages (rejected)"},
+                "details": {"type": "object", "additionalProperties": True,
+                            "description": "facts about a rejection (the path, the limit); codes as in Error"},
                 "conflicts": {"type": "array", "items": {"type": "object", "properties": {
                     "conflict_id": {"type": "integer"}, "reason": {"type": "string"},
                     "field": {"type": "string", "nullable": True}, "server_value": {}, "device_value": {}}}},

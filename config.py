@@ -57,6 +57,16 @@ class Config:
     )
     BLOB_MAX_BYTES = int(os.environ.get("BLOB_MAX_BYTES", 8 * 1024 * 1024))
     BLOB_MAX_PIXELS = int(os.environ.get("BLOB_MAX_PIXELS", 24_000_000))
+    # Request body caps (webapp/request_body.py): every route has one; over it answers 413.
+    REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", 1024 * 1024))  # pages' forms
+    SIGN_IN_MAX_BYTES = int(os.environ.get("SIGN_IN_MAX_BYTES", 16 * 1024))
+    SYNC_PUSH_MAX_BYTES = int(os.environ.get("SYNC_PUSH_MAX_BYTES", 10 * 1024 * 1024))  # the client splits
+    ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_BYTES", 10 * 1024 * 1024))
+    # How deeply a JSON body may nest. A push is allowed more, so that an oddly nested mutation
+    # parses and is answered on its own (sync/screen.py walks its depth without recursion and
+    # rejects it, SYNC.md test 14); deeper than SYNC_PUSH_MAX_DEPTH the batch is a 400.
+    JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", 32))
+    SYNC_PUSH_MAX_DEPTH = int(os.environ.get("SYNC_PUSH_MAX_DEPTH", 2000))
     PDF_FONT_PATH = os.environ.get(
         "PDF_FONT_PATH", str(BASE_DIR / "webapp" / "documents" / "fonts" / "wqy-microhei.ttc")
     )

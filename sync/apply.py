@@ -24,7 +24,8 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from webapp.audit.models import AuditLog
-from webapp.auth.models import User, customer_technician
+from webapp.auth.models import User
+from webapp.auth.permissions import visible_customer_ids
 from webapp.documents import signing
 from webapp.documents.models import Blob
 from webapp.errors import DomainError, NotFound, flatten_messages
@@ -104,21 +105,16 @@ def missing_blobs(kind: Kind, record: Any) -> list[str]:
 
 
 def _scope(user: User) -> set[str] | None:
-    """The customers a technician sees (cached for the request); None for roles that see all."""
-    if user.sees_all_customers:
-        return None
+    """`permissions.visible_customer_ids`, cached for the request (a batch asks once per mutation)."""
     cache = g.get("sync_scope")
     if cache is None or cache[0] != user.id:
-        ids = set(db.session.scalars(
-            select(customer_technician.c.customer_id).where(customer_technician.c.user_id == user.id)
-        ).all())
-        cache = (user.id, ids)
+        cache = (user.id, visible_customer_ids(user))
         g.sync_scope = cache
     return cache[1]
 
 
 def visible(kind: Kind, record: Any, user: User) -> bool:
-    """True when the user may see the record."""
+    """True when the user may see the record (the rule of `permissions.get_visible`, cached)."""
     if kind.customer_column is None:
         return True
     scope = _scope(user)

@@ -1,4 +1,4 @@
-"""The office's review: resolve conflicts, mark rejected mutations handled, list what waits.
+"""The office's review: resolve conflicts, mark rejections handled, list what waits for images.
 
 Taking the device's value goes through the kind's own services (the same path as a push), so
 the rules and the audit log apply; the conflict row itself is audited too.
@@ -83,27 +83,6 @@ def mark_handled(user: User, rejected: RejectedMutation, note: str = "") -> Reje
     rejected.handled_by_id = user.id
     rejected.handled_note = (note or "").strip()[:2000]
     return rejected
-
-
-def open_conflicts(limit: int = 200) -> list[Conflict]:
-    """Conflicts waiting for the office, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Conflict).where(Conflict.state == "open").order_by(Conflict.created_at, Conflict.id).limit(limit)
-        ).all()
-    )
-
-
-def unhandled_rejections(limit: int = 200) -> list[RejectedMutation]:
-    """Rejected mutations nobody has handled yet, oldest first."""
-    return list(
-        db.session.scalars(
-            select(RejectedMutation)
-            .where(RejectedMutation.handled_at.is_(None))
-            .order_by(RejectedMutation.created_at, RejectedMutation.id)
-            .limit(limit)
-        ).all()
-    )
 
 
 def incomplete_submissions(limit: int = 200) -> list[tuple[Any, Any, list[str]]]:

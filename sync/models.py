@@ -99,6 +99,9 @@ class RejectedMutation(db.Model):
     kind: Mapped[str] = mapped_column(String(60))
     op: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[str] = mapped_column(String(64))
+    # The school the mutation was about, when it could be told (the review page filters by it);
+    # no foreign key: a refused mutation may name a customer that does not exist.
+    customer_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     payload_hash: Mapped[str] = mapped_column(String(64))
     code: Mapped[str] = mapped_column(String(40))

@@ -13,20 +13,23 @@ from flask import Blueprint, current_app, jsonify
 from webapp.error_codes import CATALOGUE
 
 from .registry import ENVELOPE, SHARED, all_kinds
-from .screen import MutationSchema
-from .views import PushRequestSchema
+from .screen import BIGINT_MAX, INT_MAX, MutationSchema
+from .views import CLIENT_ID_PATTERN, PULL_MAX_LIMIT, PushRequestSchema
 
 bp = Blueprint("sync_openapi", __name__, url_prefix="/api")
 
 ERROR_CODES = {
-    400: "Malformed request (invalid_request, invalid_json, csrf_failed, batch_too_large, invalid_sha256).",
+    400: "Malformed request (invalid_request, invalid_json, json_not_object, json_too_deep, invalid_text, "
+    "csrf_failed, batch_too_large, invalid_sha256).",
     401: "Not signed in (unauthorized): sync pauses; sign in again, the outbox is kept.",
     403: "The client_id belongs to another user (client_belongs_to_another_user).",
     404: "Not found.",
     410: "Cursor too old for the kept tombstones (cursor_too_old), unknown (cursor_unknown: a restored "
     "server; details carry its epoch and last_seq for the device) or new customers assigned (scope_changed): "
     "push first, then pull from cursor 0.",
-    413: "Blob over BLOB_MAX_BYTES (blob_too_large) or BLOB_MAX_PIXELS (too_many_pixels).",
+    413: "Body over the route's byte limit (request_too_large; a push: split the batch), a blob over "
+    "BLOB_MAX_BYTES (blob_too_large) or BLOB_MAX_PIXELS (too_many_pixels). details.max_bytes is the limit.",
+    429: "Too many sign-in attempts (too_many_requests): wait and try again.",
     422: "Blob hash mismatch (sha256_mismatch), not a complete PNG/JPEG (invalid_image, unsupported_image).",
 }
 
@@ -151,15 +154,36 @@ def build_spec() -> dict:
             },
         },
     )
+    # What push takes as a batch (anything else is a 400). Each mutation's kind rules are the
+    # Mutation schema; one that breaks them is answered `rejected` in its result (SYNC.md), and
+    # the batch goes on, so they cannot be the request's schema.
+    spec.components.schema(
+        "MutationEnvelope",
+        {
+            "type": "object",
+            "required": ["seq", "kind", "op", "id"],
+            "description": "One entry of a batch; see Mutation for what each kind and op takes.",
+            "properties": {
+                "seq": {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX},
+                "kind": {"type": "string", "minLength": 1, "maxLength": 60},
+                "op": {"type": "string", "minLength": 1, "maxLength": 20},
+                "id": {"type": "string", "minLength": 1, "maxLength": 64},
+                "base_version": {"type": "integer", "nullable": True, "minimum": 1, "maximum": INT_MAX},
+                "data": {"type": "object"},
+                "blobs": {"type": "object", "nullable": True, "additionalProperties": {"type": "string"}},
+            },
+        },
+    )
     spec.components.schema(
         "PushRequest",
         {
             "type": "object",
             "required": ["client_id", "mutations"],
             "properties": {
-                "client_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,36}$",
+                "client_id": {"type": "string", "pattern": CLIENT_ID_PATTERN,
                               "description": "uuid of this installed app; it belongs to the first user who uses it"},
-                "mutations": {"type": "array", "items": _ref("Mutation"), "maxItems": 500},
+                "mutations": {"type": "array", "items": _ref("MutationEnvelope"), "maxItems": 500,
+                              "description": "in seq order; each should be a valid Mutation, or it is rejected"},
             },
         },
     )
@@ -279,10 +303,14 @@ def build_spec() -> dict:
         operations={
             "post": {"summary": "Sign in; sets the session cookie and returns the CSRF token", "security": [],
                      "requestBody": json_body("SignIn"),
-                     "responses": {"200": json_ok("Session", "Signed in"), "401": _error(401), "429": _error(400)}},
+                     "responses": {"200": json_ok("Session", "Signed in"), "400": _error(400), "401": _error(401),
+                                   "413": _error(413), "429": _error(429)}},
             "get": {"summary": "Who is signed in, with a fresh CSRF token", "security": signed_in,
                     "responses": {"200": json_ok("Session", "Signed in"), "401": _error(401)}},
-            "delete": {"summary": "Sign out", "security": signed_in, "responses": {"200": {"description": "Signed out"}}},
+            "delete": {"summary": "Sign out", "security": writes, "responses": {
+                "200": {"description": "Signed out", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["ok"], "properties": {"ok": {"type": "boolean"}}}}}},
+                "400": _error(400), "401": _error(401)}},
         },
     )
     spec.path(
@@ -292,7 +320,7 @@ def build_spec() -> dict:
             "security": writes,
             "requestBody": json_body("PushRequest"),
             "responses": {"200": json_ok("PushResponse", "Per-mutation results"), "400": _error(400),
-                          "401": _error(401), "403": _error(403)},
+                          "401": _error(401), "403": _error(403), "413": _error(413)},
         }},
     )
     spec.path(
@@ -301,9 +329,11 @@ def build_spec() -> dict:
             "summary": "Changes after a cursor, ordered by change_seq",
             "security": signed_in,
             "parameters": [
-                {"name": "cursor", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 2000, "default": 500}},
-                {"name": "client_id", "in": "query", "schema": {"type": "string"},
+                {"name": "cursor", "in": "query",
+                 "schema": {"type": "integer", "minimum": 0, "maximum": BIGINT_MAX, "default": 0}},
+                {"name": "limit", "in": "query",
+                 "schema": {"type": "integer", "minimum": 1, "maximum": PULL_MAX_LIMIT, "default": 500}},
+                {"name": "client_id", "in": "query", "schema": {"type": "string", "pattern": CLIENT_ID_PATTERN},
                  "description": "or the X-Client-Id header: lets the server track the device's scope"},
             ],
             "responses": {"200": json_ok("PullResponse", "A page of changes"), "400": _error(400),

@@ -22,7 +22,7 @@ from webapp.extensions import db
 
 from .epoch import server_position
 from .models import TOMBSTONE_HORIZON, SyncClient, SyncSetting, get_setting
-from .registry import all_kinds, iso_datetime
+from .registry import all_kinds, children_first, iso_datetime
 
 
 class CursorGone(DomainError):
@@ -129,7 +129,7 @@ def purge_tombstones(days: int) -> dict:
     cutoff = utcnow() - timedelta(days=days)
     horizon = get_setting(TOMBSTONE_HORIZON)
     purged = skipped = 0
-    for kind in reversed(all_kinds()):
+    for kind in children_first():
         model = kind.model
         rows = db.session.execute(
             select(model.id, model.change_seq).where(model.deleted_at.is_not(None), model.deleted_at < cutoff)

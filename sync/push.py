@@ -37,6 +37,7 @@ from webapp.clock import utcnow
 from .apply import Outcome, apply_mutation, missing_blobs, visible
 from .models import AppliedMutation, RejectedMutation, SyncClient
 from .registry import Kind, SyncContext, get_kind
+from .review import customer_of_mutation
 from .screen import screen_mutation, storable
 
 RETRIES = 5  # a busy or locked database: try the same mutation again, a little later each time
@@ -160,7 +161,7 @@ def _log_rejection(client_id: str, seq: int, user: User, mutation: dict, digest:
         RejectedMutation(
             client_id=client_id, seq=seq, user_id=user.id, kind=storable(str(mutation.get("kind")))[:60],
             op=storable(str(mutation.get("op")))[:20], record_id=storable(str(mutation.get("id")))[:64],
-            payload=storable(mutation), payload_hash=digest, code=err.code[:40], message=storable(err.message),
+            customer_id=customer_of_mutation(mutation), payload=storable(mutation), payload_hash=digest, code=err.code[:40], message=storable(err.message),
             errors=storable(err.errors),
         )
     )

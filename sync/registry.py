@@ -289,6 +289,36 @@ def all_kinds() -> list[Kind]:
     return list(_KINDS.values())
 
 
+def children_first() -> list[Kind]:
+    """Every kind, each before the kinds whose tables it refers to (the order to delete rows in).
+
+    Derived from the models' foreign keys, not from the order of registration: a photo before
+    the sheet it belongs to, a device before its cabinet, everything before its customer.
+    Within that, kinds keep their registration order reversed.
+    """
+    kinds = list(reversed(all_kinds()))
+    table_of = {kind.name: kind.model.__table__.name for kind in kinds}
+    refers_to = {
+        kind.name: {fk.column.table.name for fk in kind.model.__table__.foreign_keys} - {table_of[kind.name]}
+        for kind in kinds
+    }
+    ordered: list[Kind] = []
+    placed: set[str] = set()
+    while len(ordered) < len(kinds):
+        for kind in kinds:
+            if kind.name in placed:
+                continue
+            # a kind may go once no kind still to place refers to its table
+            waiting = [k for k in kinds if k.name not in placed and k.name != kind.name]
+            if not any(table_of[kind.name] in refers_to[k.name] for k in waiting):
+                ordered.append(kind)
+                placed.add(kind.name)
+                break
+        else:
+            raise ValueError("the sync kinds' tables refer to each other in a circle")
+    return ordered
+
+
 def kind_of_model(model: type) -> Kind | None:
     """The kind registered for a model."""
     for kind in _KINDS.values():

@@ -62,7 +62,7 @@ class MutationSchema(Schema):
 _envelope = MutationSchema()
 
 
-def _refuse(code: str, message: str, path: str, field_message: str, **details: Any) -> DomainError:
+def _poison(code: str, message: str, path: str, field_message: str, **details: Any) -> DomainError:
     """A rejection naming the place in the mutation where the problem is."""
     return DomainError(message, code=code, errors={path: [field_message]}, details={"path": path, **details})
 
@@ -70,18 +70,18 @@ def _refuse(code: str, message: str, path: str, field_message: str, **details: A
 def _text_problem(text: str, path: str, limit: int) -> DomainError | None:
     """NUL, a lone surrogate or too many characters in one string or key."""
     if len(text) > limit:
-        return _refuse("too_long", _("A text is longer than %(n)s characters.", n=limit), path,
+        return _poison("too_long", _("A text is longer than %(n)s characters.", n=limit), path,
                        _("At most %(n)s characters.", n=limit), length=len(text), max_length=limit)
     found = _UNSTORABLE.search(text)
     if found is None:
         return None
     if found.group() == "\x00":
-        return _refuse("invalid_text", _("A text holds a NUL character, which cannot be stored."), path,
+        return _poison("invalid_text", _("A text holds a NUL character, which cannot be stored."), path,
                        _("Remove the NUL character."), reason="nul")
     try:  # a surrogate pair decoded as two code points is still one real character
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return _refuse("invalid_text", _("A text holds a broken character (a lone UTF-16 surrogate)."), path,
+        return _poison("invalid_text", _("A text holds a broken character (a lone UTF-16 surrogate)."), path,
                        _("Remove the broken character."), reason="surrogate")
     return None
 
@@ -102,18 +102,18 @@ def find_poison(value: Any, root: str = "") -> DomainError | None:
             continue
         elif isinstance(item, int):
             if abs(item) > MAX_INT:
-                return _refuse("out_of_range", _("A number is too large."), path or "_schema",
+                return _poison("out_of_range", _("A number is too large."), path or "_schema",
                                _("At most %(n)s.", n=MAX_INT), max=MAX_INT)
         elif isinstance(item, float):
             if not math.isfinite(item) or abs(item) > MAX_INT:
-                return _refuse("out_of_range", _("A number is not finite or too large."), path or "_schema",
+                return _poison("out_of_range", _("A number is not finite or too large."), path or "_schema",
                                _("A finite number is required."), max=MAX_INT)
         elif isinstance(item, (dict, list)):
             if depth >= MAX_DEPTH:
-                return _refuse("too_deep", _("The data nests deeper than %(n)s levels.", n=MAX_DEPTH),
+                return _poison("too_deep", _("The data nests deeper than %(n)s levels.", n=MAX_DEPTH),
                                path or "_schema", _("Nested too deeply."), max_depth=MAX_DEPTH)
             if len(item) > MAX_ITEMS:
-                return _refuse("too_many_items", _("A list holds more than %(n)s entries.", n=MAX_ITEMS),
+                return _poison("too_many_items", _("A list holds more than %(n)s entries.", n=MAX_ITEMS),
                                path or "_schema", _("At most %(n)s entries.", n=MAX_ITEMS),
                                items=len(item), max_items=MAX_ITEMS)
             pairs = item.items() if isinstance(item, dict) else enumerate(item)
@@ -124,7 +124,7 @@ def find_poison(value: Any, root: str = "") -> DomainError | None:
                         return problem
                 stack.append((child, f"{path}.{key}" if path else str(key), depth + 1))
         else:
-            return _refuse("invalid", _("The data holds a value that is not JSON."), path or "_schema",
+            return _poison("invalid", _("The data holds a value that is not JSON."), path or "_schema",
                            _("Not a JSON value."))
     return None
 

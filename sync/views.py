@@ -16,20 +16,25 @@ from webapp.documents.models import Blob
 from webapp.documents.storage import is_sha256
 from webapp.errors import DomainError, error_response, flatten_messages
 from webapp.extensions import csrf, db
+from webapp.request_body import body_limit, json_object
 
 from . import blobs as blob_service
 from .models import AppliedMutation, Conflict, RejectedMutation, SyncClient, TOMBSTONE_HORIZON, get_setting
 from .pull import counter_value, pull
 from .push import ensure_client, push
 from .registry import all_kinds, iso_datetime
-from .screen import BatchEntrySchema
+from .screen import BIGINT_MAX, BatchEntrySchema
 
 bp = Blueprint("sync", __name__, url_prefix="/api/sync")
 # CSRF is checked inside each write view, after the sign-in check, so that an expired
 # session answers 401 (pause and sign in again) rather than a CSRF error.
 csrf.exempt(bp)
 
-CLIENT_ID = validate.Regexp(r"^[A-Za-z0-9_-]{8,36}$", error="A client id is 8-36 letters, digits, - or _.")
+# The id each installed app makes for itself (crypto.randomUUID()); the OpenAPI document
+# publishes the same pattern.
+CLIENT_ID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+PULL_MAX_LIMIT = 2000  # changes per pull page, at most
+CLIENT_ID = validate.Regexp(CLIENT_ID_PATTERN.replace("$", r"\Z"), error="A client id is a UUID.")
 
 
 class PushRequestSchema(Schema):
@@ -40,6 +45,16 @@ class PushRequestSchema(Schema):
 
     client_id = fields.String(required=True, validate=CLIENT_ID)
     mutations = fields.List(fields.Nested(BatchEntrySchema), required=True)
+
+
+class PullQuerySchema(Schema):
+    """The query of GET /api/sync/pull (client_id is read with the X-Client-Id header)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    cursor = fields.Integer(load_default=0, validate=validate.Range(min=0, max=BIGINT_MAX))
+    limit = fields.Integer(validate=validate.Range(min=1, max=PULL_MAX_LIMIT))
 
 
 def sync_api(write: bool = False) -> Callable:
@@ -64,7 +79,7 @@ def sync_api(write: bool = False) -> Callable:
 
 def _client_id_from_request() -> str | None:
     """The device id of a read request: ?client_id= or the X-Client-Id header."""
-    value = request.args.get("client_id") or request.headers.get("X-Client-Id")
+    value = request.args["client_id"] if "client_id" in request.args else request.headers.get("X-Client-Id")
     if value is None:
         return None
     try:
@@ -86,12 +101,13 @@ def _json(body: dict, status: int = 200) -> Response:
 
 
 @bp.route("/push", methods=["POST"])
+@body_limit("SYNC_PUSH_MAX_BYTES")
 @sync_api(write=True)
 def push_view():
     """Apply a batch of mutations exactly once each (SYNC.md: Push)."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return error_response(400, "invalid_request", _("Send a JSON object."))
+    # NUL, lone surrogates and deep nesting inside one mutation are that mutation's rejection
+    # (SYNC.md), so the body-wide check is only for what cannot be a batch at all.
+    body = json_object(max_depth=int(current_app.config["SYNC_PUSH_MAX_DEPTH"]), strict_text=False)
     try:
         payload = PushRequestSchema().load(body)
     except ValidationError as err:
@@ -109,14 +125,11 @@ def push_view():
 def pull_view():
     """One page of the changes the user may see after a cursor (SYNC.md: Pull)."""
     try:
-        cursor = int(request.args.get("cursor", "0"))
-        default_limit = int(current_app.config.get("SYNC_PULL_LIMIT", 500))
-        limit = int(request.args.get("limit", default_limit))
-    except ValueError:
-        return error_response(400, "invalid_request", _("cursor and limit are whole numbers."))
-    if cursor < 0 or limit < 1:
-        return error_response(400, "invalid_request", _("cursor and limit are whole numbers."))
-    limit = min(limit, int(current_app.config.get("SYNC_PULL_MAX_LIMIT", 2000)))
+        payload = PullQuerySchema().load(request.args)
+    except ValidationError as err:
+        return error_response(400, "invalid_request", _("The pull request is malformed."), errors=flatten_messages(err.messages))
+    cursor = payload["cursor"]
+    limit = payload.get("limit", int(current_app.config.get("SYNC_PULL_LIMIT", 500)))
     user = current_user._get_current_object()
     client_id = _client_id_from_request()
     client = ensure_client(user, client_id, request.headers.get("User-Agent", "")) if client_id else None
@@ -133,6 +146,7 @@ def blob_head(sha256: str):
 
 
 @bp.route("/blobs/<sha256>", methods=["PUT"])
+@body_limit("BLOB_MAX_BYTES", code="blob_too_large")
 @sync_api(write=True)
 def blob_put(sha256: str):
     """Upload an image named by its SHA-256 (SYNC.md: Blobs)."""

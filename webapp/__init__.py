@@ -53,6 +53,16 @@ def instance_secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def register_history_sections() -> None:
+    """The history area of the archive's pages, in the order it shows: repairs, patrols, documents."""
+    from .documents.repair_form import register_history as documents_history
+    from .maintenance.history import register_history as patrols_history
+    from .repairs.history import register_history as repairs_history
+
+    for register in (repairs_history, patrols_history, documents_history):
+        register()
+
+
 def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     """Build the app: bind extensions, register blueprints, errors and CLI commands."""
     app = Flask(
@@ -86,6 +96,7 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     init_security_headers(app)
 
     from . import models  # noqa: F401  (every model registered before migrations look)
+    from .archive.api import bp as archive_api_bp
     from .archive.views import bp as archive_bp
     from .audit.views import bp as audit_bp
     from .auth.views import api_bp as auth_api_bp
@@ -98,17 +109,20 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     from .repairs.views import bp as repairs_bp
     from .workcal.views import bp as workcal_bp
 
-    for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp,
+    for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, archive_api_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp,
                       maintenance_bp, notifications_bp):
         app.register_blueprint(blueprint)
+
+    register_history_sections()
 
     import sync  # the sync API, its OpenAPI document and the office's review page (sync_admin)
 
     sync.init_app(app)
 
-    from . import cli, errors, templating
+    from . import cli, errors, request_body, templating
 
     errors.register(app)
+    request_body.register(app)
     cli.register(app)
     templating.register(app)
 

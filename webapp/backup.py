@@ -247,8 +247,29 @@ def _check_database_copy(source: Path, manifest: dict) -> list[str]:
     return []
 
 
-def verify_backup(source: Path) -> list[str]:
-    """Every problem found in a backup folder (empty: the backup is good)."""
+def _restore_into_scratch(source: Path, manifest: dict, scratch_url: str) -> list[str]:
+    """Restore a PostgreSQL dump into a spare database and compare its row counts with the manifest."""
+    url = make_url(scratch_url)
+    own = db.engine.url
+    if (url.host, url.port, url.database) == (own.host, own.port, own.database):
+        raise BackupError("--restore-into must name a spare database, not the app's own")
+    libpq, env = _libpq(url)
+    _run(["pg_restore", "--clean", "--if-exists", "--single-transaction", "--no-owner", "--no-privileges",
+          f"--dbname={libpq}", str(source / PG_FILE)], env)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            counts = _snapshot_facts(conn)["tables"]
+    finally:
+        engine.dispose()
+    if {t: counts.get(t) for t in manifest["tables"]} != manifest["tables"]:
+        return ["restored into the spare database, the row counts differ from the manifest"]
+    return []
+
+
+def verify_backup(source: Path, scratch_url: str | None = None) -> list[str]:
+    """Every problem found in a backup folder (empty: the backup is good); a PostgreSQL backup is
+    also restored into `scratch_url`, a spare database, when one is given."""
     source = Path(source)
     manifest = read_manifest(source)
     problems = [f"file missing from storage when the backup was made: {m}" for m in manifest["missing_files"]]
@@ -262,7 +283,10 @@ def verify_backup(source: Path) -> list[str]:
             problems.append(f"{rel}: missing")
         elif file_sha256(path) != info["sha256"] or info["sha256"] != Path(rel).name:
             problems.append(f"{rel}: content does not match its checksum")
-    return problems + _check_database_copy(source, manifest)
+    problems += _check_database_copy(source, manifest)
+    if scratch_url and manifest["dialect"] == "postgresql" and not problems:
+        problems += _restore_into_scratch(source, manifest, scratch_url)
+    return problems
 
 
 # --- restore ----------------------------------------------------------------------------------

@@ -80,10 +80,12 @@ def register(app: Flask) -> None:
 
     @backup_group.command("verify")
     @click.argument("source", type=click.Path(exists=True, file_okay=False))
-    def backup_verify(source: str) -> None:
+    @click.option("--restore-into", "scratch_url", default=None,
+                  help="PostgreSQL: a spare database URL to restore into and compare row counts (it is overwritten).")
+    def backup_verify(source: str, scratch_url: str | None) -> None:
         """Check a backup: every file against its checksum, the database copy, the row counts."""
         try:
-            problems = backup.verify_backup(Path(source))
+            problems = backup.verify_backup(Path(source), scratch_url)
         except backup.BackupError as err:
             raise click.ClickException(str(err)) from err
         if problems:

@@ -170,4 +170,9 @@ def register(app: Flask) -> None:
             413: _("That is too large."),
             429: _("Too many attempts. Please wait a little and try again."),
         }
-        return error_response(status, http_code(status), messages.get(status, err.description or ""))
+        response = error_response(status, http_code(status), messages.get(status, err.description or ""))
+        if status == 405 and getattr(err, "valid_methods", None):
+            # RFC 9110: a 405 lists the methods the resource does take.
+            body, status = response
+            return body, status, {"Allow": ", ".join(err.valid_methods)}
+        return response

@@ -138,6 +138,40 @@ def _all_columns(obj: Any, exclude: set[str]) -> dict[str, list[Any]]:
     }
 
 
+def audit_values(
+    action: str, entity: str, entity_id: str | None, customer_id: str | None, changes: dict,
+    *, at: datetime | None = None, actor: tuple[int | None, str | None] | None = None,
+) -> dict[str, Any]:
+    """The one shape of an audit row: when, who (user and device), what, and old/new values."""
+    user_id, client_id = actor if actor is not None else current_actor()
+    return {
+        "at": at or utcnow(), "user_id": user_id, "client_id": client_id, "action": action,
+        "entity": entity, "entity_id": entity_id, "customer_id": customer_id, "changes": changes,
+    }
+
+
+def created_values(values: dict[str, Any], names: Any) -> dict[str, list[Any]]:
+    """The audit `changes` of a new row: [None, value] for each named value that is set."""
+    return {name: [None, json_value(values[name])] for name in names if values.get(name) is not None}
+
+
+def stamp_new_rows(session: Session, rows: list[dict[str, Any]], now: datetime | None = None) -> None:
+    """What the flush hook gives a new synced record, for rows inserted in bulk without it.
+
+    Each row gets an id, version 1, a change_seq from the counter and its times; the caller
+    writes its audit rows with `write_audit_rows`.
+    """
+    now = now or utcnow()
+    for row, seq in zip(rows, take_change_seqs(session, len(rows))):
+        row.update(id=row.get("id") or new_id(), version=1, change_seq=seq, created_at=now, updated_at=now, deleted_at=None)
+
+
+def write_audit_rows(rows: list[dict[str, Any]]) -> None:
+    """Insert audit rows (shaped by `audit_values`) in bulk, for writes the flush hook never sees."""
+    if rows:
+        db.session.execute(AuditLog.__table__.insert(), rows)
+
+
 @event.listens_for(Session, "before_flush")
 def _stamp_and_audit(session: Session, flush_context, instances) -> None:
     """Bump versions, hand out change_seq numbers and write audit rows for this flush."""
@@ -178,18 +212,10 @@ def _stamp_and_audit(session: Session, flush_context, instances) -> None:
             stamped.append(obj)
         if getattr(obj, "__audited__", True):
             customer_id = obj.audit_customer_id() if hasattr(obj, "audit_customer_id") else None
-            entries.append(
-                AuditLog(
-                    at=utcnow(),
-                    user_id=user_id,
-                    client_id=client_id,
-                    action=action,
-                    entity=obj.__tablename__,
-                    entity_id=str(obj.id) if getattr(obj, "id", None) is not None else None,
-                    customer_id=customer_id,
-                    changes=changes,
-                )
-            )
+            entity_id = str(obj.id) if getattr(obj, "id", None) is not None else None
+            entries.append(AuditLog(**audit_values(
+                action, obj.__tablename__, entity_id, customer_id, changes, actor=(user_id, client_id)
+            )))
 
     if stamped:
         for obj, seq in zip(stamped, take_change_seqs(session, len(stamped))):

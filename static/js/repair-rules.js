@@ -182,6 +182,19 @@ function apply(state, type, data) {
 }
 
 /**
+ * A ticket's step records in the order the server takes them: those it has numbered, by its
+ * receipt sequence; then the ones it has not numbered yet, by the device's time. A step the
+ * server accepted a moment ago is no longer "local" but keeps the device's data (no
+ * received_seq) until the pull brings the server's copy: it comes after the numbered ones.
+ */
+export function receiptOrder(rows) {
+  const numbered = (r) => r.data.received_seq !== undefined && r.data.received_seq !== null;
+  const server = rows.filter(numbered).sort((a, b) => a.data.received_seq - b.data.received_seq);
+  const pending = rows.filter((r) => !numbered(r)).sort((a, b) => String(a.data.device_time).localeCompare(String(b.data.device_time)));
+  return [...server, ...pending];
+}
+
+/**
  * Where the ticket stands after its known steps, in the order given (the server's in receipt
  * order, then this device's queued ones). A step the server would refuse is left out, as the
  * server's fold leaves it out (and lists it in `skipped`).

@@ -3,9 +3,10 @@
 // and after every local write. An entry leaves the "open" states only after the server's status
 // for it has been read; a 401 pauses everything and keeps every entry.
 import { AuthError, HttpError, NetworkError, getSession, hasBlob, pull, push, putBlob, setCredentials } from "./api.js";
+import { lostOnServer, requeueLost } from "./restore-recovery.js";
 import {
-  applyPulledPage, clearRecords, ensureClient, getMeta, lostOnServer, markBlob, pendingBlobs, pendingEntries, pruneBlobs,
-  pruneSynced, recheckBlobs, requeueLost, setMeta, updateEntries,
+  applyPulledPage, clearRecords, ensureClient, getMeta, markBlob, pendingBlobs, pendingEntries, pruneBlobs, pruneSynced,
+  recheckBlobs, setMeta, updateEntries,
 } from "./store.js";
 
 export const syncEvents = new EventTarget();

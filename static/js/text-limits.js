@@ -1,8 +1,9 @@
 // Length limits on what people type, counted in Unicode code points as the server counts them
-// (Python's len). A browser's maxlength counts UTF-16 units instead, so an emoji or a rare
-// CJK character (two units each) would use up the limit twice as fast, and a cut at a unit
-// count can split a surrogate pair into an invalid string. The field app sets no maxlength:
-// `limitLength` keeps an input within its limit by whole code points.
+// (Python's len). Chromium's maxlength counts UTF-16 units: it never keeps half of an emoji (it
+// drops the whole character), but a 500 limit holds only 250 emoji, and after 499 CJK
+// characters no emoji fits at all, while the server would take 500 of either. A cut by
+// String.slice at a unit count can also leave a lone surrogate. So the field app sets no
+// maxlength: `limitLength` keeps an input within its limit by whole code points.
 
 /** The number of code points in a text (an emoji counts once). */
 export function codePointLength(text) {

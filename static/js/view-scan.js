@@ -5,6 +5,7 @@ import { t } from "./i18n.js";
 import { pageHead, pathOf, shortCode } from "./page.js";
 import { parseToken, startScanner } from "./scanner.js";
 import { findByShortCode, findByToken } from "./store.js";
+import { limitLength } from "./text-limits.js";
 
 /** What to show for a token this device does not know. */
 function notOnDevice(token) {
@@ -73,10 +74,10 @@ export async function scanView(ctx) {
       status.textContent = t("The camera is not available (%(reason)s). Type the label code instead.", { reason: err?.name || err?.message || err });
     });
 
-  const codeInput = h("input", {
+  const codeInput = limitLength(h("input", {
     type: "text", id: "short_code", name: "code", inputmode: "text", autocapitalize: "none", autocomplete: "off",
-    spellcheck: "false", minlength: 4, maxlength: 64, placeholder: "Ab3dE7_x",
-  });
+    spellcheck: "false", minlength: 4, placeholder: "Ab3dE7_x",
+  }), 64);
   const matches = h("div.code-matches", { "aria-live": "polite" });
   const findCode = async (event) => {
     event.preventDefault();

@@ -8,7 +8,7 @@ import { outboxEntries, outboxStateTag, signatureBlock, signatureParts } from ".
 import { formatDateTime, label, t } from "./i18n.js";
 import { queue, recordStep, stepMutation } from "./outbox.js";
 import { pageHead, pathOf, ticketPath } from "./page.js";
-import { foldSteps, nextSteps } from "./repair-rules.js";
+import { foldSteps, nextSteps, receiptOrder } from "./repair-rules.js";
 import { CLASSES, SATISFACTION, classText, stepText } from "./repair-words.js";
 import { getRecord, listKind } from "./store.js";
 import { limitLength } from "./text-limits.js";
@@ -21,12 +21,9 @@ const LIMITS = { fault_found: 1000, cause: 1000, action: 1000, parts_used: 300, 
 // a redraw must not drop what the technician just picked.
 const picks = new Map();
 
-/** A ticket's steps on the device: the server's in receipt order, then this device's queued ones. */
+/** A ticket's steps on the device, in the order the server takes them (repair-rules.receiptOrder). */
 async function stepsOf(ticketId) {
-  const rows = (await listKind("repair_event")).filter((r) => r.data.ticket_id === ticketId);
-  const server = rows.filter((r) => !r.local).sort((a, b) => (a.data.received_seq || 0) - (b.data.received_seq || 0));
-  const local = rows.filter((r) => r.local).sort((a, b) => String(a.data.device_time).localeCompare(String(b.data.device_time)));
-  return [...server, ...local];
+  return receiptOrder((await listKind("repair_event")).filter((r) => r.data.ticket_id === ticketId));
 }
 
 /** Open tickets on the device, the signed-in technician's first. */

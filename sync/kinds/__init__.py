@@ -1,14 +1,25 @@
-"""Every module in this package registers sync kinds; `load_all` imports them all.
+"""The modules that register sync kinds, and the order they run in.
 
-A feature adds its kinds by adding one module here (see sync/registry.py for the call).
+A feature adds its kinds by adding a module here (see sync/registry.py for the call) and
+naming it in `MODULES`. The order is the order of registration, so `all_kinds()` lists a kind
+after those it refers to (customers before their devices, tickets before their events), as
+`GET /api/openapi.json` and the review pages show them. Deleting is not left to this order:
+`registry.children_first()` derives it from the tables' foreign keys.
 """
 from __future__ import annotations
 
 import importlib
-import pkgutil
+
+MODULES = (
+    "archive",        # customers and what hangs on them
+    "repairs",        # repair tickets (of customers, cabinets, devices)
+    "maintenance",    # checklist templates, visits, sheets; tickets opened on a patrol
+    "repair_events",  # the steps of a ticket
+    "submissions",    # diary entries, signatures and photos (of sheets, tickets, entries)
+)
 
 
 def load_all() -> None:
-    """Import every kinds module so its register_kind calls run (idempotent)."""
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: (i.name != "archive", i.name)):
-        importlib.import_module(f"{__name__}.{info.name}")
+    """Import every kinds module in `MODULES` order so its register_kind calls run (idempotent)."""
+    for name in MODULES:
+        importlib.import_module(f"{__name__}.{name}")

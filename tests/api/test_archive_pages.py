@@ -5,7 +5,7 @@ import pytest
 
 from tests.archive_support import make_district, sign_in, web  # noqa: F401  (fixture)
 from tests.factories import make_device
-from webapp.archive import services
+from webapp import history
 from webapp.extensions import db
 from webapp.repairs.models import RepairTicket
 
@@ -56,15 +56,29 @@ def test_repairs_show_in_the_history_of_customer_device_and_cabinet(web, distric
 
 
 def test_a_feature_can_plug_a_section_into_the_history(web, district, monkeypatch):
-    """Registering a provider under an existing key replaces the placeholder on the page."""
-    monkeypatch.setattr(services, "_history_providers", {k: list(v) for k, v in services._history_providers.items()})
-    services.register_history_provider(
+    """Registering a section under an existing key replaces that section in place on the page."""
+    monkeypatch.setattr(history, "_providers", {k: list(v) for k, v in history._providers.items()})
+    history.register_section(
         "device", "patrols",
-        lambda device, user: services.HistorySection(
-            "patrols", "Patrols", [services.HistoryItem(at=None, title="Monthly patrol 2026-11")], "none"
+        lambda device, user: history.HistorySection(
+            "patrols", "Patrols", [history.HistoryItem(at=None, title="Monthly patrol 2026-11")], "none"
         ),
     )
     sign_in(web, district.office)
     html = web.get(f"/devices/{district.device.id}").get_data(as_text=True)
     assert "Monthly patrol 2026-11" in html
     assert "No patrol or maintenance sheets filed yet." not in html
+    assert history.registered_keys("device") == ["repairs", "patrols", "documents"]
+
+
+def test_history_sections_come_in_the_order_the_factory_registers_them(app):
+    """Repairs, then patrols, then documents; a cabinet has no documents section."""
+    assert history.registered_keys("customer") == ["repairs", "patrols", "documents"]
+    assert history.registered_keys("cabinet") == ["repairs", "patrols"]
+    assert history.registered_keys("device") == ["repairs", "patrols", "documents"]
+
+
+def test_a_section_for_a_page_without_history_is_refused(app):
+    """Only customer, cabinet and device pages have a history area."""
+    with pytest.raises(ValueError):
+        history.register_section("contact", "repairs", lambda record, user: None)

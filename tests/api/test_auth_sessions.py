@@ -174,6 +174,8 @@ def test_changing_the_password_ends_the_other_sign_ins(app, tech):
     assert _signed_in(here)
     assert not _signed_in(tablet)
     assert not _signed_in(tablet_copy)
+    assert not _page_opens(tablet_copy)
+    assert _page_opens(here)
     db.session.expire_all()
     assert tech.check_password(NEW_PASSWORD)
 

@@ -11,6 +11,8 @@ from sqlalchemy import func, select, text
 
 from tests.api.patrol_support import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
 from tests.api.sync_helpers import Device, HttpDevice, LiveServer, jpeg_bytes, sha256, statuses
+from tests.conftest import is_postgres
+from tests.unit.test_migrations import scratch_database_url
 from webapp import backup
 from webapp.demo import load_demo_data
 from webapp.documents.models import Blob, Document
@@ -184,3 +186,20 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(app, tmp_path):
     with pytest.raises(backup.BackupError, match="damaged"):
         backup.restore_backup(tmp_path / "b")
     assert db.session.get(Blob, sha256(PHOTO)) is not None
+
+
+@pytest.mark.skipif(not is_postgres(), reason="a pg_dump backup; the PostgreSQL pass of `make test` runs this")
+def test_verify_restores_a_postgresql_backup_into_a_spare_database(app, tmp_path):
+    """`flask backup verify --restore-into` restores the dump into a spare database and finds the manifest's row counts."""
+    school = patrol_school()
+    tablet = Device(app.test_client(), school.tech)
+    assert statuses(tablet.push([tablet.diary(school.customer.id)])) == ["applied"]
+    backup.create_backup(tmp_path / "b")
+    spare = scratch_database_url(tmp_path)
+
+    checked = app.test_cli_runner().invoke(args=["backup", "verify", str(tmp_path / "b"), "--restore-into", spare])
+
+    assert checked.exit_code == 0, checked.output
+    own = app.test_cli_runner().invoke(args=["backup", "verify", str(tmp_path / "b"), "--restore-into",
+                                             app.config["SQLALCHEMY_DATABASE_URI"]])
+    assert own.exit_code != 0 and "spare database" in own.output

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from http.client import HTTPConnection
 from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psycopg
 import pytest
@@ -28,6 +29,7 @@ PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 DATABASE = "prod_setup_test"
 REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied before and after
 LOGIN_LIMIT = 10  # config.py's LOGIN_RATE_LIMIT default: "10 per minute"
+REPORT_LIMIT = 5  # config.py's PUBLIC_REPORT_RATE_LIMIT default: "5 per hour"
 ADMIN_PASSWORD = "Prod-Setup-2026!"
 ACCESS_LOG_FORMAT = '%(h)s %(p)s "%(r)s" %(s)s %(b)s'
 
@@ -74,12 +76,13 @@ def _run(env: dict, *args: str, stdin: str | None = None) -> str:
 
 @dataclass
 class Answer:
-    """One HTTP answer: status, headers and the parsed JSON body."""
+    """One HTTP answer: status, headers, cookies set, the parsed JSON body and the raw text."""
 
     status: int
     headers: dict
     cookies: list[str]
     body: dict
+    text: str
 
 
 @dataclass
@@ -91,14 +94,19 @@ class Server:
     access_log: Path
 
     def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None,
-                jar: dict | None = None) -> Answer:
-        """A request on a fresh connection (so any worker may take it), cookies from `jar`."""
+                jar: dict | None = None, form: dict | None = None) -> Answer:
+        """A request on a fresh connection (so any worker may take it), cookies from `jar`;
+        a JSON `body` or an HTML `form`."""
         conn = HTTPConnection(self.url_host, self.port, timeout=30)
-        sent = {"Content-Type": "application/json", **(headers or {})}
+        if form is not None:
+            sent, data = {"Content-Type": "application/x-www-form-urlencoded"}, urlencode(form)
+        else:
+            sent, data = {"Content-Type": "application/json"}, json.dumps(body) if body is not None else None
+        sent.update(headers or {})
         if jar:
             # the cookies are marked Secure (SESSION_COOKIE_SECURE=1); HTTPS would sit in front
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
-        conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=sent)
+        conn.request(method, path, body=data, headers=sent)
         response = conn.getresponse()
         raw = response.read()
         set_cookies = response.msg.get_all("Set-Cookie") or []
@@ -111,7 +119,7 @@ class Server:
             parsed = json.loads(raw) if raw else {}
         except ValueError:
             parsed = {}
-        return Answer(response.status, dict(response.getheaders()), set_cookies, parsed)
+        return Answer(response.status, dict(response.getheaders()), set_cookies, parsed, raw.decode("utf-8", "replace"))
 
     def log_lines(self) -> list[str]:
         """The access log so far."""
@@ -188,8 +196,40 @@ def _sign_in(server: Server, password: str = ADMIN_PASSWORD, jar: dict | None = 
     return server.request("POST", "/api/auth/session", {"username": "admin", "password": password}, jar=jar)
 
 
-def test_a_push_goes_through_end_to_end(production):
-    """Sign in through the API, push a customer and a diary entry, read the entry back from pull."""
+def _pull_all(server: Server, headers: dict, jar: dict) -> list[dict]:
+    """Every change a pull from 0 returns."""
+    changes, cursor = [], 0
+    while True:
+        pulled = server.request("GET", f"/api/sync/pull?cursor={cursor}", headers=headers, jar=jar)
+        assert pulled.status == 200, pulled.body
+        changes += pulled.body["changes"]
+        cursor = pulled.body["cursor"]
+        if not pulled.body["has_more"]:
+            return changes
+
+
+def _burst(server: Server, attempt, count: int, path: str) -> tuple[list[int], set[str]]:
+    """`count` calls of attempt() in parallel on fresh connections; their statuses, and the pids
+    of the workers that answered them (from the access log lines of `path`)."""
+    before = len(server.log_lines())
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(lambda _i: attempt(), range(count)))
+
+    def logged() -> list[str]:
+        """The burst's lines of the access log (a worker writes its line just after answering)."""
+        return [line for line in server.log_lines()[before:] if f'"POST {path}' in line]
+
+    deadline = time.monotonic() + 10
+    while len(logged()) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    lines = logged()
+    assert len(lines) == count, lines
+    return statuses, {re.match(r"\S+ <(\d+)> ", line).group(1) for line in lines}
+
+
+@pytest.fixture(scope="module")
+def office(production):
+    """The administrator signed in through the API, with a school and a labelled switch pushed."""
     server, _limits = production
     jar: dict = {}
     signed_in = _sign_in(server, jar=jar)
@@ -198,26 +238,54 @@ def test_a_push_goes_through_end_to_end(production):
     assert "script-src 'self'" in signed_in.headers["Content-Security-Policy"]
     client_id = str(uuid.uuid4())
     headers = {"X-CSRFToken": signed_in.body["csrf_token"], "X-Client-Id": client_id}
-    customer_id, entry_id = str(uuid.uuid4()), str(uuid.uuid4())
+    customer_id, device_id = str(uuid.uuid4()), str(uuid.uuid4())
     pushed = server.request("POST", "/api/sync/push", {"client_id": client_id, "mutations": [
         {"seq": 1, "kind": "customer", "op": "create", "id": customer_id, "base_version": None,
          "data": {"name": "滨江第一中学", "kind": "school", "address": "滨江区江南大道1号"}},
-        {"seq": 2, "kind": "diary_entry", "op": "create", "id": entry_id, "base_version": None,
-         "data": {"customer_id": customer_id, "date": "2026-12-01", "text": "机房巡检，设备运行正常。"}},
+        {"seq": 2, "kind": "device", "op": "create", "id": device_id, "base_version": None,
+         "data": {"customer_id": customer_id, "name": "核心交换机", "category": "switch", "quantity": 1}},
     ]}, headers=headers, jar=jar)
-    assert pushed.status == 200, pushed.body
     assert [r["status"] for r in pushed.body["results"]] == ["applied", "applied"], pushed.body
-    assert pushed.body["last_seq"] == 2
-    changes, cursor = [], 0
-    while True:
-        pulled = server.request("GET", f"/api/sync/pull?cursor={cursor}", headers=headers, jar=jar)
-        assert pulled.status == 200, pulled.body
-        changes += pulled.body["changes"]
-        cursor = pulled.body["cursor"]
-        if not pulled.body["has_more"]:
-            break
-    entries = [c for c in changes if c["kind"] == "diary_entry" and c["id"] == entry_id]
+    (device,) = [c for c in _pull_all(server, headers, jar) if c["id"] == device_id]
+    return {"jar": jar, "headers": headers, "client_id": client_id, "customer_id": customer_id,
+            "qr_token": device["data"]["qr_token"]}
+
+
+def test_a_push_goes_through_end_to_end(production, office):
+    """Signed in through the API: a pushed diary entry is applied and comes back in a pull."""
+    server, _limits = production
+    entry_id = str(uuid.uuid4())
+    pushed = server.request("POST", "/api/sync/push", {"client_id": office["client_id"], "mutations": [
+        {"seq": 3, "kind": "diary_entry", "op": "create", "id": entry_id, "base_version": None,
+         "data": {"customer_id": office["customer_id"], "date": "2026-12-01", "text": "机房巡检，设备运行正常。"}},
+    ]}, headers=office["headers"], jar=office["jar"])
+    assert pushed.status == 200, pushed.body
+    assert [r["status"] for r in pushed.body["results"]] == ["applied"], pushed.body
+    assert pushed.body["last_seq"] == 3
+    entries = [c for c in _pull_all(server, office["headers"], office["jar"]) if c["id"] == entry_id]
     assert len(entries) == 1 and entries[0]["data"]["text"] == "机房巡检，设备运行正常。"
+
+
+def test_the_public_report_limit_holds_across_the_four_workers(production, office):
+    """A visitor sends three times the public report limit from a label's page in parallel:
+    several workers answer, exactly REPORT_LIMIT become tickets, the rest get 429."""
+    server, limits = production
+    limits.flushdb()
+    path = f"/q/{office['qr_token']}/report"
+    visitor: dict = {}
+    page = server.request("GET", f"/q/{office['qr_token']}", jar=visitor)
+    assert page.status == 200
+    csrf_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+    form = {"csrf_token": csrf_token, "description": "交换机指示灯全灭，整层楼没有网络", "location": "三楼",
+            "reporter_name": "李老师", "reporter_phone": "138 1234 5678", "website": ""}
+    attempts = 3 * REPORT_LIMIT
+    statuses, pids = _burst(server, lambda: server.request("POST", path, jar=dict(visitor), form=form).status,
+                            attempts, path)
+    assert statuses.count(302) == REPORT_LIMIT and statuses.count(429) == attempts - REPORT_LIMIT, statuses
+    assert len(pids) >= 2, f"only worker(s) {pids} answered: the test did not spread over workers"
+    with psycopg.connect(f"{PG_SERVER}/{DATABASE}") as conn:
+        made = conn.execute("SELECT count(*) FROM repair_ticket WHERE source = 'public_qr'").fetchone()[0]
+    assert made == REPORT_LIMIT
 
 
 def test_the_sign_in_limit_holds_across_the_four_workers(production):
@@ -226,24 +294,19 @@ def test_the_sign_in_limit_holds_across_the_four_workers(production):
     even the right password waits."""
     server, limits = production
     limits.flushdb()  # a fresh window: what other tests of this module signed in does not count
-    before = len(server.log_lines())
     attempts = 3 * LOGIN_LIMIT
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(pool.map(lambda _i: _sign_in(server, password="wrong-password"), range(attempts)))
-    statuses = sorted(a.status for a in answers)
+    answers: list[Answer] = []
+
+    def attempt() -> int:
+        """One wrong sign-in."""
+        answer = _sign_in(server, password="wrong-password")
+        answers.append(answer)
+        return answer.status
+
+    statuses, pids = _burst(server, attempt, attempts, "/api/auth/session")
     assert statuses.count(401) == LOGIN_LIMIT, statuses
     assert statuses.count(429) == attempts - LOGIN_LIMIT, statuses
     assert {a.body["error"]["code"] for a in answers if a.status == 401} == {"invalid_credentials"}
-    assert _sign_in(server).status == 429
-    def logged() -> list[str]:
-        """The burst's lines of the access log (a worker writes its line just after answering)."""
-        return [line for line in server.log_lines()[before:] if '"POST /api/auth/session' in line]
-
-    deadline = time.monotonic() + 10
-    while len(logged()) < attempts + 1 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    burst = logged()
-    assert len(burst) == attempts + 1
-    pids = {re.match(r"\S+ <(\d+)> ", line).group(1) for line in burst}
     assert len(pids) >= 2, f"only worker(s) {pids} answered: the test did not spread over workers"
+    assert _sign_in(server).status == 429
     assert any(key.startswith(b"LIMITS") for key in limits.keys()), "the counters are not in Redis"

@@ -34,10 +34,23 @@ CHROMIUM_FLAGS = [
 ]
 
 
+FONTS = Path(__file__).resolve().parents[2] / "webapp" / "documents" / "fonts"
+
+
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """pytest-playwright: launch Debian's Chromium with the flags this machine needs."""
-    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_FLAGS}
+def fontconfig_file(tmp_path_factory) -> Path:
+    """A fontconfig file adding the Chinese font the project ships, so screenshots show Chinese, not boxes."""
+    path = tmp_path_factory.mktemp("fontconfig") / "fonts.conf"
+    system = '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+    path.write_text(f'<?xml version="1.0"?>\n<fontconfig>{system}<dir>{FONTS}</dir></fontconfig>\n', encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, fontconfig_file):
+    """pytest-playwright: launch Debian's Chromium with the flags and the fonts this machine needs."""
+    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file)}
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_FLAGS, "env": env}
 
 
 class LiveServer:

@@ -142,7 +142,7 @@ def test_shell_follows_the_language(live_app):
 
 def test_every_string_the_scripts_show_is_in_the_catalogue(live_app):
     """Each t("...") in static/js has its entry in webapp/pwa.py (so the Python catalogue holds it)."""
-    from webapp.pwa import js_strings
+    from webapp.field_strings import js_strings
 
     used = set()
     for path in (ROOT / "static" / "js").glob("*.js"):

@@ -40,7 +40,7 @@ PROBLEM_CODES = {
 
 def problem_code(message: str) -> str:
     """A server message as the device's code (the upgrade list's field errors are all 'version')."""
-    if message.startswith("0: to_version") or message.startswith("0: from_version"):
+    if "to_version" in message or "from_version" in message:
         return "version"
     return PROBLEM_CODES.get(message, message)
 
@@ -237,3 +237,17 @@ def test_a_sheet_signed_on_saving_or_later_covers_the_same_content(app):
     )
     assert out["save"] == out["later"] == out["pulled"] == expected
     assert '"23.5"' in expected and "finished_at" not in expected and '"flagged":true' in expected
+
+
+def test_a_step_just_accepted_by_the_server_folds_after_the_numbered_ones():
+    """A pushed step no longer local but not yet pulled (no received_seq) comes after the server's
+    numbered steps, so the office's assignment is folded before the technician's arrival."""
+    out = run_node(
+        "import { foldSteps, receiptOrder } from './static/js/repair-rules.js';"
+        "const rows = [{ id: 'mine', local: false, data: { type: 'arrived', data: {}, device_time: '2026-12-02T05:57:00Z' } },"
+        " { id: 'queued', local: true, data: { type: 'classified', data: { classification: 'general' }, device_time: '2026-12-02T05:58:00Z' } },"
+        " { id: 'office', local: false, data: { type: 'assigned', data: { user_id: 7 }, received_seq: 4 } }];"
+        "const ordered = receiptOrder(rows);"
+        "console.log(JSON.stringify([ordered.map((r) => r.id), foldSteps({ data: {} }, ordered).status]));"
+    )
+    assert out == [["office", "mine", "queued"], "classified"]

@@ -79,7 +79,7 @@ def test_second_devices_changes_reach_the_first_by_pull(app_page, live_server, l
     mutation = {"seq": 1, "kind": "diary_entry", "op": "create", "id": entry_id, "base_version": None,
                 "data": {"customer_id": field_data.customer_id, "date": "2026-11-20", "text": "平板上写的巡检记录：机柜风扇正常。",
                          "device_id": field_data.device_id}, "blobs": {}}
-    pushed = other.post("/api/sync/push", json={"client_id": "tablet-of-tech-0001", "mutations": [mutation]},
+    pushed = other.post("/api/sync/push", json={"client_id": "7ab1e700-0000-4000-8000-000000000001", "mutations": [mutation]},
                         headers={"X-CSRFToken": token})
     assert pushed.get_json()["results"][0]["status"] == "applied"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.api.patrol_support import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
 from tests.api.sync_helpers import Device, jpeg_bytes, sha256
@@ -107,6 +108,15 @@ def test_field_app_patrol_screens_fit_phone_and_tablet(live_server, page, screen
     page.goto(f"{base}/app/?lang=zh")
     page.wait_for_selector("html[data-ready]")
     _shoot(page, form_url, "app-form-zh", screenshot_dir, "form.sheet-form")
+    finding = page.locator(".sheet-item:has(label.tone-bad)").first
+    finding.locator("label.tone-bad").click()
+    finding.locator(".make-ticket").click()
+    expect(finding.locator(".note-field textarea")).to_be_visible()
+    expect(finding.locator(".ticket-panel textarea")).to_be_visible()
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(screenshot_dir / f"patrol-app-form-zh-finding-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     small = page.evaluate(
         """() => [...document.querySelectorAll('form.sheet-form .btn, form.sheet-form .seg-option label')]
               .filter((el) => el.offsetParent && el.getBoundingClientRect().height < 44).map((el) => el.textContent)""")

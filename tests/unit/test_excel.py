@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from tests.factories import make_cabinet, make_customer, make_device, make_user
-from webapp.archive import excel
+from webapp.archive import excel, excel_import
 from webapp.archive.models import Device
 from webapp.audit.models import AuditLog
 from webapp.auth.models import Role
@@ -87,9 +87,9 @@ def test_round_trip_changes_nothing(english, school):
     """Importing an unedited export updates no device and creates none."""
     office = make_user(Role.OFFICE)
     data = excel.export_devices(school)
-    result = excel.check_file(school, io.BytesIO(data))
+    result = excel_import.check_file(school, io.BytesIO(data))
     assert result.ok, result.problems
-    excel.apply_import(office, school, result, "devices.xlsx")
+    excel_import.apply_import(office, school, result, "devices.xlsx")
     db.session.commit()
     assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
     assert device_count(school) == 2
@@ -108,8 +108,8 @@ def test_round_trip_with_an_edited_cell_updates_that_device_and_is_audited(engli
     buffer = io.BytesIO()
     wb.save(buffer)
     buffer.seek(0)
-    result = excel.check_file(school, buffer)
-    excel.apply_import(office, school, result, "edited.xlsx")
+    result = excel_import.check_file(school, buffer)
+    excel_import.apply_import(office, school, result, "edited.xlsx")
     db.session.commit()
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     device = db.session.scalar(select(Device).where(Device.serial == "HW-1"))
@@ -126,9 +126,9 @@ def test_new_rows_create_devices_in_the_named_cabinet(english, school):
         ["无线AP-01", "access point", "华为", "AirEngine 5761", 2, "AP-1", "2024-02-01", "2027-02-01", "JG-102"],
         ["摄像机-02", "摄像机", "海康威视", "DS-2CD", None, "HK-2", date(2024, 2, 1), None, "核心机柜"],
     ])
-    result = excel.check_file(school, buffer)
+    result = excel_import.check_file(school, buffer)
     assert result.ok, result.problems
-    excel.apply_import(office, school, result)
+    excel_import.apply_import(office, school, result)
     db.session.commit()
     ap = db.session.scalar(select(Device).where(Device.serial == "AP-1"))
     camera = db.session.scalar(select(Device).where(Device.serial == "HK-2"))
@@ -151,7 +151,7 @@ def test_bad_rows_are_each_reported_and_nothing_is_imported(english, school):
         ["Bad cabinet", "switch", "", "", 1, "N-7", "", "", "No such cabinet"],      # row 8: cabinet
         ["Dup serial", "switch", "", "", 1, "N-2", "", "", ""],                       # row 9: serial twice
     ])
-    result = excel.check_file(school, buffer)
+    result = excel_import.check_file(school, buffer)
     found = {(p.row, p.column) for p in result.problems}
     assert found == {
         (2, "Device name"), (4, "Quantity"), (5, "Install date"), (6, "Warranty end"),
@@ -160,7 +160,7 @@ def test_bad_rows_are_each_reported_and_nothing_is_imported(english, school):
     messages = {p.row: p.message for p in result.problems}
     assert "row 3" in messages[9]
     with pytest.raises(DomainError):
-        excel.apply_import(make_user(Role.OFFICE), school, result)
+        excel_import.apply_import(make_user(Role.OFFICE), school, result)
     db.session.rollback()
     assert device_count(school) == before
 
@@ -170,7 +170,7 @@ def test_a_serial_of_a_retired_device_is_reported(english, school):
     device = db.session.scalar(select(Device).where(Device.serial == "HK-1"))
     device.deleted_at = datetime(2025, 1, 1, tzinfo=timezone.utc)
     db.session.commit()
-    result = excel.check_file(school, sheet_bytes([HEADER, ["摄像机-01", "camera", "", "", 1, "HK-1", "", "", ""]]))
+    result = excel_import.check_file(school, sheet_bytes([HEADER, ["摄像机-01", "camera", "", "", 1, "HK-1", "", "", ""]]))
     assert [p.column for p in result.problems] == ["Serial number"]
     assert "retired" in result.problems[0].message
 
@@ -185,14 +185,14 @@ def test_a_serial_of_a_retired_device_is_reported(english, school):
 )
 def test_a_file_that_is_not_xlsx_is_refused_whole(english, school, content, expected):
     """Empty, CSV and broken files are one clear file-level problem."""
-    result = excel.check_file(school, io.BytesIO(content))
+    result = excel_import.check_file(school, io.BytesIO(content))
     assert len(result.problems) == 1 and result.problems[0].row == 0
     assert result.problems[0].message.startswith(expected)
 
 
 def test_wrong_headers_are_reported(english, school):
     """An unknown header and a missing required column are both named."""
-    result = excel.check_file(school, sheet_bytes([["Device name", "Colour"], ["A", "red"]]))
+    result = excel_import.check_file(school, sheet_bytes([["Device name", "Colour"], ["A", "red"]]))
     messages = {(p.column, p.message) for p in result.problems}
     assert ("Colour", "Unknown column header. Use the headers of the template.") in messages
     assert ("Category", "This required column is missing.") in messages
@@ -200,7 +200,7 @@ def test_wrong_headers_are_reported(english, school):
 
 def test_headers_without_rows_are_reported(english, school):
     """A sheet with only the header row says it has no device rows."""
-    result = excel.check_file(school, sheet_bytes([HEADER]))
+    result = excel_import.check_file(school, sheet_bytes([HEADER]))
     assert [p.message for p in result.problems] == ["The file has headers but no device rows."]
 
 
@@ -209,7 +209,7 @@ def test_chinese_headers_are_accepted(app, school):
     with app.test_request_context("/?lang=zh"):
         data = excel.export_devices(school)
     with app.test_request_context("/?lang=en"):
-        result = excel.check_file(school, io.BytesIO(data))
+        result = excel_import.check_file(school, io.BytesIO(data))
     assert result.ok, result.problems
     assert len(result.plans) == 2
 

@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, HANDOVER_LABELS
-from .models import CUSTOMER_KINDS, DEVICE_CATEGORIES, HANDOVER_KINDS
+from .models import CUSTOMER_KINDS, DEVICE_CATEGORIES, HANDOVER_KINDS, Customer, Room
 
 PHONE_CHARS = re.compile(r"^[0-9０-９+\-()（）#*/,，.\s转分机extEXT]*$")
 
@@ -203,3 +203,36 @@ class DeviceSearchForm(FlaskForm):
     model = StringField(_l("Model"), validators=[Optional(), Length(max=100)])
     serial = StringField(_l("Serial number"), validators=[Optional(), Length(max=100)])
     retired = BooleanField(_l("Include retired devices"))
+
+
+# --- choices of a customer's own sites, rooms and cabinets ------------------------------------
+
+
+def _choices(records, empty_label=None) -> list[tuple[str, str]]:
+    """Select options for active records, with an optional empty first option."""
+    options = [("", empty_label)] if empty_label is not None else []
+    return options + [(r.id, r.name) for r in records if r.deleted_at is None]
+
+
+def room_label(room: Room) -> str:
+    """A room with its site, for pickers."""
+    return f"{room.site.name} · {room.name}" if room.site else room.name
+
+
+def fill_choices(form: FlaskForm, customer: Customer) -> None:
+    """Offer only this customer's active sites, rooms and cabinets."""
+    sites = [s for s in customer.sites if s.deleted_at is None]
+    rooms = [r for s in sites for r in s.rooms if r.deleted_at is None]
+    if "site_id" in form:
+        form.site_id.choices = _choices(sites, None if isinstance(form, RoomForm) else _l("— none —"))
+    if "room_id" in form:
+        form.room_id.choices = [("", _l("— none —"))] + [(r.id, room_label(r)) for r in rooms]
+    if "cabinet_id" in form:
+        form.cabinet_id.choices = _choices(customer.cabinets, _l("— none —"))
+
+
+def select_data_from(form: FlaskForm, record) -> None:
+    """Selects show the record's current choice (None becomes the empty option)."""
+    for name in ("site_id", "room_id", "cabinet_id"):
+        if name in form:
+            form[name].data = getattr(record, name) or ""

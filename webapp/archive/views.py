@@ -4,24 +4,25 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
-from ..auth.permissions import roles_required
+from ..audit.services import AuditFilters, audit_query, prepare, trail_for
+from ..auth.permissions import get_visible, roles_required
 from ..clock import local_today
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..forms import show_errors
+from ..history import sections_for
+from ..request_body import body_limit
 from ..templating import CATEGORY_LABELS
-from . import excel, services
-from .forms import FORMS, DeviceFieldForm, DeviceImportForm, DeviceSearchForm, VersionedForm
-from .models import DEVICE_CATEGORIES, Cabinet, Customer, Device, Room
-from .qr import issue_token
-from .schemas import CustomerDetailSchema, CustomerSchema, DeviceSchema
-from .services import EDITOR_ROLES, DeviceFilters
+from . import excel, excel_import, queries, rules, services
+from .forms import FORMS, DeviceFieldForm, DeviceImportForm, DeviceSearchForm, VersionedForm, fill_choices, select_data_from
+from .models import DEVICE_CATEGORIES, Cabinet, Customer, Device
+from .queries import DeviceFilters
+from .services import EDITOR_ROLES
 
 bp = Blueprint("archive", __name__)
 
@@ -47,8 +48,6 @@ def _audit_trail(entity: str, entity_id: str) -> list | None:
     """A record's latest audit entries (a customer's: of all its records), for audit readers."""
     if not services.can_view_audit(current_user):
         return None
-    from ..audit.services import AuditFilters, audit_query, prepare, trail_for
-
     if entity == "customer":
         return prepare(list(db.session.scalars(audit_query(AuditFilters(customer_id=entity_id)).limit(20))))
     return prepare(trail_for(entity, entity_id))
@@ -80,7 +79,7 @@ def customer_list():
     """Customers the user may see, searchable by name, address and text."""
     text = request.args.get("q", "").strip()[:100]
     include_retired = services.can_edit_archive(current_user) and request.args.get("retired") == "1"
-    page = services.paginate(services.customer_query(current_user, text, include_retired), _page_number())
+    page = queries.paginate(queries.customer_query(current_user, text, include_retired), _page_number())
     ids = [c.id for c in page.items]
     args = {k: v for k, v in (("q", text), ("retired", "1" if include_retired else "")) if v}
     return render_template(
@@ -89,8 +88,8 @@ def customer_list():
         q=text,
         include_retired=include_retired,
         args=args,
-        device_counts=services.counts_by_customer(Device, ids),
-        cabinet_counts=services.counts_by_customer(Cabinet, ids),
+        device_counts=queries.counts_by_customer(Device, ids),
+        cabinet_counts=queries.counts_by_customer(Cabinet, ids),
         can_edit=services.can_edit_archive(current_user),
     )
 
@@ -99,44 +98,26 @@ def customer_list():
 @login_required
 def customer_detail(customer_id: str):
     """A customer's archive: facts, people, sites, cabinets, devices, handover, history."""
-    customer = services.visible(Customer, customer_id, current_user)
+    customer = get_visible(Customer, customer_id, current_user)
     can_edit = services.can_edit_archive(current_user)
-    cabinets = services.active(customer.cabinets)
-    device_stmt = select(Device).where(Device.customer_id == customer.id, Device.deleted_at.is_(None))
-    device_total = db.session.scalar(select(func.count()).select_from(device_stmt.subquery())) or 0
-    devices = db.session.scalars(device_stmt.order_by(Device.name, Device.id).limit(DEVICES_ON_CUSTOMER_PAGE)).all()
+    cabinets = queries.active(customer.cabinets)
+    devices, device_total = queries.customer_devices(customer, DEVICES_ON_CUSTOMER_PAGE)
     return render_template(
         "archive/customer_detail.html",
         customer=customer,
         can_edit=can_edit,
-        contacts=services.active(customer.contacts),
-        sites=services.active(customer.sites),
+        contacts=queries.active(customer.contacts),
+        sites=queries.active(customer.sites),
         cabinets=cabinets,
-        cabinet_device_counts=services.device_counts_by_cabinet(c.id for c in cabinets),
+        cabinet_device_counts=queries.device_counts_by_cabinet(c.id for c in cabinets),
         devices=devices,
         device_total=device_total,
-        handover_items=sorted(services.active(customer.handover_items), key=lambda h: (h.kind, h.description)),
-        retired=_retired_children(customer) if can_edit else {},
+        handover_items=sorted(queries.active(customer.handover_items), key=lambda h: (h.kind, h.description)),
+        retired=queries.retired_children(customer) if can_edit else {},
         technicians=sorted(customer.technicians, key=lambda u: u.display_name),
-        history_sections=services.history_sections(customer, current_user),
+        history_sections=sections_for("customer", customer, current_user),
         trail=_audit_trail("customer", customer.id),
     )
-
-
-def _retired_children(customer: Customer) -> dict[str, list]:
-    """A customer's retired records by section, for editors to restore."""
-    return {
-        "contacts": services.retired(customer.contacts),
-        "sites": services.retired(customer.sites),
-        "rooms": [r for s in customer.sites for r in services.retired(s.rooms)],
-        "cabinets": services.retired(customer.cabinets),
-        "handover": services.retired(customer.handover_items),
-        "devices": db.session.scalars(
-            select(Device)
-            .where(Device.customer_id == customer.id, Device.deleted_at.is_not(None))
-            .order_by(Device.name)
-        ).all(),
-    }
 
 
 @bp.route("/customers/new", methods=["GET", "POST"])
@@ -172,30 +153,6 @@ def customer_edit(customer_id: str):
 # --- contacts, sites, rooms, cabinets, devices, handover items ---------------------------------------
 
 
-def _choices(records, empty_label: str | None = None) -> list[tuple[str, str]]:
-    """Select options for active records, with an optional empty first option."""
-    options = [("", empty_label)] if empty_label is not None else []
-    return options + [(r.id, r.name) for r in records if r.deleted_at is None]
-
-
-def _room_label(room: Room) -> str:
-    """A room with its site, for pickers."""
-    return f"{room.site.name} · {room.name}" if room.site else room.name
-
-
-def _fill_choices(form: VersionedForm, customer: Customer) -> None:
-    """Offer only this customer's sites, rooms and cabinets."""
-    sites = services.active(customer.sites)
-    rooms = [r for s in sites for r in services.active(s.rooms)]
-    if "site_id" in form:
-        empty = None if form.__class__.__name__ == "RoomForm" else _("— none —")
-        form.site_id.choices = _choices(sites, empty)
-    if "room_id" in form:
-        form.room_id.choices = [("", _("— none —"))] + [(r.id, _room_label(r)) for r in rooms]
-    if "cabinet_id" in form:
-        form.cabinet_id.choices = _choices(services.active(customer.cabinets), _("— none —"))
-
-
 def _form_data(form: VersionedForm, kind: str) -> dict:
     """The values of the form fields the service takes."""
     names = services.FIELD_DEVICE_FIELDS if isinstance(form, DeviceFieldForm) else services.KINDS[kind][1]
@@ -205,7 +162,7 @@ def _form_data(form: VersionedForm, kind: str) -> dict:
 def _show_refusal(form: VersionedForm, err: DomainError) -> None:
     """Show a service's refusal on the form; after a stale save the next one is made knowingly."""
     show_errors(form, err)
-    if isinstance(err, services.Stale):
+    if isinstance(err, rules.Stale):
         form.base_version.data = str(err.details.get("version", ""))
 
 
@@ -214,18 +171,11 @@ def _validated(form: VersionedForm, kind: str, customer: Customer | None, record
     ok = form.validate_on_submit()
     if not form.is_submitted() or isinstance(form, DeviceFieldForm):
         return ok
-    problems = services.record_problems(kind, customer, _form_data(form, kind), record)
+    problems = rules.record_problems(kind, customer, _form_data(form, kind), record)
     for name, messages in problems.items():
         if name in form and not form[name].errors:
             form[name].errors = list(form[name].errors) + [str(m) for m in messages]
     return ok and not problems
-
-
-def _select_data_from(form: VersionedForm, record: Any) -> None:
-    """Selects show the record's current choice (None becomes the empty option)."""
-    for name in ("site_id", "room_id", "cabinet_id"):
-        if name in form:
-            form[name].data = getattr(record, name) or ""
 
 
 @bp.route("/customers/<customer_id>/<kind>/new", methods=["GET", "POST"])
@@ -234,10 +184,10 @@ def record_new(customer_id: str, kind: str):
     """Add a contact, site, room, cabinet, device or handover item to a customer."""
     if kind not in services.CHILD_KINDS:
         abort(404)
-    customer = services.visible(Customer, customer_id, current_user)
+    customer = get_visible(Customer, customer_id, current_user)
     services.require_editor(current_user)
     form = FORMS[kind]()
-    _fill_choices(form, customer)
+    fill_choices(form, customer)
     if request.method == "GET":
         for name in ("site_id", "room_id", "cabinet_id"):
             if name in form and request.args.get(name):
@@ -249,8 +199,6 @@ def record_new(customer_id: str, kind: str):
     if _validated(form, kind, customer):
         try:
             record = services.create_record(current_user, kind, customer, _form_data(form, kind))
-            if kind in ("cabinet", "device"):
-                issue_token(record)  # every cabinet and device gets a label, as on the sync path
             db.session.commit()
         except DomainError as err:
             db.session.rollback()
@@ -270,7 +218,7 @@ def record_new(customer_id: str, kind: str):
 @login_required
 def record_edit(kind: str, record_id: str):
     """Change an archive record; technicians may correct a device's version, serial and notes."""
-    record = services.visible(services.model_for(kind), record_id, current_user)
+    record = get_visible(services.model_for(kind), record_id, current_user)
     customer = record if kind == "customer" else db.session.get(Customer, record.customer_id)
     editor = services.can_edit_archive(current_user)
     field_mode = kind == "device" and not editor and services.can_edit_device_in_field(current_user, record)
@@ -279,15 +227,15 @@ def record_edit(kind: str, record_id: str):
     form_class = DeviceFieldForm if field_mode else FORMS[kind]
     form = form_class(obj=record)
     if kind != "customer" and not field_mode:
-        _fill_choices(form, customer)
+        fill_choices(form, customer)
     if request.method == "GET":
         form.base_version.data = str(record.version)
-        _select_data_from(form, record)
+        select_data_from(form, record)
     if _validated(form, kind, None if kind == "customer" else customer, record):
         data = _form_data(form, kind)
         try:
-            if field_mode:
-                services.update_device_in_field(current_user, record, data, form.base_version_int())
+            if kind == "device":
+                services.update_device(current_user, record, data, form.base_version_int())
             else:
                 services.update_record(current_user, record, data, form.base_version_int())
             db.session.commit()
@@ -310,7 +258,7 @@ def record_edit(kind: str, record_id: str):
 @login_required
 def record_retire(kind: str, record_id: str):
     """Retire a record (it keeps its history and can be restored)."""
-    record = services.visible(services.model_for(kind), record_id, current_user)
+    record = get_visible(services.model_for(kind), record_id, current_user)
     try:
         services.retire_record(current_user, record)
         db.session.commit()
@@ -328,7 +276,7 @@ def record_retire(kind: str, record_id: str):
 @login_required
 def record_restore(kind: str, record_id: str):
     """Bring a retired record back."""
-    record = services.visible(services.model_for(kind), record_id, current_user)
+    record = get_visible(services.model_for(kind), record_id, current_user)
     try:
         services.restore_record(current_user, record)
         db.session.commit()
@@ -363,11 +311,11 @@ def _device_filters(form: DeviceSearchForm) -> DeviceFilters:
 def device_search():
     """Devices across the customers the user may see, by school, brand, model, serial, category, text."""
     form = DeviceSearchForm(request.args)
-    customers = services.visible_customers(current_user)
+    customers = queries.visible_customers(current_user)
     form.customer.choices = [("", _("All schools"))] + [(c.id, c.name) for c in customers]
     form.category.choices = [("", _("All categories"))] + [(k, str(CATEGORY_LABELS[k])) for k in DEVICE_CATEGORIES]
     filters = _device_filters(form)
-    page = services.paginate(services.device_query(current_user, filters), _page_number())
+    page = queries.paginate(queries.device_query(current_user, filters), _page_number())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     more_open = any([filters.brand, filters.model, filters.serial, filters.include_retired])
     return render_template(
@@ -379,15 +327,15 @@ def device_search():
 @login_required
 def device_detail(device_id: str):
     """A device: all its facts, where it is, warranty, QR label and history."""
-    device = services.visible(Device, device_id, current_user)
+    device = get_visible(Device, device_id, current_user)
     return render_template(
         "archive/device_detail.html",
         device=device,
         customer=device.customer,
         can_edit=services.can_edit_archive(current_user),
         can_field_edit=services.can_edit_device_in_field(current_user, device),
-        warranty=services.warranty_state(device),
-        history_sections=services.history_sections(device, current_user),
+        warranty=queries.warranty_state(device),
+        history_sections=sections_for("device", device, current_user),
         trail=_audit_trail("device", device.id),
     )
 
@@ -396,16 +344,16 @@ def device_detail(device_id: str):
 @login_required
 def cabinet_detail(cabinet_id: str):
     """A cabinet: its facts, the devices in it, its QR label and history."""
-    cabinet = services.visible(Cabinet, cabinet_id, current_user)
+    cabinet = get_visible(Cabinet, cabinet_id, current_user)
     can_edit = services.can_edit_archive(current_user)
     return render_template(
         "archive/cabinet_detail.html",
         cabinet=cabinet,
         customer=cabinet.customer,
-        devices=services.active(cabinet.devices),
-        retired_devices=services.retired(cabinet.devices) if can_edit else [],
+        devices=queries.active(cabinet.devices),
+        retired_devices=queries.retired(cabinet.devices) if can_edit else [],
         can_edit=can_edit,
-        history_sections=services.history_sections(cabinet, current_user),
+        history_sections=sections_for("cabinet", cabinet, current_user),
         trail=_audit_trail("cabinet", cabinet.id),
     )
 
@@ -420,7 +368,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def devices_export(customer_id: str):
     """Download the customer's devices as an Excel file."""
-    customer = services.visible(Customer, customer_id, current_user)
+    customer = get_visible(Customer, customer_id, current_user)
     data = excel.export_devices(customer)
     name = f"{customer.name}-{_('devices')}-{local_today().isoformat()}.xlsx"
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
@@ -438,9 +386,10 @@ def import_template():
 
 @bp.route("/customers/<customer_id>/devices/import", methods=["GET", "POST"])
 @login_required
+@body_limit("ARCHIVE_IMPORT_MAX_BYTES")
 def devices_import(customer_id: str):
     """Import a customer's devices from Excel: all rows clean, or nothing changes."""
-    customer = services.visible(Customer, customer_id, current_user)
+    customer = get_visible(Customer, customer_id, current_user)
     services.require_editor(current_user)
     if customer.deleted_at is not None:
         flash(_("This customer is retired; restore it first."), "error")
@@ -450,10 +399,10 @@ def devices_import(customer_id: str):
     status = 200
     if form.validate_on_submit():
         upload = form.file.data
-        result = excel.check_file(customer, upload.stream)
+        result = excel_import.check_file(customer, upload.stream)
         if result.ok:
             try:
-                excel.apply_import(current_user, customer, result, upload.filename or "")
+                excel_import.apply_import(current_user, customer, result, upload.filename or "")
                 db.session.commit()
             except DomainError as err:
                 db.session.rollback()
@@ -473,79 +422,3 @@ def devices_import(customer_id: str):
     elif request.method == "POST":
         status = 422
     return render_template("archive/import.html", form=form, customer=customer, result=result), status
-
-
-# --- read API ------------------------------------------------------------------------------------
-
-
-def _page_json(page, items: list[dict]) -> dict:
-    """A page of results in the API's envelope."""
-    return {"items": items, "page": page.page, "pages": page.pages, "per_page": page.per_page, "total": page.total}
-
-
-def _per_page() -> int:
-    """?per_page=, at most 200, default ITEMS_PER_PAGE."""
-    default = current_app.config.get("ITEMS_PER_PAGE", 50)
-    return min(max(request.args.get("per_page", default, type=int) or default, 1), 200)
-
-
-@bp.route("/api/customers")
-@login_required
-def api_customer_list():
-    """Customers the signed-in user may see (?q=, ?include_retired=1, ?page=, ?per_page=)."""
-    stmt = services.customer_query(
-        current_user, request.args.get("q", "")[:100], request.args.get("include_retired") == "1"
-    )
-    page = services.paginate(stmt, _page_number(), _per_page())
-    ids = [c.id for c in page.items]
-    devices = services.counts_by_customer(Device, ids)
-    cabinets = services.counts_by_customer(Cabinet, ids)
-    items = []
-    for customer, dumped in zip(page.items, CustomerSchema(many=True).dump(page.items)):
-        dumped["device_count"] = devices.get(customer.id, 0)
-        dumped["cabinet_count"] = cabinets.get(customer.id, 0)
-        items.append(dumped)
-    return jsonify(_page_json(page, items))
-
-
-@bp.route("/api/customers/<customer_id>")
-@login_required
-def api_customer_detail(customer_id: str):
-    """One customer with contacts, technicians, sites, cabinets and handover items."""
-    customer = services.visible(Customer, customer_id, current_user)
-    body = CustomerDetailSchema().dump(customer)
-    counts = services.device_counts_by_cabinet(c["id"] for c in body["cabinets"])
-    for cabinet in body["cabinets"]:
-        cabinet["device_count"] = counts.get(cabinet["id"], 0)
-    body["device_count"] = services.counts_by_customer(Device, [customer.id]).get(customer.id, 0)
-    return jsonify(body)
-
-
-@bp.route("/api/devices")
-@login_required
-def api_device_list():
-    """Devices the user may see (?q=, ?customer_id=, ?cabinet_id=, ?brand=, ?model=, ?serial=, ?category=)."""
-    args = request.args
-    filters = DeviceFilters(
-        text=args.get("q", "")[:100],
-        customer_id=args.get("customer_id", ""),
-        cabinet_id=args.get("cabinet_id", ""),
-        brand=args.get("brand", "")[:100],
-        model=args.get("model", "")[:100],
-        serial=args.get("serial", "")[:100],
-        category=args.get("category", ""),
-        include_retired=args.get("include_retired") == "1",
-    )
-    page = services.paginate(services.device_query(current_user, filters), _page_number(), _per_page())
-    return jsonify(_page_json(page, DeviceSchema(many=True).dump(page.items)))
-
-
-@bp.route("/api/devices/<device_id>")
-@login_required
-def api_device_detail(device_id: str):
-    """One device."""
-    device = services.visible(Device, device_id, current_user)
-    body = DeviceSchema().dump(device)
-    state, days = services.warranty_state(device)
-    body["warranty_state"] = state
-    return jsonify(body)

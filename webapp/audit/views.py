@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..archive.models import Customer
+from ..archive.queries import paginate
 from ..auth.models import Role, User
 from ..auth.permissions import roles_required
 from ..extensions import db
@@ -43,7 +44,6 @@ def log():
         date_from=form.date_from.data if valid else None,
         date_to=form.date_to.data if valid else None,
     )
-    from ..archive.services import paginate
 
     page = paginate(audit_query(filters), request.args.get("page", 1, type=int))
     args = {k: v for k, v in request.args.items() if k != "page" and v}

@@ -5,6 +5,7 @@ from functools import wraps
 from typing import Callable
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 
@@ -41,6 +42,15 @@ def customer_scope(stmt: Select, user: User, customer_id_column) -> Select:
     return stmt.where(customer_id_column.in_(assigned))
 
 
+def visible_customer_ids(user: User) -> set[str] | None:
+    """The customers whose records the user may see: None for roles that see all of them."""
+    if user.sees_all_customers:
+        return None
+    return set(db.session.scalars(
+        select(customer_technician.c.customer_id).where(customer_technician.c.user_id == user.id)
+    ).all())
+
+
 def can_see_customer(user: User, customer_id: str | None) -> bool:
     """True when the user may open records of this customer."""
     if customer_id is None:
@@ -57,11 +67,15 @@ def can_see_customer(user: User, customer_id: str | None) -> bool:
 
 
 def get_visible(model, record_id: str, user: User, include_deleted: bool = True):
-    """Load a record of a customer the user may see, or raise NotFound (never leak existence)."""
+    """Load a record of a customer the user may see, or raise NotFound (never leak existence).
+
+    The one loader for every feature's views and verbs: a record the user may not see answers
+    exactly like a record that does not exist.
+    """
     record = db.session.get(model, record_id)
     if record is None or (not include_deleted and record.deleted_at is not None):
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     customer_id = record.id if model.__tablename__ == "customer" else record.customer_id
     if not can_see_customer(user, customer_id):
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return record

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..archive.models import Customer
 from ..errors import DomainError, error_response
 from ..extensions import csrf, db, limiter, login_manager
+from ..request_body import body_limit, has_unstorable_text, json_object
 from .forms import LoginForm, PasswordForm, SettingsForm, UserForm
 from .models import Role, User
 from .permissions import roles_required
@@ -138,10 +139,17 @@ def password():
 @api_bp.route("/session", methods=["POST"])
 @csrf.exempt  # this call hands out the CSRF token; it is rate-limited instead
 @limiter.limit(_login_limit)
+@body_limit("SIGN_IN_MAX_BYTES")
 def api_session_create():
     """Sign in a non-browser client; sets the session cookie and returns a CSRF token."""
-    payload = request.get_json(silent=True) or {}
-    user = authenticate(str(payload.get("username", "")), str(payload.get("password", "")))
+    payload = json_object(strict_text=False)  # other keys are ignored, whatever they hold
+    problems = {name: [_("Required, as text.")] for name in ("username", "password")
+                if not isinstance(payload.get(name), str)}
+    if problems:
+        return error_response(400, "invalid_request", _("Send a username and a password."), errors=problems)
+    # A NUL or lone surrogate is nobody's name or password (and the database cannot compare it).
+    unstorable = has_unstorable_text([payload["username"], payload["password"]])
+    user = None if unstorable else authenticate(payload["username"], payload["password"])
     if user is None:
         return error_response(401, "invalid_credentials", _("Wrong user name or password."))
     _sign_in(user, remember=True)
@@ -156,8 +164,13 @@ def api_session_show():
 
 
 @api_bp.route("/session", methods=["DELETE"])
+@csrf.exempt  # checked below, after the sign-in check: signed out is 401 (as for sync), not a CSRF error
 def api_session_delete():
     """Sign out an API client: this sign-in ends, on every copy of its cookies."""
+    if not current_user.is_authenticated:
+        return error_response(401, "unauthorized", _("Please sign in."))
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
     _sign_out()
     return jsonify({"ok": True})
 

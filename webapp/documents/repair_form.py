@@ -40,6 +40,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from ..history import HistoryItem, HistorySection, register_section, url_if_exists
 from .labels import register_font, wrap
 from .models import Blob, Document, Signature
 from .storage import FolderStorage, storage_for
@@ -419,8 +420,6 @@ def _document_items(stmt) -> list:
     """Documents as history lines, newest first."""
     from flask_babel import gettext as _
 
-    from ..archive.services import HistoryItem, url_if_exists
-
     docs = db.session.scalars(stmt.where(Document.deleted_at.is_(None)).order_by(Document.created_at.desc()).limit(100)).all()
     tags = {KIND: _("Signed repair form"), "inspection_sheet": _("Signed patrol sheet")}
     return [
@@ -437,8 +436,6 @@ def _documents_of_customer(customer, user):
     """Every document filed for a customer."""
     from flask_babel import gettext as _
 
-    from ..archive.services import HistorySection
-
     items = _document_items(select(Document).where(Document.customer_id == customer.id))
     return HistorySection("documents", _("Documents"), items, _("No signed documents filed yet."))
 
@@ -447,18 +444,11 @@ def _documents_of_device(device, user):
     """Documents filed about one device (its signed repair forms)."""
     from flask_babel import gettext as _
 
-    from ..archive.services import HistorySection
-
     items = _document_items(select(Document).where(Document.device_id == device.id))
     return HistorySection("documents", _("Documents"), items, _("No signed documents filed yet."))
 
 
 def register_history() -> None:
-    """Plug the documents sections into the archive pages (replaces the placeholders)."""
-    from ..archive.services import register_history_provider
-
-    register_history_provider("customer", "documents", _documents_of_customer)
-    register_history_provider("device", "documents", _documents_of_device)
-
-
-register_history()
+    """Show filed documents in the history of customers and devices."""
+    register_section("customer", "documents", _documents_of_customer)
+    register_section("device", "documents", _documents_of_device)

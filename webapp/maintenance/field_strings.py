@@ -1,8 +1,8 @@
 """Strings of the field app's patrol screens (static/js: view-visits, view-sheet-form, sheet-items,
 view-sheet, patrol-rules, patrol-words), for its catalogue.
 
-webapp/pwa.py merges them into the strings it renders into the app shell, so t("...") in the
-patrol views is translated like the rest of the field app.
+webapp/field_strings.py merges them into the strings the app shell carries, so t("...") in
+the patrol views is translated like the rest of the field app.
 """
 from __future__ import annotations
 

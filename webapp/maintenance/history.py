@@ -10,8 +10,9 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
-from ..archive.services import HistoryItem, HistorySection, register_history_provider, url_if_exists
+from ..archive.models import Device
 from ..extensions import db
+from ..history import HistoryItem, HistorySection, register_section, url_if_exists
 from .labels import ACTIVITY_LABELS, INSPECTION_STATE_LABELS
 from .models import Inspection
 
@@ -72,8 +73,6 @@ def sheets_of_customer(customer: Any, user: Any) -> HistorySection:
 
 def sheets_of_cabinet(cabinet: Any, user: Any) -> HistorySection:
     """Sheets for the cabinet, for its devices, and for the whole site it stands at."""
-    from ..archive.models import Device
-
     device_ids = select(Device.id).where(Device.cabinet_id == cabinet.id)
     stmt = select(Inspection).where(or_(
         Inspection.cabinet_id == cabinet.id,
@@ -93,10 +92,7 @@ def sheets_of_device(device: Any, user: Any) -> HistorySection:
 
 
 def register_history() -> None:
-    """Replace the archive's placeholder 'patrols' sections with the filed sheets."""
-    register_history_provider("customer", "patrols", sheets_of_customer)
-    register_history_provider("cabinet", "patrols", sheets_of_cabinet)
-    register_history_provider("device", "patrols", sheets_of_device)
-
-
-register_history()
+    """Show patrol and maintenance sheets in the history of customers, cabinets and devices."""
+    register_section("customer", "patrols", sheets_of_customer)
+    register_section("cabinet", "patrols", sheets_of_cabinet)
+    register_section("device", "patrols", sheets_of_device)

@@ -17,12 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..archive.models import Customer
-from ..audit.models import AuditLog
 from ..auth.models import Role, User, customer_technician
 from ..clock import local_today, utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..records import current_actor, json_value, new_id, take_change_seqs
+from ..records import audit_values, created_values, stamp_new_rows, write_audit_rows
 from .models import OPEN_VISIT_STATES, RECURRING_ACTIVITIES, MaintenancePlan, Visit
 from .periods import month_end, monthly_periods, next_semi_annual, quarterly_periods, week_end
 
@@ -272,8 +271,7 @@ def insert_visits_if_absent(rows: list[dict]) -> int:
         return 0
     db.session.flush()
     now = utcnow()
-    for row, seq in zip(rows, take_change_seqs(db.session, len(rows))):
-        row.update(id=new_id(), version=1, change_seq=seq, created_at=now, updated_at=now, deleted_at=None)
+    stamp_new_rows(db.session, rows, now)
     table = Visit.__table__
     dialect = db.session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
@@ -298,18 +296,11 @@ def insert_visits_if_absent(rows: list[dict]) -> int:
                 inserted.add(row["id"])
             except IntegrityError:
                 pass
-    user_id, client_id = current_actor()
-    audit_rows = [
-        {
-            "at": now, "user_id": user_id, "client_id": client_id, "action": "create", "entity": "visit",
-            "entity_id": row["id"], "customer_id": row["customer_id"],
-            "changes": {name: [None, json_value(row[name])] for name in _AUDITED_VISIT_COLUMNS if row[name] is not None},
-        }
+    write_audit_rows([
+        audit_values("create", "visit", row["id"], row["customer_id"], created_values(row, _AUDITED_VISIT_COLUMNS), at=now)
         for row in rows
         if row["id"] in inserted
-    ]
-    if audit_rows:
-        db.session.execute(AuditLog.__table__.insert(), audit_rows)
+    ])
     return len(inserted)
 
 

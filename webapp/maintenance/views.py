@@ -35,7 +35,6 @@ from .forms import (
     items_from_form,
 )
 from .labels import labels
-from . import history as _history  # noqa: F401  (sheets in the archive's history sections)
 from . import quality
 from .models import RECURRING_ACTIVITIES, REVIEW_STATES, ChecklistTemplate, Inspection, MaintenancePlan, Visit
 from .periods import month_end, parse_month, shift_month

@@ -1,6 +1,6 @@
 """Strings of the field app's repair views (static/js/views-repairs.js), for its catalogue.
 
-webapp/pwa.py's js_strings() merges them into the strings it renders into the app shell, so
+webapp/field_strings.py's js_strings() merges them into the strings the app shell carries, so
 t("...") in the repair views is translated like the rest of the field app (strings the other
 views already use are listed there once).
 """

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..archive.models import Customer, Device
-from ..archive.services import DeviceFilters, customer_query, device_query
+from ..archive.queries import DeviceFilters, customer_query, device_query
 from ..auth.models import Role, User
 from ..auth.permissions import can_see_customer, customer_scope, get_visible, roles_required
 from ..clock import local_today, site_zone

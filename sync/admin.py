@@ -9,9 +9,9 @@ import json
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.audit.services import ENTITY_LABELS
 from webapp.auth.models import Role
 from webapp.auth.permissions import roles_required
 from webapp.errors import DomainError, NotFound
@@ -37,24 +37,11 @@ bp = Blueprint("sync_admin", __name__, url_prefix="/sync")
 REVIEWERS = (Role.OFFICE, Role.SUPERVISOR, Role.ADMIN)
 TABS = ("conflicts", "rejected", "incomplete")
 INCOMPLETE_SHOWN = 200
-KIND_LABELS = {
-    "customer": _l("Customer"),
-    "contact": _l("Contact"),
-    "site": _l("Site"),
-    "room": _l("Room"),
-    "cabinet": _l("Cabinet"),
-    "device": _l("Device"),
-    "handover_item": _l("Handover item"),
-    "repair_ticket": _l("Repair ticket"),
-    "diary_entry": _l("Service diary entry"),
-    "signature": _l("Signature"),
-    "photo": _l("Photo"),
-}
 
 
 def kind_label(kind: str) -> str:
     """A readable name for a sync kind (kinds registered later show their own name)."""
-    return str(KIND_LABELS.get(kind, kind))
+    return str(ENTITY_LABELS.get(kind, kind))
 
 
 def _pretty(value) -> str:

@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify
 from webapp.error_codes import CATALOGUE
 
 from .registry import ENVELOPE, SHARED, all_kinds
-from .screen import BIGINT_MAX, INT_MAX, MutationSchema
+from .screen import BIGINT_MAX, MutationSchema
 from .views import CLIENT_ID_PATTERN, PULL_MAX_LIMIT, PushRequestSchema
 
 bp = Blueprint("sync_openapi", __name__, url_prefix="/api")
@@ -157,23 +157,8 @@ def build_spec() -> dict:
     # What push takes as a batch (anything else is a 400). Each mutation's kind rules are the
     # Mutation schema; one that breaks them is answered `rejected` in its result (SYNC.md), and
     # the batch goes on, so they cannot be the request's schema.
-    spec.components.schema(
-        "MutationEnvelope",
-        {
-            "type": "object",
-            "required": ["seq", "kind", "op", "id"],
-            "description": "One entry of a batch; see Mutation for what each kind and op takes.",
-            "properties": {
-                "seq": {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX},
-                "kind": {"type": "string", "minLength": 1, "maxLength": 60},
-                "op": {"type": "string", "minLength": 1, "maxLength": 20},
-                "id": {"type": "string", "minLength": 1, "maxLength": 64},
-                "base_version": {"type": "integer", "nullable": True, "minimum": 1, "maximum": INT_MAX},
-                "data": {"type": "object"},
-                "blobs": {"type": "object", "nullable": True, "additionalProperties": {"type": "string"}},
-            },
-        },
-    )
+    # Built from the schema push itself loads a batch entry with, so the two cannot drift.
+    spec.components.schema("MutationEnvelope", schema=type(PushRequestSchema().fields["mutations"].inner.schema))
     spec.components.schema(
         "PushRequest",
         {
@@ -254,6 +239,10 @@ def build_spec() -> dict:
                 "changes": {"type": "array", "items": _ref("Change")},
                 "cursor": {"type": "integer", "description": "store it with the page, in one transaction"},
                 "has_more": {"type": "boolean"},
+                "snapshot": {"type": "integer", "nullable": True,
+                             "description": "while a sync from cursor 0 has more pages: send it back as "
+                             "?snapshot= with the next page (closed tickets, old history and tombstones "
+                             "from before it are left out); null otherwise"},
                 "server_time": {"type": "string", "format": "date-time"},
                 "scope": {"type": "object", "properties": {"customer_ids": {
                     "type": "array", "items": {"type": "string"}, "nullable": True,
@@ -276,6 +265,26 @@ def build_spec() -> dict:
                 "created": {"type": "boolean"},
                 "completed": {"type": "array", "items": {"type": "object", "properties": {
                     "kind": {"type": "string"}, "id": {"type": "string"}, "version": {"type": "integer"}}}},
+            },
+        },
+    )
+    stamp = {"type": "string", "format": "date-time", "nullable": True}
+    spec.components.schema(
+        "Status",
+        {
+            "type": "object",
+            "required": ["server_time", "latest_change_seq", "tombstone_horizon", "clients", "counts", "kinds"],
+            "properties": {
+                "server_time": {"type": "string", "format": "date-time"},
+                "latest_change_seq": {"type": "integer", "description": "the highest committed change_seq"},
+                "tombstone_horizon": {"type": "integer", "description": "a cursor below it gets 410"},
+                "clients": {"type": "array", "items": {
+                    "type": "object", "required": ["client_id", "last_seq"],
+                    "properties": {"client_id": {"type": "string"}, "last_seq": {"type": "integer"},
+                                   "last_push_at": stamp, "last_pull_at": stamp}}},
+                "counts": {"type": "object", "additionalProperties": {"type": "integer"},
+                           "description": "applied, open_conflicts, unhandled_rejections, incomplete"},
+                "kinds": {"type": "array", "items": _ref("Kind")},
             },
         },
     )
@@ -333,6 +342,10 @@ def build_spec() -> dict:
                  "schema": {"type": "integer", "minimum": 0, "maximum": BIGINT_MAX, "default": 0}},
                 {"name": "limit", "in": "query",
                  "schema": {"type": "integer", "minimum": 1, "maximum": PULL_MAX_LIMIT, "default": 500}},
+                {"name": "snapshot", "in": "query",
+                 "schema": {"type": "integer", "minimum": 0, "maximum": BIGINT_MAX},
+                 "description": "the `snapshot` the previous page answered: the later pages of a sync from "
+                                "cursor 0 then leave out what a fresh device never needs"},
                 {"name": "client_id", "in": "query", "schema": {"type": "string", "pattern": CLIENT_ID_PATTERN},
                  "description": "or the X-Client-Id header: lets the server track the device's scope"},
             ],
@@ -365,8 +378,7 @@ def build_spec() -> dict:
         "/api/sync/status",
         operations={"get": {"summary": "Server time, this user's devices, counts waiting for review",
                             "security": signed_in,
-                            "responses": {"200": {"description": "Status", "content": {"application/json": {
-                                "schema": {"type": "object"}}}}, "401": _error(401)}}},
+                            "responses": {"200": json_ok("Status", "Status"), "401": _error(401)}}},
     )
     document = spec.to_dict()
     schemas = document["components"]["schemas"]

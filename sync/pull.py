@@ -6,13 +6,20 @@ after every smaller number has committed. A pull first reads the counter (`cap`,
 and then reads only rows with `cursor < change_seq <= cap`; every such row has committed, so
 each later query sees it even though each statement takes its own snapshot. Rows above `cap`
 wait for the next pull.
+
+Why a first sync stays filtered on every page: a pull from cursor 0 answers a `snapshot` (the
+counter at that moment) and the device sends it back with each later page of the same sync.
+A row whose change_seq is at most the snapshot has not changed since the sync began, and the
+device (which started empty) never held it, so an old closed ticket or a tombstone is simply
+left out instead of travelling as an out-of-scope deletion. Rows above the snapshot changed
+during the sync: the device may hold them from an earlier page, so they come as usual.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, select, text
+from sqlalchemy import and_, delete, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
 from webapp.auth.models import User, customer_technician
@@ -80,8 +87,31 @@ def track_scope(client: SyncClient | None, scope: list[str] | None, cursor: int)
         client.scope_customer_ids = scope
 
 
-def pull(user: User, cursor: int, limit: int, client: SyncClient | None = None) -> dict:
-    """One page of changes after `cursor` (SYNC.md), with the next cursor and has_more."""
+def _kind_query(kind, user, technician: bool, scope, cursor: int, cap: int, snapshot: int, limit: int):
+    """One kind's rows of a page: rows of the first sync's snapshot only when deliverable,
+    later rows labelled with whether they are still relevant (out of scope: a deletion)."""
+    model = kind.model
+    conditions = [model.change_seq > cursor, model.change_seq <= cap]
+    if technician and kind.customer_column is not None:
+        conditions.append(kind.customer_attr().in_(scope))
+    relevant = kind.relevant(user) if (technician and kind.relevant) else []
+    deliverable = [model.deleted_at.is_(None), *relevant]
+    if snapshot >= cap:
+        conditions.extend(deliverable)
+        stmt = select(model, text("1"))
+    else:
+        if snapshot > cursor:
+            conditions.append(or_(model.change_seq > snapshot, and_(*deliverable)))
+        stmt = select(model, and_(*relevant).label("relevant") if relevant else text("1"))
+    return stmt.where(*conditions).order_by(model.change_seq).limit(limit + 1)
+
+
+def pull(user: User, cursor: int, limit: int, client: SyncClient | None = None, snapshot: int | None = None) -> dict:
+    """One page of changes after `cursor` (SYNC.md), with the next cursor and has_more.
+
+    `snapshot` is what the first page of a sync from 0 answered; the device sends it back with
+    the later pages of that sync, which then leave out what it never needs (module docstring).
+    """
     cap = counter_value()
     check_cursor(cursor, cap, client)
     scope = scope_customer_ids(user)
@@ -91,20 +121,11 @@ def pull(user: User, cursor: int, limit: int, client: SyncClient | None = None) 
         client.last_pull_cursor = cursor
         db.session.commit()
     technician = scope is not None
+    # a snapshot from the device never reaches past what this server has committed
+    snapshot = cap if cursor == 0 else min(snapshot or 0, cap)
     rows: list[tuple[int, object, object, bool]] = []
     for kind in all_kinds():
-        model = kind.model
-        conditions = [model.change_seq > cursor, model.change_seq <= cap]
-        if technician and kind.customer_column is not None:
-            conditions.append(kind.customer_attr().in_(scope))
-        relevant = kind.relevant(user) if (technician and kind.relevant) else []
-        if cursor == 0:
-            conditions.append(model.deleted_at.is_(None))
-            conditions.extend(relevant)
-            stmt = select(model, text("1"))
-        else:
-            stmt = select(model, and_(*relevant).label("relevant") if relevant else text("1"))
-        stmt = stmt.where(*conditions).order_by(model.change_seq).limit(limit + 1)
+        stmt = _kind_query(kind, user, technician, scope, cursor, cap, snapshot, limit)
         for record, is_relevant in db.session.execute(stmt).all():
             rows.append((record.change_seq, kind, record, not bool(is_relevant)))
     rows.sort(key=lambda r: r[0])
@@ -118,6 +139,7 @@ def pull(user: User, cursor: int, limit: int, client: SyncClient | None = None) 
         "changes": changes,
         "cursor": next_cursor,
         "has_more": has_more,
+        "snapshot": snapshot if has_more and snapshot > next_cursor else None,
         "server_time": iso_datetime(utcnow()),
         "scope": {"customer_ids": scope},
         **position,

@@ -20,7 +20,6 @@ same batch queue up on the row lock, so the second sees the first's results as d
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from typing import Any
 
@@ -30,9 +29,10 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from webapp.auth.models import User
+from webapp.clock import utcnow
+from webapp.documents.canonical import canonical_json
 from webapp.errors import DomainError, Forbidden, database_down
 from webapp.extensions import db
-from webapp.clock import utcnow
 
 from .apply import Outcome, apply_mutation, missing_blobs, visible
 from .models import AppliedMutation, RejectedMutation, SyncClient
@@ -57,8 +57,7 @@ def payload_hash(mutation: dict) -> str:
     raising, and leaves the hash of every other payload as it always was.
     """
     content = {k: mutation.get(k) for k in ("kind", "op", "id", "base_version", "data", "blobs")}
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(canonical_json(content, default=str).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def result(seq: int, status: str, mutation: dict, record: Any = None, *, code: str | None = None,

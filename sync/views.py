@@ -55,6 +55,7 @@ class PullQuerySchema(Schema):
 
     cursor = fields.Integer(load_default=0, validate=validate.Range(min=0, max=BIGINT_MAX))
     limit = fields.Integer(validate=validate.Range(min=1, max=PULL_MAX_LIMIT))
+    snapshot = fields.Integer(load_default=None, validate=validate.Range(min=0, max=BIGINT_MAX))
 
 
 def sync_api(write: bool = False) -> Callable:
@@ -133,7 +134,7 @@ def pull_view():
     user = current_user._get_current_object()
     client_id = _client_id_from_request()
     client = ensure_client(user, client_id, request.headers.get("User-Agent", "")) if client_id else None
-    return _json(pull(user, cursor, limit, client))
+    return _json(pull(user, cursor, limit, client, snapshot=payload["snapshot"]))
 
 
 @bp.route("/blobs/<sha256>", methods=["HEAD"])

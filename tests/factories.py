@@ -9,6 +9,8 @@ from webapp.archive.qr import issue_token
 from webapp.auth.models import Role, User
 from webapp.auth.services import create_user
 from webapp.extensions import db
+from webapp.maintenance.services import file_sheet_from_device
+from webapp.records import new_id
 
 _counter = itertools.count(1)
 PASSWORD = "Str0ng-pass!"
@@ -116,3 +118,17 @@ def make_checklist(items: list[dict] | None = None, key: str | None = None, acti
     template = create_template(key or f"test_{next(_counter)}", data, None)
     db.session.commit()
     return template
+
+
+def make_sheet(user: User, template, customer: Customer, answers: dict, *, visit=None, site_id: str | None = None,
+               cabinet_id: str | None = None, device_id: str | None = None, started_at=None, finished_at=None,
+               customer_opinion: str = ""):
+    """A filled sheet handed in the way the field app hands one in (file_sheet_from_device): checked,
+    received for review, its visit done. Committed."""
+    data = {"template_id": template.id, "customer_id": customer.id, "site_id": site_id, "cabinet_id": cabinet_id,
+            "device_id": device_id, "visit_id": visit.id if visit is not None else None, "answers": answers,
+            "started_at": started_at, "finished_at": finished_at, "customer_opinion": customer_opinion}
+    sheet = file_sheet_from_device(user, data, new_id())
+    db.session.commit()
+    return sheet
+

@@ -144,13 +144,13 @@ REPAIR_FORM = {
 def sign_repair(device: TechDevice, ticket, image: bytes, *, satisfaction: str = "satisfied",
                 signer: str = "周建国", opinion: str = "维修及时，态度很好") -> list[dict]:
     """The mutations that finish a repair on the tablet: resolved (the form), the signature, signed."""
-    signature = device.signature("repair_ticket", ticket.id, image)
+    customer = {"signer_name": signer, "opinion": opinion, "satisfaction": satisfaction}
+    signature = device.signature("repair_ticket", ticket.id, image, content={**REPAIR_FORM, **customer})
     signature["data"]["signer_name"] = signer
     return [
         device.event(ticket, "resolved", dict(REPAIR_FORM)),
         signature,
-        device.event(ticket, "customer_signed", {"signature": sha256(image), "signer_name": signer,
-                                                 "opinion": opinion, "satisfaction": satisfaction}),
+        device.event(ticket, "customer_signed", {"signature": sha256(image), **customer}),
     ]
 
 

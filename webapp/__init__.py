@@ -53,9 +53,20 @@ def instance_secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def register_papers() -> None:
+    """The signed papers: their producers (documents/filing.py) and what their signatures cover
+    (documents/signed_content.py)."""
+    from .maintenance.sheet_pdf import register_paper as patrol_sheet
+    from .maintenance.signed_sheet import register_signing as patrol_sheet_signing
+    from .repairs.repair_form_pdf import register_paper as repair_form
+
+    for register in (patrol_sheet, patrol_sheet_signing, repair_form):
+        register()
+
+
 def register_history_sections() -> None:
     """The history area of the archive's pages, in the order it shows: repairs, patrols, documents."""
-    from .documents.repair_form import register_history as documents_history
+    from .documents.history import register_history as documents_history
     from .maintenance.history import register_history as patrols_history
     from .repairs.history import register_history as repairs_history
 
@@ -113,6 +124,7 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
                       maintenance_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
+    register_papers()
     register_history_sections()
 
     import sync  # the sync API, its OpenAPI document and the office's review page (sync_admin)

@@ -29,14 +29,14 @@ import os
 import sqlite3
 import subprocess
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
-from .documents.repair_form import document_storage
+from .clock import utcnow
+from .documents.filing import document_storage
 from .documents.storage import storage_for
 from .extensions import db
 
@@ -196,7 +196,7 @@ def create_backup(target: Path) -> dict:
     files, missing = _copy_files(target, facts["keys"])
     manifest = {
         "format": FORMAT,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_at": utcnow().isoformat(timespec="seconds"),
         "dialect": dialect,
         "revision": facts["revision"],
         "database": {"file": db_file, "sha256": file_sha256(target / db_file),

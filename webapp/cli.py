@@ -7,6 +7,7 @@ import click
 from flask import Flask
 
 from . import backup
+from .documents.filing import produce_missing
 from .errors import DomainError
 from .extensions import db
 
@@ -48,13 +49,13 @@ def register(app: Flask) -> None:
 
     @app.cli.command("check-deadlines")
     def check_deadlines_command() -> None:
-        """Notify about repair deadlines at risk or overdue (idempotent; run it from a timer)."""
-        from .documents.repair_form import produce_missing_repair_forms
+        """Notify about repair deadlines at risk or overdue, and file any signed repair form still
+        missing (idempotent; run it from a timer)."""
         from .repairs.alerts import check_deadlines
 
         sent = check_deadlines()
         db.session.commit()
-        made = produce_missing_repair_forms()
+        made = produce_missing("repair_ticket")
         db.session.commit()
         click.echo(f"{sent} deadline notification(s) sent; {made} signed repair form(s) produced.")
 

@@ -48,7 +48,11 @@ CATALOGUE: dict[str, Code] = {
     "conflict": Code(409, "The same id was sent before with different content (a repair step's event id).",
                      "{id}"),
     "stale": Code(409, "The record changed since the form was opened.", "{version: the current version}"),
-    "locked": Code(409, "Signed: the sheet or document can no longer change; make a correction instead."),
+    "locked": Code(409, "Signed: the sheet or document can no longer change; make a correction instead.",
+                   "{document_kind?, document_id?, fields?: the signed columns a change touched}"),
+    "content_mismatch": Code(422, "A signature's content_sha256 is not the server's hash of the content it signs "
+                                  "(static/js/signed-fields.json); nothing is stored.",
+                             "{document_kind, document_id, expected}"),
     "retired": Code(400, "The record is retired; restore it first."),
     "retired_parent": Code(400, "The customer or parent record is retired; restore it first."),
     "unchanged": Code(400, "Nothing would change."),
@@ -101,8 +105,8 @@ CATALOGUE: dict[str, Code] = {
     "bad_source": Code(400, "Unknown ticket source.", "{source: the value sent}"),
     "bad_customer": Code(400, "The customer is not in the archive."),
     "description_required": Code(400, "Say what is wrong."),
-    "device_mismatch": Code(400, "The device belongs to another customer."),
-    "cabinet_mismatch": Code(400, "The cabinet belongs to another customer."),
+    "not_this_customer": Code(400, "The device or cabinet named is not the ticket's customer's (or names nothing); "
+                                    "`errors.device_id` or `errors.cabinet_id`."),
     "assignee_inactive": Code(400, "That person's account is disabled."),
     "not_responsible": Code(400, "The person is not responsible for this customer; `errors.assignee`."),
     "unknown_event": Code(400, "Unknown kind of repair step.", "{event}"),

@@ -13,9 +13,13 @@ from flask_babel import gettext as _
 
 from .clock import site_zone
 from .maintenance.field_strings import patrol_js_strings
+from .maintenance.labels import ACTIVITY_LABELS
 from .repairs.field_strings import repair_js_strings
+from .repairs.vocabulary import CLASSIFICATION_LABELS
+from .repairs.vocabulary import EVENT_LABELS as TICKET_EVENT_LABELS
+from .repairs.vocabulary import STATUS_LABELS as TICKET_STATUS_LABELS
 from .sync_strings import sync_js_strings
-from .templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, ROLE_LABELS, TICKET_STATUS_LABELS
+from .templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, ROLE_LABELS
 
 
 def current_lang() -> str:
@@ -32,6 +36,9 @@ def catalogue() -> dict:
         "labels": {
             "category": {k: str(v) for k, v in CATEGORY_LABELS.items()},
             "ticket_status": {k: str(v) for k, v in TICKET_STATUS_LABELS.items()},
+            "ticket_event": {k: str(v) for k, v in TICKET_EVENT_LABELS.items()},
+            "classification": {k: str(v) for k, v in CLASSIFICATION_LABELS.items()},
+            "activity": {k: str(v) for k, v in ACTIVITY_LABELS.items()},
             "customer_kind": {k: str(v) for k, v in CUSTOMER_KIND_LABELS.items()},
             "role": {k: str(v) for k, v in ROLE_LABELS.items()},
         },

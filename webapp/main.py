@@ -49,7 +49,7 @@ def _office_tiles() -> list[tuple[str, int, str, str]]:
     from .maintenance.schedule import month_overview
     from .clock import local_today
     from .repairs import deadlines as dl
-    from .repairs.services import follow_up_list
+    from .repairs.follow_up import follow_up_list
 
     new_requests = db.session.scalar(
         select(func.count()).select_from(RepairTicket).where(

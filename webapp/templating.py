@@ -1,4 +1,5 @@
-"""Template filters and globals: local times, labels for codes."""
+"""Template filters and globals: local times, labels for codes (a feature's own codes are named in
+its vocabulary module; this module hands them to the templates)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,6 +7,9 @@ from datetime import date, datetime
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
+
+from .documents.pdf import number_text
+from .repairs import vocabulary as repair_vocabulary
 
 ROLE_LABELS = {
     "technician": _l("Technician"),
@@ -43,35 +47,6 @@ HANDOVER_LABELS = {
 
 CUSTOMER_KIND_LABELS = {"school": _l("School"), "organisation": _l("Organisation")}
 
-TICKET_STATUS_LABELS = {
-    "reported": _l("Reported"),
-    "assigned": _l("Assigned"),
-    # the life-cycle's statuses (webapp/repairs/lifecycle.py STATUSES)
-    "rework": _l("Rework"),
-    "on_site": _l("On site"),
-    "classified": _l("Classified"),
-    "escalated": _l("Escalated to the supervisor"),
-    "waiting_factory": _l("At the factory"),
-    "back_from_factory": _l("Back from the factory"),
-    "waiting_approval": _l("Waiting for quote approval"),
-    "approved": _l("Quote approved"),
-    "resolved": _l("Resolved"),
-    "signed": _l("Signed by the customer"),
-    "followed_up": _l("Followed up"),
-    "unsatisfied": _l("Customer not satisfied"),
-    "closed": _l("Closed"),
-}
-
-TICKET_SOURCE_LABELS = {
-    "phone": _l("Phone call"),
-    "public_qr": _l("Public QR page"),
-    "office": _l("Office"),
-    "patrol": _l("Found on patrol"),
-    "technician": _l("Technician"),
-    "rework": _l("Rework"),
-}
-
-
 # The menu: endpoint, label, roles that see it (None: everyone signed in).
 NAV = [
     ("main.home", _l("Home"), None),
@@ -108,6 +83,11 @@ def register(app: Flask) -> None:
         """A UTC timestamp shown in the site's time zone."""
         return format_datetime(value, fmt) if value else ""
 
+    @app.template_filter("num")
+    def _num(value) -> str:
+        """A reading without a needless '.0', as the printed sheet shows it (30.0 → '30')."""
+        return number_text(value)
+
     @app.template_filter("d")
     def _d(value: date | None, fmt: str = "medium") -> str:
         """A date in the reader's language."""
@@ -131,8 +111,7 @@ def register(app: Flask) -> None:
             "CATEGORY_LABELS": CATEGORY_LABELS,
             "HANDOVER_LABELS": HANDOVER_LABELS,
             "CUSTOMER_KIND_LABELS": CUSTOMER_KIND_LABELS,
-            "TICKET_STATUS_LABELS": TICKET_STATUS_LABELS,
-            "TICKET_SOURCE_LABELS": TICKET_SOURCE_LABELS,
+            **repair_vocabulary.labels(),
             "current_locale": str(get_locale() or "zh"),
             "nav_items": nav_items,
         }

@@ -66,9 +66,10 @@ export async function push(client, mutations) {
   return (await call("POST", "/api/sync/push", { json: { client_id: client, mutations } })).json();
 }
 
-/** GET /api/sync/pull?cursor=N -> {changes, cursor, has_more}; a 410 surfaces as HttpError. */
-export async function pull(cursor) {
-  return (await call("GET", `/api/sync/pull?cursor=${encodeURIComponent(cursor)}`)).json();
+/** GET /api/sync/pull?cursor=N[&snapshot=S] -> {changes, cursor, has_more, snapshot}; a 410 surfaces as HttpError. */
+export async function pull(cursor, snapshot = null) {
+  const tail = snapshot === null || snapshot === undefined ? "" : `&snapshot=${encodeURIComponent(snapshot)}`;
+  return (await call("GET", `/api/sync/pull?cursor=${encodeURIComponent(cursor)}${tail}`)).json();
 }
 
 /** True when the server already holds the blob. */

@@ -28,22 +28,26 @@ export function pendingTag(record) {
   return record.local ? h("span.tag.tag-warn", t("Not synced yet")) : null;
 }
 
-/** Open repair tickets as a list. */
+/** One ticket as a list link: status, number, customer, what was reported; "Mine" for the user's own. */
+export function ticketLink(ticket, customer = null, userId = null) {
+  return h("li.list-item.ticket", h("a.ticket-link", { href: ticketPath(ticket.id) }, [
+    h("div.line", [
+      h(`span.tag${ticket.data.status === "closed" ? ".tag-ok" : ".tag-warn"}`, label("ticket_status", ticket.data.status)),
+      " ",
+      h("strong", ticket.data.number || ""),
+      customer ? ` ${customer.data.name}` : "",
+      userId !== null && ticket.data.assigned_to_id === userId ? h("span.tag", t("Mine")) : null,
+    ]),
+    h("div", ticket.data.description || ""),
+    h("div.muted.small", [ticket.data.location || "", " ", formatDateTime(ticket.data.reported_at)]),
+  ]));
+}
+
+/** Repair tickets as list links, the latest reported first. */
 export function ticketItems(tickets, customers) {
   return tickets
     .sort((a, b) => (a.data.reported_at < b.data.reported_at ? 1 : -1))
-    .map((ticket) =>
-      h("li.list-item.ticket", h("a.ticket-link", { href: ticketPath(ticket.id) }, [
-        h("div.line", [
-          h(`span.tag${ticket.data.status === "closed" ? ".tag-ok" : ".tag-warn"}`, label("ticket_status", ticket.data.status)),
-          " ",
-          h("strong", ticket.data.number || ""),
-          customers?.get(ticket.data.customer_id) ? ` ${customers.get(ticket.data.customer_id).data.name}` : "",
-        ]),
-        h("div", ticket.data.description || ""),
-        h("div.muted.small", [ticket.data.location || "", " ", formatDateTime(ticket.data.reported_at)]),
-      ])),
-    );
+    .map((ticket) => ticketLink(ticket, customers?.get(ticket.data.customer_id)));
 }
 
 /** Diary entries as links, newest first. */

@@ -19,7 +19,7 @@ const REPAIRED = ["resolved", "signed", "followed_up", "unsatisfied"];
 const QUOTE_CLASSES = ["vandalism", "out_of_warranty"];
 const SHA256 = /^[0-9a-f]{64}$/;
 
-/** An integer id from JSON (a number or digits), else null — as lifecycle._as_int reads it. */
+/** An integer id from JSON (a number or digits), else null — as repairs/step_data.as_int reads it. */
 function asInt(value) {
   if (typeof value === "number") return Number.isInteger(value) ? value : null;
   if (typeof value === "string" && /^\d+$/.test(value.trim())) return Number.parseInt(value.trim(), 10);
@@ -60,7 +60,9 @@ export function refusal(state, type, userId = null) {
       if (["waiting_approval", "approved"].includes(s)) return "quote";
       return REPAIRED.includes(s) ? "repaired" : null;
     case "supervisor_informed":
-      return REPAIRED.includes(s) ? "repaired" : null;
+      if (REPAIRED.includes(s)) return "repaired";
+      if (state.classification !== "difficult") return "not_difficult";
+      return state.informed ? "informed" : null;
     case "escalation_decision":
       if (REPAIRED.includes(s)) return "repaired";
       if (state.classification !== "difficult") return "not_difficult";
@@ -223,8 +225,6 @@ export function allowedSteps(state, userId = null) {
 function offered(state, type) {
   // A later visit is not a button on the ticket page: the arrival is offered once a round.
   if (type === "arrived") return BEFORE_ARRIVAL.includes(state.status);
-  // Only a difficult fault is reported to the supervisor, and once.
-  if (type === "supervisor_informed") return state.classification === "difficult" && !state.informed;
   return true;
 }
 

@@ -227,18 +227,21 @@ function patchFor(result, now) {
  */
 async function pullChanges(userId, clientId) {
   let cursor = (await getMeta("cursor")) || 0;
+  // a first sync names its snapshot; sent back, the later pages leave out old history
+  let snapshot = cursor === 0 ? null : ((await getMeta("pullSnapshot")) ?? null);
   const epoch = await getMeta("serverEpoch");
   let pages = 0;
   for (;;) {
     progress({ phase: "pull", done: pages });
     let page;
     try {
-      page = await pull(cursor);
+      page = await pull(cursor, snapshot);
     } catch (err) {
       if (err instanceof HttpError && err.status === 410 && err.code === "cursor_unknown") return err.body.error.details;
       if (err instanceof HttpError && err.status === 410 && cursor !== 0) {
         await clearRecords({ keepLocal: true });
         cursor = 0;
+        snapshot = null;
         continue;
       }
       throw err;
@@ -247,6 +250,8 @@ async function pullChanges(userId, clientId) {
     await applyPulledPage(page.changes || [], page.cursor);
     if (page.epoch !== undefined && page.epoch !== epoch) await setMeta("serverEpoch", page.epoch);
     cursor = page.cursor;
+    snapshot = page.snapshot ?? null;
+    await setMeta("pullSnapshot", snapshot);
     pages += 1;
     if ((page.changes || []).length) announce("data");
     if (!page.has_more) break;

@@ -9,6 +9,7 @@ import { formatDateTime, label, t } from "./i18n.js";
 import { queue, recordStep, stepMutation } from "./outbox.js";
 import { pageHead, pathOf, ticketPath } from "./page.js";
 import { foldSteps, nextSteps, receiptOrder } from "./repair-rules.js";
+import { ticketLink } from "./record-lists.js";
 import { CLASSES, SATISFACTION, classText, stepText } from "./repair-words.js";
 import { getRecord, listKind } from "./store.js";
 import { limitLength } from "./text-limits.js";
@@ -43,21 +44,6 @@ export async function ticketListView(ctx) {
         : h("p.empty", t("No open repair tickets.")),
     ]),
   };
-}
-
-/** One ticket as a list link. */
-export function ticketLink(ticket, customer, userId) {
-  return h("li.list-item.ticket", h("a.ticket-link", { href: ticketPath(ticket.id) }, [
-    h("div.line", [
-      h(`span.tag${ticket.data.status === "closed" ? ".tag-ok" : ".tag-warn"}`, label("ticket_status", ticket.data.status)),
-      " ",
-      h("strong", ticket.data.number || ""),
-      customer ? ` ${customer.data.name}` : "",
-      ticket.data.assigned_to_id === userId ? h("span.tag", t("Mine")) : null,
-    ]),
-    h("div", ticket.data.description || ""),
-    h("div.muted.small", [ticket.data.location || "", " ", formatDateTime(ticket.data.reported_at)]),
-  ]));
 }
 
 /** A ticket: what was reported, where it stands, its steps, and the next step's buttons. */

@@ -1,5 +1,5 @@
-"""Proactive service on the device: checklist templates and visits (pull only), filled sheets
-(submissions), and repair tickets opened on a patrol.
+"""Proactive service on the device: checklist templates and visits (pull only) and filled
+sheets (submissions).
 
 - `checklist_template`: every user pulls the current versions (technicians drop superseded
   ones; a sheet keeps the version it was filled with, which the server prints from).
@@ -10,32 +10,22 @@
   the visit marked done), then the customer's `signature` (document_kind 'inspection') locks it.
   A correction is a new sheet naming the one it replaces in `supersedes_id`. Review state and
   the office's comment travel back by pull.
-- `repair_ticket` gains a create: one tap on a flagged or failed item opens a ticket, source
-  'patrol', prefilled with the device and the finding, through repairs.services.create_ticket.
-  The id is made on the device, so the ticket pulled later replaces the device's own copy.
+
+One tap on a flagged or failed item opens a repair ticket: that is the `repair_ticket` kind's
+create (kinds/repairs.py, `repairs.services.report_finding`).
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from marshmallow import fields, validate
 from sqlalchemy import or_
 
-from webapp.archive.models import Cabinet, Customer, Device
-from webapp.auth.permissions import can_see_customer
 from webapp.clock import local_today, utcnow
-from webapp.documents import patrol_sheet  # noqa: F401  (its session hook files signed sheets)
-from webapp.errors import DomainError, NotFound
-from webapp.extensions import db
 from webapp.maintenance import services
 from webapp.maintenance.models import OPEN_VISIT_STATES, ChecklistTemplate, Inspection, Visit
-from webapp.repairs import events as repair_events
-from webapp.repairs.models import RepairTicket
-from webapp.repairs.services import create_ticket
 
-from ..registry import SHARED, SUBMISSION, SyncContext, data_columns, get_kind, register_kind
-from . import repairs as _repair_kinds  # noqa: F401  (registered first: its kind is extended below)
+from ..registry import SHARED, SUBMISSION, SyncContext, data_columns, register_kind
 
 HISTORY_DAYS = 366
 UUID = validate.Length(equal=36)
@@ -105,60 +95,3 @@ register_kind(
     description="A filled checklist (patrol / maintenance sheet, inspection record): a submission; "
                 "the customer's signature (kind 'signature', document_kind 'inspection') locks it.",
 )
-
-
-# --- repair tickets opened from a finding ---------------------------------------------------------
-
-def create_patrol_ticket(ctx: SyncContext, record_id: str, data: dict) -> RepairTicket:
-    """A repair ticket for a finding on a patrol (source 'patrol'), for a customer the user looks after."""
-    user = ctx.user
-    customer = db.session.get(Customer, data.get("customer_id") or "")
-    if customer is None or not can_see_customer(user, customer.id):
-        raise NotFound(_("Not found."), errors={"customer_id": [_("Unknown customer.")]})
-    device = cabinet = None
-    if data.get("device_id"):
-        device = db.session.get(Device, data["device_id"])
-        if device is None or device.customer_id != customer.id:
-            raise DomainError(_("Please correct the marked fields."), code="invalid",
-                              errors={"device_id": [_("The device belongs to another customer.")]})
-    if data.get("cabinet_id"):
-        cabinet = db.session.get(Cabinet, data["cabinet_id"])
-        if cabinet is None or cabinet.customer_id != customer.id:
-            raise DomainError(_("Please correct the marked fields."), code="invalid",
-                              errors={"cabinet_id": [_("The cabinet belongs to another customer.")]})
-    finder_is_responsible = user.role == "technician" and user in customer.technicians
-    ticket = create_ticket(
-        customer, data.get("description") or "", source="patrol", location=data.get("location") or "",
-        reporter_name=user.display_name, device=device, cabinet=cabinet,
-        assigned_to=user if finder_is_responsible else None, created_by=user, record_id=record_id,
-    )
-    repair_events.refresh_ticket(ticket)
-    return ticket
-
-
-def _extend_repair_ticket_kind() -> None:
-    """Give the repair_ticket kind a create for patrol findings, keeping everything else it has."""
-    existing = get_kind("repair_ticket")
-    if existing is None or existing.create is not None:
-        return  # the repairs feature takes creates itself: leave its registration alone
-    writable = {"customer_id", "device_id", "cabinet_id", "description", "location"}
-    register_kind(
-        "repair_ticket",
-        RepairTicket,
-        record_type=existing.record_type,
-        create=create_patrol_ticket,
-        update=existing.update,
-        delete=existing.delete,
-        restore=existing.restore,
-        read_only=[key for key, _column in data_columns(RepairTicket) if key not in writable]
-        + sorted(set(existing.read_only) - writable),
-        required=("customer_id", "description"),
-        customer_column=existing.customer_column,
-        relevant=existing.relevant,
-        blobs=existing.blobs,
-        extra_fields={"description": fields.String(required=True, validate=validate.Length(min=1, max=4000))},
-        description=existing.description + " A device creates one only for a finding on a patrol (source 'patrol').",
-    )
-
-
-_extend_repair_ticket_kind()

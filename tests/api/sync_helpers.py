@@ -12,6 +12,7 @@ from flask import g, has_app_context
 from PIL import Image
 
 from tests.factories import PASSWORD, login
+from webapp.documents.signed_content import content_sha256, signed_content_sha256
 
 
 def png_bytes(width: int = 60, height: int = 30, seed: int | None = None) -> bytes:
@@ -89,20 +90,24 @@ class Device:
         body = {"client_id": client_id or self.client_id, "mutations": mutations}
         return self.client.post("/api/sync/push", json=body, headers=self.headers())
 
-    def pull(self, cursor: int = 0, limit: int | None = None):
+    def pull(self, cursor: int = 0, limit: int | None = None, snapshot: int | None = None):
         """GET /api/sync/pull."""
-        url = f"/api/sync/pull?cursor={cursor}" + (f"&limit={limit}" if limit else "")
+        url = (f"/api/sync/pull?cursor={cursor}" + (f"&limit={limit}" if limit else "")
+               + (f"&snapshot={snapshot}" if snapshot is not None else ""))
         return self.client.get(url, headers=self.headers())
 
     def pull_all(self, cursor: int = 0, limit: int | None = None) -> tuple[list[dict], int]:
-        """Pull every page from a cursor; returns (changes, final cursor)."""
+        """Pull every page from a cursor, sending back the snapshot of a sync from 0 as the
+        field app does; returns (changes, final cursor)."""
         changes: list[dict] = []
+        snapshot = None
         while True:
-            response = self.pull(cursor, limit)
+            response = self.pull(cursor, limit, snapshot)
             assert response.status_code == 200, response.get_json()
             body = response.get_json()
             changes.extend(body["changes"])
             cursor = body["cursor"]
+            snapshot = body.get("snapshot")
             if not body["has_more"]:
                 return changes, cursor
 
@@ -131,10 +136,15 @@ class Device:
                 "base_version": base_version, "data": {}, "blobs": {}}
 
     def signature(self, document_kind: str, document_id: str, image: bytes, role: str = "customer",
-                  signed_at: str = "2026-03-02T06:30:00Z", record_id: str | None = None) -> dict:
-        """A signature create mutation naming its image blob."""
+                  signed_at: str = "2026-03-02T06:30:00Z", record_id: str | None = None,
+                  content: dict | None = None) -> dict:
+        """A signature create mutation naming its image blob, over `content` (the document's data as
+        the device holds it) or, when not given, over the document as the server holds it now."""
+        content_hash = (content_sha256(document_kind, document_id, content) if content is not None
+                        else signed_content_sha256(document_kind, document_id))
         data = {"document_kind": document_kind, "document_id": document_id, "signer_name": "周建国",
-                "signer_role": role, "signed_at": signed_at, "content_sha256": sha256(b"content:" + document_id.encode())}
+                "signer_role": role, "signed_at": signed_at,
+                "content_sha256": content_hash or sha256(b"content:" + document_id.encode())}
         return {"seq": self.next_seq(), "kind": "signature", "op": "create", "id": record_id or new_id(),
                 "base_version": None, "data": data, "blobs": {"image": sha256(image)}}
 
@@ -221,9 +231,10 @@ class HttpDevice(Device):
         body = {"client_id": client_id or self.client_id, "mutations": mutations}
         return self.request("POST", "/api/sync/push", body, self.headers())
 
-    def pull(self, cursor: int = 0, limit: int | None = None):
+    def pull(self, cursor: int = 0, limit: int | None = None, snapshot: int | None = None):
         """GET /api/sync/pull over HTTP."""
-        url = f"/api/sync/pull?cursor={cursor}" + (f"&limit={limit}" if limit else "")
+        url = (f"/api/sync/pull?cursor={cursor}" + (f"&limit={limit}" if limit else "")
+               + (f"&snapshot={snapshot}" if snapshot is not None else ""))
         return self.request("GET", url, None, self.headers())
 
     def put_blob(self, data: bytes, name: str | None = None):

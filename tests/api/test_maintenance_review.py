@@ -10,17 +10,12 @@ from sqlalchemy import select
 from tests.api.patrol_support import patrol_answers, patrol_school
 from tests.api.sync_helpers import forget_cached_user
 from tests.api.test_maintenance_pages import editor_form
-from tests.factories import login, make_plan, make_user
+from tests.factories import login, make_plan, make_sheet, make_user
 from webapp.auth.models import Role
 from webapp.clock import local_today
 from webapp.extensions import db
 from webapp.maintenance.models import ChecklistTemplate, Inspection
-from webapp.maintenance.services import (
-    current_templates,
-    receive_inspection,
-    start_inspection,
-    submit_inspection,
-)
+from webapp.maintenance.services import current_templates
 
 PHOTO_ID = "c" * 64
 
@@ -36,11 +31,7 @@ def school(app):
 def sheet(app, school) -> Inspection:
     """The school's patrol sheet, handed in and waiting for review."""
     with app.test_request_context():
-        sheet = start_inspection(school.template, school.customer.id, school.tech, visit=school.visit)
-        submit_inspection(sheet, school.tech, answers=patrol_answers(PHOTO_ID))
-        receive_inspection(sheet)
-        db.session.commit()
-    return sheet
+        return make_sheet(school.tech, school.template, school.customer, patrol_answers(PHOTO_ID), visit=school.visit)
 
 
 def _as(client, user):
@@ -131,11 +122,8 @@ def _spot_check(school, inspector, answers_override=None) -> Inspection:
         "archive_current": {"value": "pass"}, "devices_sampled": {"value": "pass"}, "tidiness": {"value": "pass"},
         "school_view": {"value": "fair"}, **(answers_override or {}),
     }
-    sheet = start_inspection(template, school.customer.id, inspector, site_id=school.site.id)
-    submit_inspection(sheet, inspector, answers=answers, finished_at=datetime.now(timezone.utc))
-    receive_inspection(sheet)
-    db.session.commit()
-    return sheet
+    return make_sheet(inspector, template, school.customer, answers, site_id=school.site.id,
+                      finished_at=datetime.now(timezone.utc))
 
 
 def test_spot_checks_are_scored_per_site_for_the_supervisor(app, client, school):

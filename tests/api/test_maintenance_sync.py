@@ -228,7 +228,7 @@ def test_a_ticket_naming_another_schools_device_is_rejected(app, school, tablet)
     """The device must belong to the ticket's customer."""
     other = patrol_school("城北中学")
     result = _result(tablet.push([ticket_mutation(tablet, school, device_id=other.camera.id)]))
-    assert result["status"] == "rejected" and "device_id" in result["errors"]
+    assert (result["status"], result["code"]) == ("rejected", "not_this_customer") and "device_id" in result["errors"]
     assert db.session.scalars(select(RepairTicket)).all() == []
 
 

@@ -20,10 +20,11 @@ from tests.api.patrol_support import (
 from tests.api.sync_helpers import Device, forget_cached_user, jpeg_bytes, new_id, sha256
 from tests.factories import login, make_user
 from webapp.auth.models import Role
+from webapp.documents.filing import read_document
 from webapp.documents.models import Document
-from webapp.documents.patrol_sheet import read_document, sheet_document
 from webapp.extensions import db
 from webapp.maintenance.models import Inspection, Visit
+from webapp.maintenance.sheet_pdf import sheet_document
 
 PHOTO = jpeg_bytes(640, 480, seed=11)
 SIGNATURE = signature_png(480, 192)
@@ -184,18 +185,18 @@ def test_each_device_of_the_site_has_the_sheet_in_its_history(app, school, table
 def test_a_failed_pdf_keeps_the_signature_and_the_daily_run_files_it(app, school, tablet, monkeypatch):
     """If drawing the PDF fails when the signature arrives, the signature is still kept and the
     sheet locked; `flask maintenance generate` files the PDF later."""
-    from webapp.documents import patrol_sheet
+    from webapp.maintenance import sheet_pdf
 
-    real = patrol_sheet.render_patrol_sheet
+    real = sheet_pdf.render_patrol_sheet
 
     def broken(*args, **kwargs):
         """A renderer that fails (a missing font, a full disk...)."""
         raise OSError("font not found")
 
-    monkeypatch.setattr(patrol_sheet, "render_patrol_sheet", broken)
+    monkeypatch.setattr(sheet_pdf, "render_patrol_sheet", broken)
     sheet = _signed(tablet, school)
     assert sheet.is_locked and sheet.document_id is None
-    monkeypatch.setattr(patrol_sheet, "render_patrol_sheet", real)
+    monkeypatch.setattr(sheet_pdf, "render_patrol_sheet", real)
     result = app.test_cli_runner().invoke(args=["maintenance", "generate"])
     assert "1 signed sheets filed" in result.output, result.output
     db.session.expire_all()

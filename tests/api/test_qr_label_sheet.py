@@ -13,7 +13,7 @@ from tests.factories import login, make_cabinet, make_customer, make_device, mak
 from tests.label_decoding import decode_sheet
 from webapp.archive.models import Device
 from webapp.auth.models import Role
-from webapp.documents.labels import LAYOUTS
+from webapp.documents.label_sheet import LAYOUTS
 from webapp.extensions import db
 
 

@@ -12,7 +12,8 @@ from webapp.notifications.models import Notification
 from webapp.repairs import lifecycle as lc
 from webapp.repairs.events import ticket_state
 from webapp.repairs.models import RepairTicket
-from webapp.repairs.services import follow_up_list, in_follow_up_sample, sample_value
+from webapp.repairs.follow_up import follow_up_list, in_follow_up_sample, sample_value
+from webapp.repairs.vocabulary import Status
 
 
 def signed(shop, satisfaction="satisfied", description="录播主机无法开机"):
@@ -75,7 +76,7 @@ def test_satisfied_call_files_by_category(app, shop):
     ticket = signed(shop)
     Web(app, shop.office).step(ticket, "follow_up_recorded", quality="5", attitude="5", result="satisfied")
     ticket = reload(ticket)
-    assert (ticket.status, ticket.filed_category) == (lc.CLOSED, "general")
+    assert (ticket.status, ticket.filed_category) == (Status.CLOSED, "general")
     assert follow_up_list(rate=1.0) == ([], [])
 
 
@@ -87,7 +88,7 @@ def test_not_satisfied_needs_reason_and_responsible(app, shop):
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "Say why the customer was not satisfied." in text and "Choose the technician held responsible." in text
-    assert reload(ticket).status == lc.SIGNED
+    assert reload(ticket).status == Status.SIGNED
 
 
 def unhappy_call(app, shop, ticket):
@@ -103,10 +104,10 @@ def test_not_satisfied_opens_a_linked_rework_ticket(app, shop):
     into it, naming the reason and the technician held responsible."""
     ticket = signed(shop)
     rework = unhappy_call(app, shop, ticket)
-    assert (rework.source, rework.status, rework.assigned_to_id, rework.device_id) == ("rework", lc.ASSIGNED, shop.tech2.id, shop.device.id)
+    assert (rework.source, rework.status, rework.assigned_to_id, rework.device_id) == ("rework", Status.ASSIGNED, shop.tech2.id, shop.device.id)
     assert "画面仍然闪烁" in rework.description
     original = ticket_state(reload(ticket))
-    assert (original.status, original.current.filed_category) == (lc.CLOSED, lc.REWORKED_CATEGORY)
+    assert (original.status, original.current.filed_category) == (Status.CLOSED, lc.REWORKED_CATEGORY)
     step = original.steps[-1]
     assert (step.type, step.data["rework_ticket_id"], step.data["responsible_user_id"]) == ("rework_opened", rework.id, shop.tech.id)
     assert original.current.follow_up_data["reason"] == "画面仍然闪烁"
@@ -128,7 +129,7 @@ def test_rework_loop_runs_to_the_end(app, shop):
             ("resolved", {"fault_found": "排线松动", "action": "重新压接排线"}),
             ("customer_signed", {"signer_name": "周建国", "satisfaction": "satisfied"}), user=shop.tech2)
     Web(app, shop.office).step(rework, "follow_up_recorded", quality="5", attitude="5", result="satisfied")
-    assert reload(rework).status == lc.CLOSED
+    assert reload(rework).status == Status.CLOSED
     html = Web(app, shop.supervisor).html("/repairs/board")
     assert rework.number not in html and "No rework open." in html
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.repair_support import TechDevice, Web, advance, make_shop, phone_ticket, png_bytes, sha256, sign_repair
 from webapp.documents.models import Document
-from webapp.documents.repair_form import produce_missing_repair_forms, read_document
+from webapp.documents.filing import produce_missing, read_document
 from webapp.extensions import db
 
 
@@ -118,7 +118,7 @@ def test_produced_once_however_often_pieces_are_resent(app, shop, on_site):
     device.push(mutations)
     assert [r["status"] for r in device.push(mutations).get_json()["results"]] == ["duplicate"] * 3
     device.put_blob(image)
-    assert produce_missing_repair_forms() == 0
+    assert produce_missing("repair_ticket") == 0
     assert db.session.scalar(select(func.count()).select_from(Document)) == 1
 
 
@@ -128,7 +128,7 @@ def test_sweep_produces_a_form_the_hook_missed(app, shop, on_site):
     finish(app, shop, on_site, png_bytes(240, 90, seed=7))
     assert documents() == []
     app.config["PDF_FONT_PATH"] = _default_font()
-    assert produce_missing_repair_forms() == 1
+    assert produce_missing("repair_ticket") == 1
 
 
 def _default_font() -> str:

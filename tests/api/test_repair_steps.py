@@ -13,6 +13,7 @@ from webapp.repairs import lifecycle as lc
 from webapp.repairs.events import ticket_state
 from webapp.repairs.models import RepairTicket
 from webapp.repairs.services import take_call
+from webapp.repairs.vocabulary import Status
 
 SIGNED_STEPS = ["arrived", ("classified", {"classification": "general"}), ("resolved", {"fault_found": "灯泡坏", "action": "换灯泡"}),
                 ("customer_signed", {"signer_name": "周建国", "satisfaction": "satisfied"})]
@@ -65,7 +66,7 @@ def test_arrival(app, shop):
     """Recording the arrival puts the ticket on site."""
     ticket = at(shop)
     Web(app, shop.tech).step(ticket, "arrived")
-    assert reload(ticket).status == lc.ON_SITE
+    assert reload(ticket).status == Status.ON_SITE
 
 
 def test_classification(app, shop):
@@ -73,7 +74,7 @@ def test_classification(app, shop):
     ticket = at(shop, "arrived")
     Web(app, shop.tech).step(ticket, "classified", classification="factory_return")
     ticket = reload(ticket)
-    assert (ticket.status, ticket.category) == (lc.CLASSIFIED, "factory_return")
+    assert (ticket.status, ticket.category) == (Status.CLASSIFIED, "factory_return")
 
 
 def test_supervisor_acknowledges_a_difficult_fault(app, shop):
@@ -82,7 +83,7 @@ def test_supervisor_acknowledges_a_difficult_fault(app, shop):
     html = Web(app, shop.supervisor).html(f"/repairs/{ticket.id}")
     assert "Acknowledge the difficult fault" in html
     Web(app, shop.supervisor).step(ticket, "supervisor_informed")
-    assert reload(ticket).status == lc.ESCALATED
+    assert reload(ticket).status == Status.ESCALATED
 
 
 def test_escalation_decision_with_a_vendor(app, shop):
@@ -111,9 +112,9 @@ def test_factory_trip(app, shop):
     ticket = at(shop, "arrived", ("classified", {"classification": "factory_return"}))
     office = Web(app, shop.office)
     office.step(ticket, "sent_to_factory")
-    assert reload(ticket).status == lc.WAITING_FACTORY
+    assert reload(ticket).status == Status.WAITING_FACTORY
     office.step(ticket, "returned_from_factory", exception="厂家缺货，延期三天")
-    assert reload(ticket).status == lc.BACK_FROM_FACTORY
+    assert reload(ticket).status == Status.BACK_FROM_FACTORY
 
 
 def test_quote_totals_its_lines(app, shop):
@@ -124,7 +125,7 @@ def test_quote_totals_its_lines(app, shop):
         "items-1-item_name": "人工费", "items-1-price": "150.5"})
     assert response.status_code == 303
     state = ticket_state(reload(ticket))
-    assert state.status == lc.WAITING_APPROVAL
+    assert state.status == Status.WAITING_APPROVAL
     assert state.current.quote["amount"] == "1510.50"
     assert [i["name"] for i in state.current.quote["items"]] == ["投影灯泡", "人工费"]
 
@@ -135,7 +136,7 @@ def test_quote_without_items_is_sent_back(app, shop):
     response = Web(app, shop.supervisor).step(ticket, "quote_recorded")
     assert response.status_code == 422
     assert "Add at least one item" in response.get_data(as_text=True)
-    assert reload(ticket).status == lc.CLASSIFIED
+    assert reload(ticket).status == Status.CLASSIFIED
 
 
 QUOTED = ["arrived", ("classified", {"classification": "vandalism"}), ("quote_recorded", {"items": [{"name": "灯泡"}], "amount": "680"})]
@@ -152,7 +153,7 @@ def test_quote_approval_by_named_approver(app, shop):
     ticket = quoted(shop)
     Web(app, shop.office).step(ticket, "quote_approved", approver_name="王校长", approved_on="2026-03-03")
     state = ticket_state(reload(ticket))
-    assert state.status == lc.APPROVED
+    assert state.status == Status.APPROVED
     assert state.current.quote_decision == {"approver_name": "王校长", "approved_on": "2026-03-03"}
 
 
@@ -161,7 +162,7 @@ def test_declined_quote_closes_the_ticket(app, shop):
     ticket = quoted(shop)
     Web(app, shop.office).step(ticket, "quote_declined", approver_name="王校长", note="学校自行处理")
     ticket = reload(ticket)
-    assert (ticket.status, ticket.filed_category) == (lc.CLOSED, lc.QUOTE_DECLINED_CATEGORY)
+    assert (ticket.status, ticket.filed_category) == (Status.CLOSED, lc.QUOTE_DECLINED_CATEGORY)
 
 
 def test_quote_waiting_for_approval_blocks_the_repair(app, shop):
@@ -170,11 +171,11 @@ def test_quote_waiting_for_approval_blocks_the_repair(app, shop):
     device = TechDevice(app.test_client(), shop.tech)
     body = device.push([device.event(ticket, "resolved", {"fault_found": "镜头被砸", "action": "更换镜头"})]).get_json()
     assert (body["results"][0]["status"], body["results"][0]["code"]) == ("rejected", "quote_not_approved")
-    assert reload(ticket).status == lc.WAITING_APPROVAL
+    assert reload(ticket).status == Status.WAITING_APPROVAL
     Web(app, shop.office).step(ticket, "quote_approved", approver_name="王校长", approved_on="2026-03-03")
     body = device.push([device.event(ticket, "resolved", {"fault_found": "镜头被砸", "action": "更换镜头"})]).get_json()
     assert body["results"][0]["status"] == "applied"
-    assert reload(ticket).status == lc.RESOLVED
+    assert reload(ticket).status == Status.RESOLVED
 
 
 def test_close_and_file_a_signed_repair(app, shop):
@@ -182,7 +183,7 @@ def test_close_and_file_a_signed_repair(app, shop):
     ticket = at(shop, *SIGNED_STEPS)
     Web(app, shop.office).step(ticket, "closed")
     ticket = reload(ticket)
-    assert (ticket.status, ticket.filed_category) == (lc.CLOSED, "general")
+    assert (ticket.status, ticket.filed_category) == (Status.CLOSED, "general")
 
 
 def test_follow_up_satisfied_closes_and_files(app, shop):
@@ -191,7 +192,7 @@ def test_follow_up_satisfied_closes_and_files(app, shop):
     Web(app, shop.office).step(ticket, "follow_up_recorded", quality="5", attitude="4", result="satisfied")
     ticket = reload(ticket)
     state = ticket_state(ticket)
-    assert (ticket.status, ticket.filed_category) == (lc.CLOSED, "general")
+    assert (ticket.status, ticket.filed_category) == (Status.CLOSED, "general")
     assert (state.current.follow_up_data["quality"], state.current.follow_up_data["attitude"]) == (5, 4)
 
 
@@ -201,7 +202,7 @@ def test_rework_from_a_closed_ticket(app, shop):
     advance(ticket, "closed", user=shop.office)
     Web(app, shop.office).step(ticket, "rework_opened", reason="投影仍然偏暗", responsible=str(shop.tech.id), assignee=str(shop.tech2.id))
     rework = db.session.scalars(select(RepairTicket).where(RepairTicket.rework_of_id == ticket.id)).one()
-    assert (rework.source, rework.status, rework.assigned_to_id) == ("rework", lc.ASSIGNED, shop.tech2.id)
+    assert (rework.source, rework.status, rework.assigned_to_id) == ("rework", Status.ASSIGNED, shop.tech2.id)
     assert reload(ticket).filed_category == lc.REWORKED_CATEGORY
 
 

@@ -8,7 +8,7 @@ import pytest
 from tests.factories import make_customer, make_user
 from tests.repair_support import TechDevice, Web, advance, count_events, make_shop, phone_ticket, reload, utc
 from webapp.auth.models import Role
-from webapp.repairs import lifecycle as lc
+from webapp.repairs.vocabulary import Status
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def test_pushed_step_is_applied_with_the_device_time(app, shop):
     device = TechDevice(app.test_client(), shop.tech)
     [result] = results(device.push([device.event(ticket, "arrived", device_time="2026-11-24T01:05:00Z")]))
     assert result["status"] == "applied"
-    assert reload(ticket).status == lc.ON_SITE
+    assert reload(ticket).status == Status.ON_SITE
 
 
 def test_resent_step_is_a_duplicate(app, shop):
@@ -94,3 +94,13 @@ def test_board_is_not_for_technicians(app, shop):
     web = Web(app, shop.tech)
     assert web.get("/repairs/board").status_code == 403
     assert 'href="/repairs/board"' not in web.html("/repairs/mine")
+
+
+def test_a_pushed_report_to_the_supervisor_of_a_general_fault_is_refused(app, shop):
+    """Only a difficult fault is reported to the supervisor: the tablet's step for a general one is rejected."""
+    ticket = advance(phone_ticket(shop), "arrived", ("classified", {"classification": "general"}), user=shop.tech)
+    device = TechDevice(app.test_client(), shop.tech)
+    [result] = results(device.push([device.event(ticket, "supervisor_informed")]))
+    assert (result["status"], result["code"]) == ("rejected", "illegal_step")
+    assert result["message"] == "Only a difficult fault is reported to the supervisor."
+    assert reload(ticket).status == Status.CLASSIFIED and count_events(ticket) == 3

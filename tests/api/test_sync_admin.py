@@ -50,7 +50,7 @@ def review(app):
         phone.update("device", device.id, 1, notes="现场备注"),
         phone.diary(customer.id, text=""),
         entry,
-        phone.signature("diary_entry", entry["id"], png_bytes(seed=1)),
+        phone.signature("diary_entry", entry["id"], content=entry["data"], image=png_bytes(seed=1)),
     ])
     return office_user, tech, device
 

@@ -86,7 +86,7 @@ def test_06_bad_png_is_422_and_good_upload_completes_record(client, school, app)
     phone = Device(client, tech)
     entry = phone.diary(customer.id)
     good = png_bytes(seed=6)
-    signing = phone.signature("diary_entry", entry["id"], good)
+    signing = phone.signature("diary_entry", entry["id"], content=entry["data"], image=good)
     body = phone.push([entry, signing]).get_json()
     assert body["results"][1]["missing_blobs"] == [sha256(good)]
 
@@ -230,7 +230,7 @@ def _run_field_day(app, tech, customer, device, clock: datetime) -> list:
     entry = phone.diary(customer.id, day=clock.date(), text="季度检查")
     picture, ink = jpeg_bytes(seed=12), png_bytes(seed=12)
     photo = phone.photo("diary_entry", entry["id"], picture, taken_at=stamp)
-    sign = phone.signature("diary_entry", entry["id"], ink, signed_at=stamp)
+    sign = phone.signature("diary_entry", entry["id"], content=entry["data"], image=ink, signed_at=stamp)
     base = device.version
     office.push([office.update("device", device.id, base, notes="office")])
     edit = phone.update("device", device.id, base, notes="device")  # made "later" by the device clock

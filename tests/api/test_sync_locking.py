@@ -61,7 +61,7 @@ def test_correction_is_a_new_submission_naming_supersedes(signed_handover):
     """A signed diary entry stays as it was; its correction is a new entry that supersedes it."""
     _tech, customer, _item, phone = signed_handover
     entry = phone.diary(customer.id, text="更换了两台交换机")
-    signature = phone.signature("diary_entry", entry["id"], png_bytes(seed=5))
+    signature = phone.signature("diary_entry", entry["id"], content=entry["data"], image=png_bytes(seed=5))
     change = phone.update("diary_entry", entry["id"], 1, text="更换了三台交换机")
     correction = phone.diary(customer.id, text="更换了三台交换机（更正）", supersedes=entry["id"])
     results = phone.push([entry, signature, change, correction]).get_json()["results"]

@@ -64,14 +64,14 @@ def test_endpoints_and_auth_are_described(document):
 
 
 def test_real_requests_and_answers_match_the_document(app, document):
-    """A push request, its response, a pull page, a blob upload and an error validate against the schemas."""
+    """A push request, its response, a pull page, a blob upload, an error and the status validate against the schemas."""
     tech = make_user(Role.TECHNICIAN)
     customer = make_customer(technicians=[tech])
     device = make_device(customer)
     phone = Device(app.test_client(), tech)
     ink = png_bytes(seed=1)
     entry = phone.diary(customer.id)
-    mutations = [entry, phone.signature("diary_entry", entry["id"], ink),
+    mutations = [entry, phone.signature("diary_entry", entry["id"], content=entry["data"], image=ink),
                  phone.update("device", device.id, 1, notes="现场备注"), phone.diary(customer.id, text="")]
     check(document, "PushRequest", {"client_id": phone.client_id, "mutations": mutations})
     for mutation in mutations[:3]:
@@ -84,3 +84,4 @@ def test_real_requests_and_answers_match_the_document(app, document):
     check(document, "PullResponse", phone.pull().get_json())
     check(document, "Blob", phone.put_blob(ink).get_json())
     check(document, "Error", phone.pull(10**9).get_json())
+    check(document, "Status", phone.client.get("/api/sync/status", headers=phone.headers()).get_json())

@@ -61,7 +61,7 @@ def test_timestamps_are_iso_utc(app, school):
     tech, customer, *_ = school
     phone = Device(app.test_client(), tech)
     entry = phone.diary(customer.id)
-    sign = phone.signature("diary_entry", entry["id"], png_bytes(seed=1), signed_at="2026-03-02T14:30:00+08:00")
+    sign = phone.signature("diary_entry", entry["id"], content=entry["data"], image=png_bytes(seed=1), signed_at="2026-03-02T14:30:00+08:00")
     phone.push([entry, sign])
     changes, _ = phone.pull_all()
     data = next(c for c in changes if c["kind"] == "signature")["data"]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from sync.models import Conflict, RejectedMutation
-from sync.review import PAGE_SIZE
+from sync.review import PAGE_SIZE, customer_of_mutation
 from tests.api.sync_helpers import Device as FieldDevice
 from tests.archive_support import sign_in, web  # noqa: F401  (fixture)
 from tests.factories import make_customer, make_device, make_user
@@ -253,10 +253,21 @@ def test_a_refused_push_is_filed_under_its_school(app):
     assert [(r.kind, r.customer_id) for r in rejected] == [("diary_entry", school.id), ("device", school.id)]
 
 
-def test_a_poison_mutation_is_filed_without_a_school(app):
-    """An id no record could have (a NUL inside) is kept with no school, and the push still answers."""
+def test_a_mutation_naming_no_record_is_filed_without_a_school(app):
+    """An id no record could have is kept with no school, and the push still answers."""
     tech = make_user(Role.TECHNICIAN)
     phone = FieldDevice(app.test_client(), tech)
-    response = phone.push([phone.update("device", "bad\u0000id", 1, notes="x")])
+    response = phone.push([phone.update("device", "不是一个编号 ../x", 1, notes="x")])
     assert response.status_code == 200
     assert db.session.scalars(select(RejectedMutation)).one().customer_id is None
+
+
+@pytest.mark.parametrize("mutation", [
+    {"kind": "device", "op": "update", "id": "bad\u0000id", "data": {}},
+    {"kind": "diary_entry", "op": "create", "id": "x", "data": {"customer_id": "bad\u0000id"}},
+    {"kind": "no_such_kind", "op": "create", "id": "x", "data": []},
+    {"kind": "device", "op": "update", "id": ["not", "text"]},
+])
+def test_odd_mutations_name_no_school_and_ask_the_database_nothing(app, mutation):
+    """Text that cannot be an id is never looked up (a NUL would upset PostgreSQL)."""
+    assert customer_of_mutation(mutation) is None

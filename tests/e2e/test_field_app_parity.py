@@ -16,7 +16,7 @@ from tests.e2e.field_app_support import ROOT
 from tests.e2e.test_field_app_units import run_node
 from webapp.maintenance.schemas import ITEM_TYPES
 from webapp.maintenance.validation import check_answers
-from webapp.repairs import lifecycle
+from webapp.repairs import lifecycle, vocabulary
 
 ANSWERS = json.loads((ROOT / "tests" / "e2e" / "parity" / "answers.json").read_text(encoding="utf-8"))
 STEPS = json.loads((ROOT / "tests" / "e2e" / "parity" / "ticket_steps.json").read_text(encoding="utf-8"))
@@ -145,13 +145,13 @@ def server_row(state) -> dict:
 def test_the_steps_table_covers_every_step_and_status(app):
     """The sequences use every kind of event and lead through every status of the life-cycle."""
     used = {kind for seq in STEPS["sequences"] for kind, _data, _user in seq["events"]}
-    assert used == set(lifecycle.EVENT_TYPES)
+    assert used == set(vocabulary.EVENT_TYPES)
     reached = set()
     with app.app_context():
         for seq in STEPS["sequences"]:
             for n in range(len(seq["events"]) + 1):
                 reached.add(server_fold(seq, n).status)
-    assert reached == set(lifecycle.STATUSES)
+    assert reached == set(vocabulary.STATUSES)
 
 
 def test_the_device_folds_steps_as_the_server_does(app, device_folds):

@@ -32,7 +32,7 @@ def review_data(live_app):
             phone.update("device", device.id, 1, notes="现场：更换电源模块后恢复正常，建议观察一周" * 2),
             phone.diary(customer.id, text=""),
             entry,
-            phone.signature("diary_entry", entry["id"], png_bytes(seed=1)),
+            phone.signature("diary_entry", entry["id"], content=entry["data"], image=png_bytes(seed=1)),
         ])
         return office_user.username
 

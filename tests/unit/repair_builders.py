@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from webapp.extensions import db
 from webapp.repairs import lifecycle as lc
 from webapp.repairs.models import RepairTicket
+from webapp.repairs.vocabulary import Event, Fault
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = timezone.utc
@@ -17,16 +18,16 @@ _numbers = itertools.count(1)
 
 # Data that makes each kind of event valid, unless a test says otherwise.
 DEFAULT_DATA = {
-    lc.ASSIGNED_EV: {"user_id": 7},
-    lc.CLASSIFIED_EV: {"classification": lc.GENERAL},
-    lc.ESCALATION_DECISION: {"decided_with": "vendor", "vendor_name": "海康威视技术支持", "solution": "升级固件到 V5.7.10"},
-    lc.QUOTE_RECORDED: {"items": [{"name": "投影灯泡", "qty": 1, "price": "680.00"}], "amount": "680.00"},
-    lc.QUOTE_APPROVED: {"approver_name": "王校长", "approved_on": "2026-03-03"},
-    lc.QUOTE_DECLINED: {"approver_name": "王校长"},
-    lc.RESOLVED_EV: {"fault_found": "灯泡烧坏", "action": "更换灯泡"},
-    lc.CUSTOMER_SIGNED: {"signature": "a" * 64, "opinion": "满意"},
-    lc.FOLLOW_UP_RECORDED: {"result": "satisfied", "quality": 5, "attitude": 5},
-    lc.REWORK_OPENED: {"reason": "投影仍然偏暗"},
+    Event.ASSIGNED: {"user_id": 7},
+    Event.CLASSIFIED: {"classification": Fault.GENERAL},
+    Event.ESCALATION_DECISION: {"decided_with": "vendor", "vendor_name": "海康威视技术支持", "solution": "升级固件到 V5.7.10"},
+    Event.QUOTE_RECORDED: {"items": [{"name": "投影灯泡", "qty": 1, "price": "680.00"}], "amount": "680.00"},
+    Event.QUOTE_APPROVED: {"approver_name": "王校长", "approved_on": "2026-03-03"},
+    Event.QUOTE_DECLINED: {"approver_name": "王校长"},
+    Event.RESOLVED: {"fault_found": "灯泡烧坏", "action": "更换灯泡"},
+    Event.CUSTOMER_SIGNED: {"signature": "a" * 64, "opinion": "满意"},
+    Event.FOLLOW_UP_RECORDED: {"result": "satisfied", "quality": 5, "attitude": 5},
+    Event.REWORK_OPENED: {"reason": "投影仍然偏暗"},
 }
 
 

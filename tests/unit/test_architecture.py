@@ -40,6 +40,18 @@ def test_no_import_cycles_even_through_imports_inside_functions(graph):
     assert graph.cycles(include_local=True) == []
 
 
+def test_documents_imports_no_feature(graph):
+    """webapp/documents/ stands on the ground floor only: each feature owns its own paper."""
+    wrong = [e for e in graph.imports_from("webapp.documents")
+             if not _under(e.target, ("webapp.documents",) + GROUND_FLOOR)]
+    assert wrong == []
+
+
+def test_documents_has_no_imports_inside_functions(graph):
+    """The filing pipeline reaches nothing through a late import."""
+    assert graph.imports_from("webapp.documents", local=True) == []
+
+
 def test_the_clock_stands_on_nothing_of_the_app(graph):
     """webapp/clock.py is the ground floor: it imports no app module."""
     assert graph.imports_from("webapp.clock") == []

@@ -184,13 +184,6 @@ def test_escalation_clock_starts_at_classification_not_report():
     assert found["escalation"].due_at == dl.end_of_day(date(2026, 3, 3), lc_zone())
 
 
-def test_supervisor_told_before_classifying_is_met():
-    """Telling the supervisor first, then classifying difficult, meets the clock."""
-    found = clocks(mon(9), at("arrived", mon(14)), at("supervisor_informed", mon(14, 30)),
-                   at("classified", mon(15), classification="difficult"), now=mon(16))
-    assert found["escalation"].state == dl.MET
-
-
 # --------------------------------------------------------------------------- factory return
 
 

@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from config import Config
 from tests.label_decoding import crop_cell, decode_sheet, is_blank, render_pages
 from webapp.archive.qr import new_token, short_code
-from webapp.documents.labels import (
+from webapp.documents.label_sheet import (
     LAYOUTS,
     PAGE_H_MM,
     PAGE_W_MM,
@@ -19,9 +19,8 @@ from webapp.documents.labels import (
     build_label_sheet,
     content_box,
     positions,
-    register_font,
-    wrap,
 )
+from webapp.documents.pdf import register_font, wrap
 
 FONT = Config.PDF_FONT_PATH
 SCHOOLS = ["滨江第一中学", "城南实验小学"]

@@ -8,6 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from tests.factories import make_cabinet, make_checklist, make_customer, make_device, make_plan, make_user
 from webapp.audit.models import AuditLog
 from webapp.auth.models import Role
+from webapp.documents.signed_content import content_sha256
+from webapp.documents.signing import create_signature
 from webapp.errors import DomainError
 from webapp.extensions import db
 from webapp.maintenance.models import ChecklistTemplate, Visit
@@ -18,7 +20,6 @@ from webapp.maintenance.services import (
     load_template_data,
     review_inspection,
     revise_template,
-    save_answers,
     sign_inspection,
     start_inspection,
     submit_inspection,
@@ -343,14 +344,21 @@ def test_a_checklist_for_each_cabinet_needs_a_cabinet(school, tech):
     assert start_inspection(template, school.id, tech, cabinet_id=cabinet.id).cabinet_id == cabinet.id
 
 
-def test_a_signed_sheet_is_locked(school, tech):
-    """After the customer signs, the answers can no longer change."""
+def test_a_signed_sheet_keeps_its_answers(school, tech):
+    """Once the customer's signature arrives the sheet records its signer, and handing it in with other answers is refused."""
     sheet = start_inspection(make_checklist([NETWORK], key="lock"), school.id, tech)
-    save_answers(sheet, {"network": answer("pass")})
-    sign_inspection(sheet, "周建国", SIG)
+    sheet.answers = {"network": answer("pass")}
+    create_signature(tech, {
+        "document_kind": "inspection", "document_id": sheet.id, "signer_name": "周建国", "signer_role": "customer",
+        "signed_at": datetime(2026, 3, 2, 6, 30, tzinfo=timezone.utc), "image_sha256": SIG,
+        "content_sha256": content_sha256("inspection", sheet.id, {
+            "template_id": sheet.template_id, "customer_id": school.id, "answers": {"network": {"value": "pass"}},
+        }),
+    })
+    assert sheet.is_locked and sheet.signer_name == "周建国"
     with pytest.raises(DomainError) as err:
-        save_answers(sheet, {"network": answer("fail", note="x")})
-    assert err.value.code == "locked"
+        submit_inspection(sheet, tech, answers={"network": answer("fail", note="x")})
+    assert err.value.code == "locked" and sheet.state == "draft"
 
 
 def test_a_signature_is_given_once(school, tech):
@@ -365,7 +373,7 @@ def test_a_signature_is_given_once(school, tech):
 def test_a_signed_sheet_can_still_be_submitted(school, tech):
     """Sign on the tablet, then hand in: allowed, answers unchanged."""
     sheet = start_inspection(make_checklist([NETWORK], key="signsub"), school.id, tech)
-    save_answers(sheet, {"network": answer("pass")})
+    sheet.answers = {"network": answer("pass")}
     sign_inspection(sheet, "周建国", SIG)
     submit_inspection(sheet, tech)
     assert sheet.state == "submitted"

@@ -11,7 +11,9 @@ from webapp.auth.models import Role
 from webapp.errors import DomainError, Forbidden, NotFound
 from webapp.extensions import db
 from webapp.repairs import lifecycle as lc
-from webapp.repairs.events import EventConflict, RepairEvent, record_event, refresh_ticket, ticket_state
+from webapp.repairs.events import EventConflict, RepairEvent, record_event, record_event_for, refresh_ticket, ticket_state
+from webapp.repairs.state import report_time
+from webapp.repairs.vocabulary import CLASSIFICATIONS, Event, Fault, Status
 
 ON_SITE = ("arrived",)
 GENERAL_DONE = ("arrived", "classified", "resolved")
@@ -35,24 +37,24 @@ def classified(kind: str):
 
 def test_new_ticket_without_assignee_is_reported():
     """A ticket nobody is assigned to starts as 'reported'."""
-    assert fold(assignee=None).status == lc.REPORTED
+    assert fold(assignee=None).status == Status.REPORTED
 
 
 def test_assigned_event_assigns():
     """The office assigns a technician: 'assigned', with that technician."""
     state = fold(step("assigned", user_id=12), assignee=None)
-    assert (state.status, state.assignee_id) == (lc.ASSIGNED, 12)
+    assert (state.status, state.assignee_id) == (Status.ASSIGNED, 12)
 
 
 def test_ticket_assigned_at_intake_starts_assigned():
     """A ticket created with an assignee starts as 'assigned'."""
-    assert fold(assignee=7).status == lc.ASSIGNED
+    assert fold(assignee=7).status == Status.ASSIGNED
 
 
 def test_reassignment_keeps_the_status():
     """Reassigning while on site changes the assignee, not the status."""
     state = fold("arrived", step("assigned", user_id=9))
-    assert (state.status, state.assignee_id) == (lc.ON_SITE, 9)
+    assert (state.status, state.assignee_id) == (Status.ON_SITE, 9)
 
 
 def test_assignee_accepts():
@@ -60,7 +62,7 @@ def test_assignee_accepts():
     evs = events("accepted")
     evs[0].user_id = 7
     state = lc.fold_events(evs, reported_at=beijing(2026, 3, 2), initial_assignee_id=7, strict=True)
-    assert state.accepted_at is not None and state.status == lc.ASSIGNED
+    assert state.accepted_at is not None and state.status == Status.ASSIGNED
 
 
 def test_someone_else_cannot_accept():
@@ -89,7 +91,7 @@ def test_accept_after_arrival_is_refused():
 def test_arrival_puts_the_ticket_on_site():
     """Arrival moves an assigned ticket on site."""
     state = fold("arrived")
-    assert state.status == lc.ON_SITE and state.current.arrived_at is not None
+    assert state.status == Status.ON_SITE and state.current.arrived_at is not None
 
 
 def test_arrival_before_assignment_is_refused():
@@ -108,11 +110,11 @@ def test_second_visit_keeps_first_arrival_time():
 # --------------------------------------------------------------------------- classification
 
 
-@pytest.mark.parametrize("kind", lc.CLASSIFICATIONS)
+@pytest.mark.parametrize("kind", CLASSIFICATIONS)
 def test_each_classification_is_recorded(kind):
     """Every kind of fault can be recorded on site and becomes the ticket's category."""
     state = fold("arrived", classified(kind))
-    assert state.status == lc.CLASSIFIED and state.category == kind
+    assert state.status == Status.CLASSIFIED and state.category == kind
 
 
 def test_classify_before_arrival_is_refused():
@@ -128,7 +130,7 @@ def test_unknown_classification_is_refused():
 
 def test_reclassification_on_site_is_allowed():
     """A fault first thought difficult may turn out general."""
-    assert fold("arrived", classified("difficult"), classified("general")).category == lc.GENERAL
+    assert fold("arrived", classified("difficult"), classified("general")).category == Fault.GENERAL
 
 
 # --------------------------------------------------------------------------- general problem
@@ -136,7 +138,7 @@ def test_reclassification_on_site_is_allowed():
 
 def test_general_problem_is_resolved():
     """A general problem goes from classified to resolved."""
-    assert fold(*GENERAL_DONE).status == lc.RESOLVED
+    assert fold(*GENERAL_DONE).status == Status.RESOLVED
 
 
 def test_resolve_before_arrival_is_refused():
@@ -162,13 +164,13 @@ FACTORY = ("arrived", classified("factory_return"))
 
 def test_factory_return_sent_and_back():
     """Sent to the factory, then back: waiting_factory, then back_from_factory."""
-    assert fold(*FACTORY, "sent_to_factory").status == lc.WAITING_FACTORY
-    assert fold(*FACTORY, "sent_to_factory", "returned_from_factory").status == lc.BACK_FROM_FACTORY
+    assert fold(*FACTORY, "sent_to_factory").status == Status.WAITING_FACTORY
+    assert fold(*FACTORY, "sent_to_factory", "returned_from_factory").status == Status.BACK_FROM_FACTORY
 
 
 def test_factory_return_resolved_after_return():
     """Back and working: resolved."""
-    assert fold(*FACTORY, "sent_to_factory", "returned_from_factory", "resolved").status == lc.RESOLVED
+    assert fold(*FACTORY, "sent_to_factory", "returned_from_factory", "resolved").status == Status.RESOLVED
 
 
 def test_resolve_while_at_the_factory_is_refused():
@@ -222,12 +224,26 @@ DIFFICULT = ("arrived", classified("difficult"))
 
 def test_difficult_fault_escalated_when_supervisor_informed():
     """Telling the supervisor escalates a difficult fault."""
-    assert fold(*DIFFICULT, "supervisor_informed").status == lc.ESCALATED
+    assert fold(*DIFFICULT, "supervisor_informed").status == Status.ESCALATED
 
 
-def test_supervisor_told_before_classifying_escalates_at_once():
-    """If the supervisor was told first, classifying difficult escalates directly."""
-    assert fold("arrived", "supervisor_informed", classified("difficult")).status == lc.ESCALATED
+@pytest.mark.parametrize("kind", [k for k in CLASSIFICATIONS if k != "difficult"])
+def test_the_supervisor_is_told_only_of_a_difficult_fault(kind):
+    """Reporting any other kind of fault to the supervisor is refused, whichever door it comes through."""
+    err = refused("arrived", classified(kind), "supervisor_informed")
+    assert (err.code, err.message) == ("illegal_step", "Only a difficult fault is reported to the supervisor.")
+
+
+def test_the_supervisor_is_not_told_before_the_fault_is_classified():
+    """Until the fault is classified difficult there is nothing to report to the supervisor."""
+    assert "Only a difficult fault" in refused("arrived", "supervisor_informed").message
+
+
+def test_the_supervisor_is_told_once_a_round():
+    """A second report of the same difficult fault is refused; the offered steps leave it out."""
+    assert "already knows" in refused(*DIFFICULT, "supervisor_informed", "supervisor_informed").message
+    assert "supervisor_informed" not in lc.allowed_events(fold(*DIFFICULT, "supervisor_informed"))
+    assert "supervisor_informed" in lc.allowed_events(fold(*DIFFICULT))
 
 
 def test_escalation_decision_is_recorded():
@@ -249,7 +265,7 @@ def test_decision_before_informing_is_refused():
 
 def test_decision_on_a_general_fault_is_refused():
     """Only difficult faults are escalated."""
-    assert "Only a difficult fault" in refused("arrived", classified("general"), "supervisor_informed", "escalation_decision").message
+    assert "Only a difficult fault" in refused("arrived", classified("general"), "escalation_decision").message
 
 
 def test_resolve_difficult_before_informing_is_refused():
@@ -259,7 +275,7 @@ def test_resolve_difficult_before_informing_is_refused():
 
 def test_escalated_fault_is_resolved():
     """After the supervisor is told, the fault can be resolved."""
-    assert fold(*DIFFICULT, "supervisor_informed", "escalation_decision", "resolved").status == lc.RESOLVED
+    assert fold(*DIFFICULT, "supervisor_informed", "escalation_decision", "resolved").status == Status.RESOLVED
 
 
 # --------------------------------------------------------------------------- vandalism / out of warranty
@@ -268,7 +284,7 @@ def test_escalated_fault_is_resolved():
 @pytest.mark.parametrize("kind", lc.QUOTE_CLASSES)
 def test_quote_waits_for_approval(kind):
     """A quote for vandalism or out-of-warranty waits for the customer's approval."""
-    assert fold("arrived", classified(kind), "supervisor_informed", "quote_recorded").status == lc.WAITING_APPROVAL
+    assert fold("arrived", classified(kind), "quote_recorded").status == Status.WAITING_APPROVAL
 
 
 @pytest.mark.parametrize("kind", lc.QUOTE_CLASSES)
@@ -287,13 +303,13 @@ def test_repair_before_approval_is_refused():
 def test_approved_quote_allows_the_repair():
     """Approved (named approver and date): the repair goes on and is resolved."""
     state = fold("arrived", classified("vandalism"), "quote_recorded", "quote_approved", "resolved")
-    assert state.status == lc.RESOLVED and state.current.quote_status == "approved"
+    assert state.status == Status.RESOLVED and state.current.quote_status == "approved"
 
 
 def test_approval_by_signature():
     """A signature (blob hash) is enough to approve."""
     state = fold("arrived", classified("vandalism"), "quote_recorded", ("quote_approved", {"signature": "b" * 64}))
-    assert state.status == lc.APPROVED
+    assert state.status == Status.APPROVED
 
 
 def test_approval_needs_signature_or_named_approver():
@@ -337,7 +353,7 @@ def test_reclassify_during_a_quote_is_refused():
 def test_declined_quote_closes_the_ticket():
     """A declined quote closes the ticket, filed as 'quote_declined'."""
     state = fold("arrived", classified("out_of_warranty"), "quote_recorded", "quote_declined")
-    assert state.status == lc.CLOSED and state.current.filed_category == lc.QUOTE_DECLINED_CATEGORY
+    assert state.status == Status.CLOSED and state.current.filed_category == lc.QUOTE_DECLINED_CATEGORY
 
 
 def test_rework_after_declined_quote_is_refused():
@@ -350,7 +366,7 @@ def test_rework_after_declined_quote_is_refused():
 
 def test_customer_signs_after_resolution():
     """The customer signs the repair form once resolved."""
-    assert fold(*SIGNED).status == lc.SIGNED
+    assert fold(*SIGNED).status == Status.SIGNED
 
 
 def test_signature_before_resolution_is_refused():
@@ -382,7 +398,7 @@ def test_signed_ticket_closes_and_files_by_category():
     """Closing a signed repair files it under its classification."""
     state = fold("arrived", classified("factory_return"), "sent_to_factory", "returned_from_factory",
                  "resolved", "customer_signed", "closed")
-    assert state.status == lc.CLOSED and state.current.filed_category == lc.FACTORY_RETURN
+    assert state.status == Status.CLOSED and state.current.filed_category == Fault.FACTORY_RETURN
 
 
 def test_follow_up_on_an_open_ticket_is_refused():
@@ -397,9 +413,9 @@ def test_follow_up_on_resolved_unsigned_is_refused():
 
 def test_satisfied_follow_up_then_close():
     """Satisfied: followed up, then closed and filed."""
-    assert fold(*SIGNED, "follow_up_recorded").status == lc.FOLLOWED_UP
+    assert fold(*SIGNED, "follow_up_recorded").status == Status.FOLLOWED_UP
     state = fold(*SIGNED, "follow_up_recorded", "closed")
-    assert state.status == lc.CLOSED and state.current.filed_category == lc.GENERAL
+    assert state.status == Status.CLOSED and state.current.filed_category == Fault.GENERAL
 
 
 def test_second_follow_up_is_refused():
@@ -415,7 +431,7 @@ def test_not_satisfied_needs_a_reason():
 def test_not_satisfied_blocks_closing():
     """An unhappy customer's ticket is not closed but reworked."""
     unhappy = ("follow_up_recorded", {"result": "not_satisfied", "reason": "态度差"})
-    assert fold(*SIGNED, unhappy).status == lc.UNSATISFIED
+    assert fold(*SIGNED, unhappy).status == Status.UNSATISFIED
     assert "open a rework instead" in refused(*SIGNED, unhappy, "closed").message
 
 
@@ -431,7 +447,7 @@ def test_work_after_unsatisfied_needs_a_rework_first():
 CLOSED = SIGNED + ("closed",)
 
 
-@pytest.mark.parametrize("kind", [t for t in lc.EVENT_TYPES if t != lc.REWORK_OPENED])
+@pytest.mark.parametrize("kind", [t for t in lc.EVENT_TYPES if t != Event.REWORK_OPENED])
 def test_nothing_after_closed_but_rework(kind):
     """Every step but a rework is refused on a closed ticket."""
     assert "closed: only a rework" in refused(*CLOSED, (kind, dict(DEFAULT_DATA.get(kind, {})))).message
@@ -441,13 +457,13 @@ def test_rework_from_unsatisfied_starts_round_two():
     """An unsatisfied follow-up leads to a rework: round 2, status 'rework'."""
     unhappy = ("follow_up_recorded", {"result": "not_satisfied", "reason": "仍然偏暗"})
     state = fold(*SIGNED, unhappy, "rework_opened")
-    assert (state.status, state.round_number) == (lc.REWORK, 2)
+    assert (state.status, state.round_number) == (Status.REWORK, 2)
     assert state.previous_rounds[0].follow_up == "not_satisfied"
 
 
 def test_rework_from_closed_ticket():
     """A complaint after closing reopens the ticket as a rework."""
-    assert fold(*CLOSED, "rework_opened").status == lc.REWORK
+    assert fold(*CLOSED, "rework_opened").status == Status.REWORK
 
 
 def test_rework_on_an_open_ticket_is_refused():
@@ -463,7 +479,7 @@ def test_rework_on_signed_ticket_without_follow_up_is_refused():
 def test_rework_runs_the_whole_cycle_again():
     """After a rework the ticket is visited, fixed, signed and closed again."""
     state = fold(*CLOSED, "rework_opened", *CLOSED)
-    assert state.status == lc.CLOSED and state.round_number == 2 and len(state.previous_rounds) == 1
+    assert state.status == Status.CLOSED and state.round_number == 2 and len(state.previous_rounds) == 1
 
 
 def test_rework_can_change_the_technician():
@@ -495,21 +511,21 @@ def test_fold_uses_receipt_order_not_list_order():
     """Events handed over shuffled are folded by their receipt sequence."""
     evs = events("arrived", "classified", "resolved")
     state = lc.fold_events(list(reversed(evs)), reported_at=beijing(2026, 3, 2), initial_assignee_id=7, strict=True)
-    assert state.status == lc.RESOLVED
+    assert state.status == Status.RESOLVED
 
 
 def test_device_clock_a_year_ahead_gives_the_same_state():
     """A tablet a year in the future: same state, and the server's receipt times are used."""
     right = fold(*CLOSED)
     ahead = fold(*CLOSED, device_skew=timedelta(days=365))
-    assert ahead.status == right.status == lc.CLOSED
+    assert ahead.status == right.status == Status.CLOSED
     assert all(s.basis == "server" for s in ahead.steps)
 
 
 def test_device_clock_a_year_behind_gives_the_same_state():
     """A tablet a year in the past: same state; device times before the report are not believed."""
     behind = fold(*CLOSED, device_skew=-timedelta(days=365))
-    assert behind.status == lc.CLOSED
+    assert behind.status == Status.CLOSED
     assert [s.at for s in behind.steps] == [s.received_at for s in behind.steps]
 
 
@@ -536,19 +552,19 @@ def test_device_time_a_little_ahead_is_capped_at_receipt():
 
 def test_report_time_typed_an_hour_late_is_kept():
     """A call taken at 08:00 and entered at 09:00 counts from 08:00."""
-    assert lc.report_time(beijing(2026, 3, 2, 8), beijing(2026, 3, 2, 9)) == (beijing(2026, 3, 2, 8), "device")
+    assert report_time(beijing(2026, 3, 2, 8), beijing(2026, 3, 2, 9)) == (beijing(2026, 3, 2, 8), "device")
 
 
 def test_report_time_from_a_wrong_clock_is_replaced():
     """A report time a year before the server got the ticket is replaced by the receipt."""
-    assert lc.report_time(beijing(2025, 3, 2, 8), beijing(2026, 3, 2, 9)) == (beijing(2026, 3, 2, 9), "server")
+    assert report_time(beijing(2025, 3, 2, 8), beijing(2026, 3, 2, 9)) == (beijing(2026, 3, 2, 9), "server")
 
 
 def test_non_strict_fold_skips_an_illegal_event():
     """An event that does not fit is skipped and listed, not fatal."""
     evs = events("resolved", "arrived")
     state = lc.fold_events(evs, reported_at=beijing(2026, 3, 2), initial_assignee_id=7)
-    assert state.status == lc.ON_SITE and state.skipped[0][0] == evs[0].id
+    assert state.status == Status.ON_SITE and state.skipped[0][0] == evs[0].id
 
 
 # --------------------------------------------------------------------------- record_event (database)
@@ -592,7 +608,7 @@ def test_record_event_appends_and_updates_the_ticket(people):
     """Recording arrival and classification appends two events and sets status and category."""
     ticket = make_ticket(people["customer"], assigned_to=people["tech"])
     run_steps(ticket, FULL_GENERAL[:2], people)
-    assert (ticket.status, ticket.category) == (lc.CLASSIFIED, lc.GENERAL)
+    assert (ticket.status, ticket.category) == (Status.CLASSIFIED, Fault.GENERAL)
     assert db.session.scalar(select(func.count()).select_from(RepairEvent)) == 2
 
 
@@ -600,7 +616,7 @@ def test_full_cycle_closes_and_files(people):
     """The whole general cycle ends closed, filed as general, with resolved_at and closed_at set."""
     ticket = make_ticket(people["customer"], assigned_to=people["tech"])
     run_steps(ticket, FULL_GENERAL, people)
-    assert (ticket.status, ticket.filed_category) == (lc.CLOSED, lc.GENERAL)
+    assert (ticket.status, ticket.filed_category) == (Status.CLOSED, Fault.GENERAL)
     assert ticket.resolved_at is not None and ticket.closed_at is not None
 
 
@@ -654,12 +670,11 @@ def test_supervisor_records_quote_and_technician_captures_approval(people):
     run_steps(ticket, [
         ("arrived", {}, "tech"),
         ("classified", {"classification": "out_of_warranty"}, "tech"),
-        ("supervisor_informed", {}, "tech"),
         ("quote_recorded", DEFAULT_DATA["quote_recorded"], "supervisor"),
         ("quote_approved", {"signature": "c" * 64}, "tech"),
         ("resolved", {}, "tech"),
     ], people)
-    assert ticket.status == lc.RESOLVED
+    assert ticket.status == Status.RESOLVED
 
 
 def test_technician_of_another_customer_sees_nothing(people):
@@ -685,7 +700,7 @@ def test_assignment_sets_the_ticket_assignee(people):
     ticket = make_ticket(people["customer"])
     record_event(ticket, "assigned", {"user_id": people["tech"].id}, people["office"])
     db.session.commit()
-    assert (ticket.status, ticket.assigned_to_id) == (lc.ASSIGNED, people["tech"].id)
+    assert (ticket.status, ticket.assigned_to_id) == (Status.ASSIGNED, people["tech"].id)
 
 
 def test_reassignment_does_not_rewrite_history(people):
@@ -694,7 +709,7 @@ def test_reassignment_does_not_rewrite_history(people):
     other = make_user(Role.TECHNICIAN, customers=[people["customer"]])
     run_steps(ticket, [("arrived", {}, "tech"), ("assigned", {"user_id": other.id}, "office")], people)
     state = ticket_state(ticket)
-    assert state.status == lc.ON_SITE and not state.skipped
+    assert state.status == Status.ON_SITE and not state.skipped
 
 
 def test_resent_event_id_is_a_duplicate(people):
@@ -731,25 +746,21 @@ def test_refresh_ticket_after_intake(people):
     ticket = make_ticket(people["customer"], assigned_to=people["tech"])
     refresh_ticket(ticket)
     db.session.commit()
-    assert ticket.status == lc.ASSIGNED
+    assert ticket.status == Status.ASSIGNED
 
 
 def test_rework_round_is_stored_on_the_ticket(people):
     """A rework after closing reopens the ticket in round 2."""
     ticket = make_ticket(people["customer"], assigned_to=people["tech"])
     run_steps(ticket, FULL_GENERAL + [("rework_opened", {"reason": "又坏了", "responsible_user_id": people["tech"].id}, "office")], people)
-    assert (ticket.status, ticket.rework_round, ticket.closed_at) == (lc.REWORK, 2, None)
+    assert (ticket.status, ticket.rework_round, ticket.closed_at) == (Status.REWORK, 2, None)
 
 
-def test_sync_create_records_the_pushed_event(people):
-    """A pushed repair_event (ISO device time with Z) is recorded under the mutation's id."""
-    from types import SimpleNamespace
-
-    from webapp.repairs.events import create_from_sync
-
+def test_a_step_on_a_ticket_named_by_id_keeps_the_id_it_came_with(people):
+    """A step from the field app (ticket named by id, device time in UTC) is recorded under its own id."""
     ticket = make_ticket(people["customer"], assigned_to=people["tech"], reported_at=beijing(2026, 3, 2, 9))
-    ctx = SimpleNamespace(user=people["tech"], client_id="c0ffee00-0000-4000-8000-000000000002", seq=1)
-    event = create_from_sync(ctx, "33333333-3333-4333-8333-333333333333",
-                             {"ticket_id": ticket.id, "type": "arrived", "device_time": "2026-03-02T02:30:00Z", "data": {}})
+    event = record_event_for(people["tech"], ticket.id, "arrived", {}, device_time=beijing(2026, 3, 2, 10, 30),
+                             client_id="c0ffee00-0000-4000-8000-000000000002",
+                             event_id="33333333-3333-4333-8333-333333333333")
     assert event.id == "33333333-3333-4333-8333-333333333333"
-    assert event.device_time == beijing(2026, 3, 2, 10, 30) and ticket.status == lc.ON_SITE
+    assert event.device_time == beijing(2026, 3, 2, 10, 30) and ticket.status == Status.ON_SITE

@@ -1,4 +1,7 @@
-"""Archive forms: the shape and format of what people type; the rules live in services."""
+"""Archive forms: the shape and format of what people type, and the choices a customer offers.
+
+The rules a record must follow live in `rules.py`; the verbs in `services.py` apply them.
+"""
 from __future__ import annotations
 
 import re

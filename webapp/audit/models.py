@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import UTCDateTime, utcnow
@@ -15,6 +15,11 @@ class AuditLog(db.Model):
     """One change to one record."""
 
     __tablename__ = "audit_log"
+    # the log is filtered by record type or school and read newest first
+    __table_args__ = (
+        Index("ix_audit_log_entity_at", "entity", "at"),
+        Index("ix_audit_log_customer_at", "customer_id", "at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)

@@ -15,6 +15,7 @@ from ..clock import local_day_start
 from ..extensions import db
 from .models import AuditLog
 
+# The names of record kinds (audit entities and sync kinds alike): the sync review queue reads them too.
 ENTITY_LABELS = {
     "customer": _l("Customer"),
     "contact": _l("Contact"),
@@ -24,6 +25,9 @@ ENTITY_LABELS = {
     "device": _l("Device"),
     "handover_item": _l("Handover item"),
     "repair_ticket": _l("Repair ticket"),
+    "diary_entry": _l("Service diary entry"),
+    "signature": _l("Signature"),
+    "photo": _l("Photo"),
     "user": _l("User"),
 }
 

@@ -1,4 +1,5 @@
-"""Demo data for proactive service: the shipped checklists, plans, a few months of visits and sheets."""
+"""Demo data for proactive service: the shipped checklists, plans, a few months of visits and a sheet
+handed in as the field app hands one in (file_sheet_from_device), waiting for review."""
 from __future__ import annotations
 
 import random
@@ -10,10 +11,11 @@ from ..archive.models import Customer
 from ..auth.models import User
 from ..clock import local_today, site_zone
 from ..extensions import db
+from ..records import new_id
 from .models import Visit
 from .periods import add_months, month_end, shift_month
 from .schedule import complete_visit, generate_visits, reschedule_visit, save_plan
-from .services import current_templates, install_shipped_templates, start_inspection, submit_inspection
+from .services import current_templates, file_sheet_from_device, install_shipped_templates
 
 PATROL_ANSWERS = {
     "core_network": {"value": "pass"},
@@ -70,10 +72,11 @@ def load_demo_maintenance(seed: int = 2026) -> None:
                 continue  # the last school's patrol of last month is still open: overdue
             done_on = visit.due_date - timedelta(days=rng.randint(0, 12))
             if visit.period_key == last_key and index == 0 and patrol_template is not None:
-                sheet = start_inspection(patrol_template, customer.id, visit.assignee, visit=visit,
-                                         started_at=_finished_at(done_on, 14))
-                submit_inspection(sheet, visit.assignee, answers=PATROL_ANSWERS, finished_at=_finished_at(done_on),
-                                  customer_opinion="巡查认真，问题记录清楚，请尽快更换 UPS 电池。")
+                file_sheet_from_device(visit.assignee, {
+                    "template_id": patrol_template.id, "customer_id": customer.id, "visit_id": visit.id,
+                    "answers": PATROL_ANSWERS, "started_at": _finished_at(done_on, 14),
+                    "finished_at": _finished_at(done_on), "customer_opinion": "巡查认真，问题记录清楚，请尽快更换 UPS 电池。",
+                }, new_id())
                 continue
             complete_visit(visit, done_on, visit.assignee, today=today)
     upcoming = db.session.scalars(

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import UTCDateTime
+from ..documents.signing import is_locked
 from ..extensions import db
 from ..records import SyncedMixin
 
@@ -189,7 +190,7 @@ class Inspection(SyncedMixin, db.Model):
     score_points: Mapped[float | None] = mapped_column(Float, nullable=True)
     score_max: Mapped[float | None] = mapped_column(Float, nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
-    # The signed PDF filed in the archive (documents/patrol_sheet.py), once sheet and signature are in.
+    # The signed PDF filed in the archive (maintenance/sheet_pdf.py), once sheet and signature are in.
     document_id: Mapped[str | None] = mapped_column(ForeignKey("document.id"), nullable=True)
 
     template = relationship("ChecklistTemplate")
@@ -204,5 +205,5 @@ class Inspection(SyncedMixin, db.Model):
 
     @property
     def is_locked(self) -> bool:
-        """Signed by the customer: the answers can no longer change."""
-        return self.signed_at is not None
+        """Signed by the customer (a signature on the sheet has arrived): the answers can no longer change."""
+        return is_locked(self.SYNC_KIND, self.id)

@@ -11,11 +11,14 @@ from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ..archive.models import Cabinet, Device, Site
+from ..archive.models import Cabinet, Customer, Device, Site
 from ..auth.models import User
+from ..auth.permissions import can_see_customer
 from ..clock import local_date, local_today, utcnow
+from ..documents.filing import pieces_arrived
+from ..documents.models import Signature
 from ..errors import DomainError, NotFound, flatten_messages
 from ..extensions import db
 from .models import ChecklistTemplate, Inspection, Visit
@@ -204,21 +207,6 @@ def _require_editable(inspection: Inspection) -> None:
         raise DomainError(_("This sheet has been submitted and can no longer change."), code="illegal_step")
 
 
-def save_answers(inspection: Inspection, answers: Any, customer_opinion: str | None = None) -> AnswerCheck:
-    """Store a draft's answers; wrong values are refused, missing ones are fine until submission."""
-    _require_editable(inspection)
-    template = inspection.template
-    check = check_answers(template.items, answers, complete=False,
-                          device_ids=_device_ids_of(inspection.customer_id))
-    if not check.ok:
-        raise DomainError(_("Some answers are not valid."), code="invalid_answers", errors=check.errors)
-    inspection.answers = check.answers
-    inspection.flagged_count = len(check.flagged)
-    if customer_opinion is not None:
-        inspection.customer_opinion = customer_opinion.strip()
-    return check
-
-
 def _apply_software_upgrades(inspection: Inspection) -> None:
     """Write the new software versions from a maintenance sheet onto the device records."""
     for item in inspection.template.items:
@@ -297,8 +285,8 @@ def _apply_score(inspection: Inspection) -> None:
 
 def sign_inspection(inspection: Inspection, signer_name: str, signature_sha256: str,
                     signed_at: datetime | None = None) -> None:
-    """Record the customer's signature; from now on the sheet is locked. A signature never changes."""
-    if inspection.is_locked:
+    """Record the customer's signature on the sheet (signer, image, time); it is recorded once."""
+    if inspection.signed_at is not None:
         raise DomainError(_("This sheet is signed already."), code="already_signed")
     name = (signer_name or "").strip()
     if not name:
@@ -335,23 +323,6 @@ def review_inspection(inspection: Inspection, user: User, outcome: str, comment:
     inspection.reviewed_at = utcnow()
 
 
-def correct_inspection(original: Inspection, user: User) -> Inspection:
-    """Start a correction of a returned, signed sheet: a new draft that names the one it supersedes."""
-    if original.state != "has_issues":
-        raise DomainError(_("Only a sheet returned with issues is corrected."), code="illegal_step")
-    correction = Inspection(
-        template_id=original.template_id, template_key=original.template_key,
-        template_version=original.template_version, activity=original.activity,
-        customer_id=original.customer_id, site_id=original.site_id, cabinet_id=original.cabinet_id,
-        device_id=original.device_id, visit_id=original.visit_id, answers=dict(original.answers or {}),
-        flagged_count=original.flagged_count, performed_by_id=user.id, started_at=utcnow(),
-        customer_opinion=original.customer_opinion, state="draft", supersedes_id=original.id,
-    )
-    db.session.add(correction)
-    db.session.flush()
-    return correction
-
-
 # --- sheets arriving from the field app (sync kind 'inspection') ----------------------------
 
 
@@ -379,11 +350,10 @@ def file_sheet_from_device(user: User, data: dict, record_id: str) -> Inspection
     `data`: template_id, customer_id, site/cabinet/device/visit ids, answers, started_at,
     finished_at, customer_opinion and, for a correction, supersedes_id. The customer signs
     with a separate `signature` submission (document_kind 'inspection'), which locks the sheet.
-    The device's clock may be wrong: a finish time in the future is taken as now.
+    The device's clock may be wrong: a finish time in the future is taken as now. The sheet
+    is a piece of its signed paper: the filing pipeline produces the PDF before this
+    transaction commits once the signature and its image are in too (maintenance/sheet_pdf.py).
     """
-    from ..archive.models import Customer
-    from ..auth.permissions import can_see_customer
-
     customer = db.session.get(Customer, data.get("customer_id") or "")
     if customer is None or not can_see_customer(user, customer.id):
         raise NotFound(_("Not found."), errors={"customer_id": [_("Unknown customer.")]})
@@ -418,15 +388,20 @@ def file_sheet_from_device(user: User, data: dict, record_id: str) -> Inspection
         original.state = "superseded"
         if visit is not None and visit.inspection_id == original.id:
             visit.inspection_id = sheet.id
+    pieces_arrived(Inspection.SYNC_KIND, sheet.id)
     return sheet
 
 
-def apply_signature(signature: Any) -> Inspection | None:
-    """A customer's signature on a sheet arrived: record signer, image and time on it (locks it)."""
+def apply_signature(signature: Signature) -> Inspection | None:
+    """A customer's signature on a sheet arrived: record signer, image and time on the sheet.
+
+    `documents.signing.create_signature` calls it by name (`on_signature_arrived`, registered
+    in signed_sheet.py) as the signature row is added, in the same transaction.
+    """
     if signature.document_kind != Inspection.SYNC_KIND or signature.deleted_at is not None:
         return None
     sheet = db.session.get(Inspection, signature.document_id)
-    if sheet is None or sheet.is_locked:
+    if sheet is None or sheet.signed_at is not None:
         return sheet
     sign_inspection(sheet, signature.signer_name, signature.image_sha256, signature.signed_at)
     return sheet
@@ -445,8 +420,6 @@ def review_queue(state: str | None = None):
 
 def review_counts() -> dict[str, int]:
     """How many sheets are in each review state."""
-    from sqlalchemy import func
-
     rows = db.session.execute(
         select(Inspection.state, func.count()).where(Inspection.deleted_at.is_(None)).group_by(Inspection.state)
     ).all()

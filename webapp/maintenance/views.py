@@ -1,64 +1,36 @@
-"""Maintenance pages: the month calendar, visits, my visits, customer plans, checklist templates."""
+"""Maintenance pages: the month calendar, visits, my visits, customer plans, checklist templates
+(the editor is template_editor.py) and, from sheet_pages.py, the pages of handed-in sheets."""
 from __future__ import annotations
 
 from datetime import date
 
-import io
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..archive.models import Customer
 from ..auth.models import Role, User
 from ..auth.permissions import get_visible, roles_required
 from ..clock import local_today
-from ..documents import patrol_sheet
+from ..documents.filing import produce_missing
 from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
-from . import schedule, services
-from .figures import technician_month_figures
-from .forms import (
-    CalendarFilterForm,
-    CancelForm,
-    DoneForm,
-    PlanForm,
-    QualityFilterForm,
-    ReassignForm,
-    RescheduleForm,
-    ReviewForm,
-    TemplateForm,
-    item_to_form_data,
-    items_from_form,
-)
+from . import schedule, services, sheet_pages, template_editor
+from .forms import CalendarFilterForm, CancelForm, DoneForm, PlanForm, ReassignForm, RescheduleForm
 from .labels import labels
-from . import quality
-from .models import RECURRING_ACTIVITIES, REVIEW_STATES, ChecklistTemplate, Inspection, MaintenancePlan, Visit
+from .models import RECURRING_ACTIVITIES, Inspection, MaintenancePlan, Visit
 from .periods import month_end, parse_month, shift_month
+from .roles import CALENDAR_ROLES, EDITOR_ROLES
 
 bp = Blueprint("maintenance", __name__, url_prefix="/maintenance")
-
-EDITOR_ROLES = (Role.SUPERVISOR, Role.ADMIN)
-CALENDAR_ROLES = (Role.OFFICE, Role.SUPERVISOR, Role.QUALITY, Role.ADMIN)
-REVIEW_ROLES = (Role.OFFICE, Role.SUPERVISOR, Role.ADMIN)
 
 
 @bp.app_context_processor
 def _maintenance_labels() -> dict:
     """Labels of activities, states and item types for every template."""
     return labels()
-
-
-@bp.app_template_filter("num")
-def _num(value) -> str:
-    """A reading without a needless '.0': 30.0 → '30', 2.5 → '2.5'."""
-    if value is None:
-        return ""
-    number = float(value)
-    return str(int(number)) if number.is_integer() else f"{number:g}"
 
 
 def _can_edit() -> bool:
@@ -171,8 +143,6 @@ def _render_visit(visit: Visit, status: int = 200, **forms):
     context.update(forms)
     sheet = None
     if visit.inspection_id:
-        from .models import Inspection
-
         sheet = db.session.get(Inspection, visit.inspection_id)
     return render_template(
         "maintenance/visit_detail.html", visit=visit, today=local_today(), can_edit=_can_edit(),
@@ -328,133 +298,11 @@ def template_detail(template_id: str):
                            versions=services.template_versions(template.template_key), can_edit=_can_edit())
 
 
-def _editor_action() -> tuple[str, int | None]:
-    """Which editor button was pressed: save, preview, add, up/down/remove with a row number."""
-    action = request.form.get("action", "save")
-    name, _sep, index = action.partition(":")
-    return name, (int(index) if index.isdigit() else None)
-
-
-def _rebuild(form: TemplateForm, rows: list[dict]) -> TemplateForm:
-    """A fresh editor form holding the given item rows (after add / move)."""
-    header = {name: getattr(form, name).data for name in
-              ("template_key", "name_zh", "name_en", "activity", "applies_to", "device_category", "description",
-               "change_note")}
-    return TemplateForm(formdata=None, data={**header, "items": rows})
-
-
-def _template_data(form: TemplateForm) -> tuple[dict, list[int]]:
-    """The template content the editor holds, and the row index of each item."""
-    items, rows = items_from_form(form)
-    return {
-        "name_zh": form.name_zh.data or "", "name_en": form.name_en.data or "", "activity": form.activity.data,
-        "applies_to": form.applies_to.data, "device_category": form.device_category.data or None,
-        "description": form.description.data or "", "items": items,
-    }, rows
-
-
-def _check_labels(form: TemplateForm, rows: list[int]) -> bool:
-    """Every kept item needs both labels (translated messages before the schema's checks)."""
-    ok = True
-    for index in rows:
-        sub = form.items.entries[index].form
-        for name in ("label_zh", "label_en"):
-            if not (sub[name].data or "").strip():
-                sub[name].errors = list(sub[name].errors) + [_("This field is required.")]
-                ok = False
-    return ok
-
-
-def _attach_errors(form: TemplateForm, errors: dict[str, list[str]], rows: list[int]) -> list[str]:
-    """Put the schema's errors (dotted paths such as `items.0.max`) on the editor's fields;
-    returns the ones that belong to no field."""
-    general: list[str] = []
-    for path, messages in errors.items():
-        name, _dot, rest = path.partition(".")
-        position, _dot, field_path = rest.partition(".")
-        field_name = field_path.partition(".")[0]
-        if name == "items" and position.isdigit() and int(position) < len(rows):
-            sub = form.items.entries[rows[int(position)]].form
-            target = sub[field_name] if field_name in sub else sub["label_en"]
-            target.errors = list(target.errors) + messages
-        elif name in form and name != "items" and not rest:
-            form[name].errors = list(form[name].errors) + messages
-        else:
-            general += messages
-    return general
-
-
-def _editor(current: ChecklistTemplate | None):
-    """The editor for a new checklist (current=None) or for a new version of `current`."""
-    if request.method == "GET":
-        if current is not None:
-            data = {name: getattr(current, name) for name in
-                    ("name_zh", "name_en", "activity", "applies_to", "device_category", "description")}
-            data["items"] = [item_to_form_data(i) for i in current.items]
-        else:
-            data = {"applies_to": "site", "items": [item_to_form_data({}, existing=False)]}
-        form = TemplateForm(formdata=None, data=data)
-        return render_template("maintenance/template_form.html", form=form, current=current, preview=None,
-                               general_errors=[])
-    form = TemplateForm()
-    action, index = _editor_action()
-    general_errors: list[str] = []
-    if action in ("add", "up", "down"):
-        rows = [entry.form.data for entry in form.items.entries]
-        focus = (len(rows), "label")
-        if action == "add":
-            rows.append(item_to_form_data({"type": request.form.get("new_type", "pass_flag_fail")}, existing=False))
-        elif index is not None and 0 <= index < len(rows):
-            other = index - 1 if action == "up" else index + 1
-            if 0 <= other < len(rows):
-                rows[index], rows[other] = rows[other], rows[index]
-                focus = (other, action)
-            else:
-                focus = (index, action)
-        form = _rebuild(form, rows)
-        return render_template("maintenance/template_form.html", form=form, current=current, preview=None,
-                               general_errors=[], focus=focus)
-    fields_ok = form.validate_on_submit()
-    data, rows = _template_data(form)
-    labels_ok = _check_labels(form, rows)
-    preview = None
-    if fields_ok and labels_ok:
-        try:
-            clean = services.load_template_data(data)
-        except DomainError as err:
-            general_errors = _attach_errors(form, err.errors, rows) or [err.message]
-        else:
-            if action == "preview":
-                preview = clean
-            else:
-                try:
-                    if current is None:
-                        template = services.create_template(form.template_key.data or "", data, current_user,
-                                                            form.change_note.data or "")
-                    else:
-                        template = services.revise_template(current, data, current_user, form.change_note.data or "")
-                    db.session.commit()
-                except DomainError as err:
-                    db.session.rollback()
-                    general_errors = _attach_errors(form, err.errors, rows)
-                    general_errors = general_errors or [err.message]
-                except IntegrityError:
-                    db.session.rollback()
-                    general_errors = [_("Someone saved a new version of this checklist at the same moment. "
-                                        "Open the current version and edit that.")]
-                else:
-                    flash(_("Saved as version %(n)s.", n=template.version_no), "success")
-                    return redirect(url_for("maintenance.template_detail", template_id=template.id))
-    status = 200 if action == "preview" and preview is not None else 400
-    return render_template("maintenance/template_form.html", form=form, current=current, preview=preview,
-                           general_errors=general_errors), status
-
-
 @bp.route("/templates/new", methods=["GET", "POST"])
 @roles_required(*EDITOR_ROLES)
 def template_new():
     """Make a new checklist."""
-    return _editor(None)
+    return template_editor.edit_template(None)
 
 
 @bp.route("/templates/<template_id>/edit", methods=["GET", "POST"])
@@ -466,115 +314,17 @@ def template_edit(template_id: str):
         flash(_("This is an old version. You are editing the current one."), "warning")
         latest = services.template_versions(current.template_key)[0]
         return redirect(url_for("maintenance.template_edit", template_id=latest.id))
-    return _editor(current)
+    return template_editor.edit_template(current)
 
 
-# --- handed-in sheets: the sheet, its PDF, review ------------------------------------------------
+# --- handed-in sheets, quality checks and figures (sheet_pages.py) -----------------------------
 
-
-def _can_review() -> bool:
-    """The office and the supervisor review synced sheets."""
-    return current_user.is_authenticated and current_user.has_role(*REVIEW_ROLES)
-
-
-def _render_sheet(sheet: Inspection, form: ReviewForm | None = None, status: int = 200):
-    """The sheet page."""
-    return render_template(
-        "maintenance/sheet_detail.html", sheet=sheet, template=sheet.template,
-        score=quality.sheet_score(sheet), tickets=quality.tickets_of(sheet),
-        corrections=services.corrections_of(sheet), document=patrol_sheet.sheet_document(sheet),
-        signature=patrol_sheet.customer_signature(sheet.id),
-        form=form or ReviewForm(outcome="accepted"), can_review=_can_review(),
-    ), status
-
-
-@bp.route("/sheets/<sheet_id>")
-@login_required
-def sheet_detail(sheet_id: str):
-    """A handed-in sheet: answers, findings, photos, signature, its PDF and its review."""
-    sheet = get_visible(Inspection, sheet_id, current_user)
-    if sheet.state == "draft":
-        abort(404)
-    return _render_sheet(sheet)
-
-
-@bp.route("/sheets/<sheet_id>/pdf")
-@login_required
-def sheet_pdf(sheet_id: str):
-    """The signed PDF of a sheet (404 until the customer's signature is in)."""
-    sheet = get_visible(Inspection, sheet_id, current_user)
-    document = patrol_sheet.sheet_document(sheet)
-    data = patrol_sheet.read_document(document) if document is not None else None
-    if data is None:
-        abort(404)
-    return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"{document.title}.pdf",
-                     as_attachment=request.args.get("download") == "1", etag=document.sha256, max_age=0)
-
-
-@bp.route("/sheets/<sheet_id>/review", methods=["POST"])
-@roles_required(*REVIEW_ROLES)
-def sheet_review(sheet_id: str):
-    """Accept the sheet, or return it with a comment the technician sees at the next sync."""
-    sheet = get_visible(Inspection, sheet_id, current_user)
-    form = ReviewForm()
-    if not form.validate_on_submit():
-        return _render_sheet(sheet, form, 400)
-    try:
-        services.review_inspection(sheet, current_user, form.outcome.data, form.comment.data or "")
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        sheet = get_visible(Inspection, sheet_id, current_user)
-        form.comment.errors = list(form.comment.errors) + [err.message]
-        return _render_sheet(sheet, form, 400)
-    flash(_("Accepted.") if form.outcome.data == "accepted" else _("Returned to the technician."), "success")
-    return redirect(url_for("maintenance.review_list", state="received"))
-
-
-@bp.route("/review")
-@roles_required(*CALENDAR_ROLES)
-def review_list():
-    """Sheets handed in, by review state: received, has issues, accepted."""
-    state = request.args.get("state", "received")
-    if state not in REVIEW_STATES + ("all",):
-        state = "received"
-    page = db.paginate(
-        services.review_queue(None if state == "all" else state),
-        page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=30, error_out=False,
-    )
-    return render_template("maintenance/review_list.html", page=page, state=state,
-                           counts=services.review_counts(), states=REVIEW_STATES)
-
-
-@bp.route("/quality")
-@roles_required(*CALENDAR_ROLES)
-def quality_checks():
-    """Spot checks and year-end inspections by school and site, with their scores and findings."""
-    today = local_today()
-    form = QualityFilterForm(request.args)
-    form.validate()
-    year = int(form.year.data) if form.year.data and not form.year.errors else today.year
-    activity = form.activity.data or None
-    groups = quality.checks_by_site(year, activity)
-    return render_template("maintenance/quality.html", form=form, year=year, groups=groups,
-                           activity=activity)
-
-
-# --- quality figures (groundwork for the monthly report) -------------------------------------
-
-
-@bp.route("/figures")
-@roles_required(*CALENDAR_ROLES)
-def figures():
-    """Per technician: visits done on time, late, overdue and findings flagged, for a month."""
-    today = local_today()
-    year, month = parse_month(request.args.get("month"), today)
-    rows = technician_month_figures(year, month, today)
-    prev_month, next_month = shift_month(year, month, -1), shift_month(year, month, 1)
-    return render_template(
-        "maintenance/figures.html", rows=rows, month_title=format_month(date(year, month, 1)),
-        prev_value=f"{prev_month[0]:04d}-{prev_month[1]:02d}", next_value=f"{next_month[0]:04d}-{next_month[1]:02d}",
-    )
+bp.add_url_rule("/sheets/<sheet_id>", view_func=sheet_pages.sheet_detail)
+bp.add_url_rule("/sheets/<sheet_id>/pdf", view_func=sheet_pages.sheet_pdf)
+bp.add_url_rule("/sheets/<sheet_id>/review", view_func=sheet_pages.sheet_review, methods=["POST"])
+bp.add_url_rule("/review", view_func=sheet_pages.review_list)
+bp.add_url_rule("/quality", view_func=sheet_pages.quality_checks)
+bp.add_url_rule("/figures", view_func=sheet_pages.figures)
 
 
 @bp.cli.command("generate")
@@ -587,6 +337,6 @@ def generate_command() -> None:
     made = schedule.generate_visits(month_end(*shift_month(today.year, today.month, 1)), today=today)
     changed = schedule.refresh_visit_states(today)
     db.session.commit()
-    filed = patrol_sheet.produce_missing_patrol_sheets()
+    filed = produce_missing(Inspection.SYNC_KIND)
     db.session.commit()
     click.echo(f"{made} visits scheduled, {changed} states updated, {filed} signed sheets filed.")

@@ -9,7 +9,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..documents.labels import DEFAULT_LAYOUT, LAYOUTS
+from ..documents.label_sheet import DEFAULT_LAYOUT, LAYOUTS
 
 # Mainland numbers: mobile 1[3-9]xxxxxxxxx; fixed line 0 + area code + 7-8 digits; 400/800 hotlines.
 MOBILE = re.compile(r"1[3-9]\d{9}")

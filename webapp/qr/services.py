@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..archive.models import Cabinet, Customer, Device, QrLabel
 from ..archive.qr import issue_token, revoke_token, short_code
-from ..documents.labels import LabelItem
+from ..documents.label_sheet import LabelItem
 from ..errors import DomainError, NotFound
 from ..extensions import db
 

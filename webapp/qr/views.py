@@ -29,12 +29,10 @@ from ..archive.qr import short_code
 from ..auth.models import Role
 from ..auth.permissions import can_see_customer, customer_scope, get_visible, roles_required
 from ..clock import local_today
-from ..documents.labels import LAYOUTS, build_label_sheet
+from ..documents.label_sheet import LAYOUTS, build_label_sheet
 from ..errors import DomainError, NotFound
 from ..extensions import db, limiter
-from ..repairs.alerts import announce_new_ticket
-from ..repairs.events import refresh_ticket
-from ..repairs.services import create_ticket
+from ..repairs.services import report_from_label
 from . import services
 from .forms import LabelSheetForm, PublicReportForm
 
@@ -165,20 +163,10 @@ def report(token: str):
     if form.is_robot:
         session[REPORT_SESSION_KEY] = {"token": token, "number": ""}
         return redirect(url_for(".thanks", token=token))
-    device = record if isinstance(record, Device) else None
-    cabinet = record if isinstance(record, Cabinet) else None
-    ticket = create_ticket(
-        record.customer,
-        form.description.data,
-        source="public_qr",
-        location=form.location.data or "",
-        reporter_name=form.reporter_name.data or "",
-        reporter_phone=form.reporter_phone.data or "",
-        device=device,
-        cabinet=cabinet,
+    ticket = report_from_label(
+        record, form.description.data, location=form.location.data or "",
+        reporter_name=form.reporter_name.data or "", reporter_phone=form.reporter_phone.data or "",
     )
-    refresh_ticket(ticket)  # the suggested technician makes it 'assigned'
-    announce_new_ticket(ticket)
     db.session.commit()
     session[REPORT_SESSION_KEY] = {"token": token, "number": ticket.number}
     return redirect(url_for(".thanks", token=token))

@@ -1,6 +1,7 @@
-"""Who is told what about a repair ticket, and when: the notifications of issue 5.
+"""Who is told what about a repair ticket, and when.
 
-- assignment (intake, reassignment, a rework ticket): the technician;
+- assignment (intake, reassignment, a rework ticket, a ticket from a QR label or from another
+  person's patrol finding): the technician;
 - a fault classified difficult: every supervisor, at once (same transaction as the step, so the
   escalation clock's "report to the supervisor the same day" starts with them knowing);
 - a quote recorded: the office and the technician, who get the customer's approval;
@@ -26,6 +27,7 @@ from . import deadlines as dl
 from . import lifecycle as lc
 from .events import RepairEvent, after_record
 from .models import RepairTicket
+from .vocabulary import Event, Fault, Status
 
 
 def _user(user_id) -> User | None:
@@ -50,30 +52,32 @@ def announce_assignment(ticket: RepairTicket, user: User | None) -> None:
         number=ticket.number, where=_where(ticket), what=ticket.description[:120]))
 
 
-def announce_new_ticket(ticket: RepairTicket) -> None:
-    """A request that arrived with a suggested technician (public QR page): tell them."""
-    announce_assignment(ticket, _user(ticket.assigned_to_id))
+def announce_new_ticket(ticket: RepairTicket, reporter: User | None = None) -> None:
+    """A ticket created already assigned (QR label, patrol finding): tell its technician, unless they reported it."""
+    assignee = _user(ticket.assigned_to_id)
+    if assignee is not None and assignee != reporter:
+        announce_assignment(ticket, assignee)
 
 
 def _on_step(ticket: RepairTicket, event: RepairEvent, before: lc.TicketState, after: lc.TicketState) -> None:
     """Notifications that follow from one recorded step."""
     t, data = event.type, event.data or {}
-    if t == lc.ASSIGNED_EV and after.assignee_id not in (None, before.assignee_id, event.user_id):
+    if t == Event.ASSIGNED and after.assignee_id not in (None, before.assignee_id, event.user_id):
         announce_assignment(ticket, _user(after.assignee_id))
-    elif t == lc.CLASSIFIED_EV and data.get("classification") == lc.DIFFICULT and before.current.classification != lc.DIFFICULT:
+    elif t == Event.CLASSIFIED and data.get("classification") == Fault.DIFFICULT and before.current.classification != Fault.DIFFICULT:
         who = _user(event.user_id)
         notify_each(users_with_role(Role.SUPERVISOR), "escalated", ticket, lambda: _(
             "Difficult fault on %(number)s (%(where)s), reported by %(who)s: decide the solution today.",
             number=ticket.number, where=_where(ticket), who=who.display_name if who else "—"))
-    elif t == lc.QUOTE_RECORDED:
+    elif t == Event.QUOTE_RECORDED:
         people = users_with_role(Role.OFFICE) + [u for u in [_user(after.assignee_id)] if u]
         notify_each(people, "quote_awaiting_approval", ticket, lambda: _(
             "The quote for %(number)s (%(amount)s yuan) awaits the customer's approval.",
             number=ticket.number, amount=data.get("amount")))
-    elif t == lc.CUSTOMER_SIGNED and data.get("satisfaction") == "not_satisfied":
+    elif t == Event.CUSTOMER_SIGNED and data.get("satisfaction") == "not_satisfied":
         notify_each(users_with_role(Role.OFFICE), "unhappy_customer", ticket, lambda: _(
             "The customer signed %(number)s as not satisfied: call them back.", number=ticket.number))
-    elif t == lc.REWORK_OPENED:
+    elif t == Event.REWORK_OPENED:
         linked = db.session.get(RepairTicket, data.get("rework_ticket_id")) if data.get("rework_ticket_id") else None
         notify_each(users_with_role(Role.SUPERVISOR), "rework_opened", linked or ticket, lambda: _(
             "Rework opened for %(number)s: %(reason)s — follow it to the end.",
@@ -125,6 +129,6 @@ def open_rework_tickets() -> list[RepairTicket]:
     """Rework tickets not closed yet, oldest first: the supervisor follows each to the end."""
     return list(db.session.scalars(
         select(RepairTicket).where(
-            RepairTicket.rework_of_id.is_not(None), RepairTicket.status != lc.CLOSED, RepairTicket.deleted_at.is_(None)
+            RepairTicket.rework_of_id.is_not(None), RepairTicket.status != Status.CLOSED, RepairTicket.deleted_at.is_(None)
         ).order_by(RepairTicket.reported_at)
     ))

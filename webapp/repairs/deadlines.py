@@ -45,6 +45,7 @@ from ..workcal.services import WorkCalendar, calendar_warning
 from . import lifecycle as lc
 from .events import RepairEvent, ticket_report_time, ticket_state
 from .models import RepairTicket
+from .vocabulary import Event, Fault, Status
 
 ARRIVAL = "arrival"
 GENERAL_FIX = "general_fix"
@@ -183,7 +184,7 @@ def clocks_for_state(
     cur = state.current
     risk = timedelta(hours=settings.at_risk_hours)
     start = cur.started_at
-    start_basis = report_basis if cur.number == 1 else _basis(state, lc.REWORK_OPENED, start) or "server"
+    start_basis = report_basis if cur.number == 1 else _basis(state, Event.REWORK_OPENED, start) or "server"
     clocks: list[Clock] = []
 
     def add(key: str, started: datetime, due: datetime, at_risk_from: datetime, ended: datetime | None,
@@ -198,20 +199,20 @@ def clocks_for_state(
     agreed = agreed_arrival_at if agreed_arrival_at is not None and (cur.number == 1 or agreed_arrival_at >= start) else None
     if agreed is not None:
         due = agreed + settings.agreed_grace
-        add(ARRIVAL, start, due, agreed - risk, cur.arrived_at, lc.ARRIVED, start_basis, agreed=True)
+        add(ARRIVAL, start, due, agreed - risk, cur.arrived_at, Event.ARRIVED, start_basis, agreed=True)
     else:
         due = end_of_day(local_day(start, zone), zone)
-        add(ARRIVAL, start, due, due - risk, cur.arrived_at, lc.ARRIVED, start_basis)
+        add(ARRIVAL, start, due, due - risk, cur.arrived_at, Event.ARRIVED, start_basis)
 
-    if cur.classification == lc.GENERAL:
+    if cur.classification == Fault.GENERAL:
         fix_day = local_day(agreed if agreed is not None else start, zone)
         due = end_of_day(fix_day, zone)
-        add(GENERAL_FIX, start, due, due - risk, cur.resolved_at, lc.RESOLVED_EV, start_basis)
+        add(GENERAL_FIX, start, due, due - risk, cur.resolved_at, Event.RESOLVED, start_basis)
 
     if cur.difficult_at is not None:
         due = end_of_day(local_day(cur.difficult_at, zone), zone)
         add(ESCALATION, cur.difficult_at, due, due - risk, cur.supervisor_informed_at,
-            lc.SUPERVISOR_INFORMED, _basis(state, lc.CLASSIFIED_EV, cur.difficult_at) or "server")
+            Event.SUPERVISOR_INFORMED, _basis(state, Event.CLASSIFIED, cur.difficult_at) or "server")
 
     if cur.sent_to_factory_at is not None:
         cal = cal or WorkCalendar()
@@ -227,7 +228,7 @@ def clocks_for_state(
         else:
             at_risk_from = cur.sent_to_factory_at
         add(FACTORY_RETURN, cur.sent_to_factory_at, end_of_day(due_day.value, zone), at_risk_from,
-            cur.resolved_at, lc.RESOLVED_EV, _basis(state, lc.SENT_TO_FACTORY, cur.sent_to_factory_at) or "server",
+            cur.resolved_at, Event.RESOLVED, _basis(state, Event.SENT_TO_FACTORY, cur.sent_to_factory_at) or "server",
             exception=cur.factory_exception, assumed_years=tuple(sorted(years)))
     return clocks
 
@@ -320,7 +321,7 @@ def supervisor_board(
     settings = settings or DeadlineSettings.from_config()
     tickets = list(
         db.session.scalars(
-            select(RepairTicket).where(RepairTicket.deleted_at.is_(None), RepairTicket.status != lc.CLOSED)
+            select(RepairTicket).where(RepairTicket.deleted_at.is_(None), RepairTicket.status != Status.CLOSED)
         )
     )
     by_ticket: dict[str, list[RepairEvent]] = {t.id: [] for t in tickets}

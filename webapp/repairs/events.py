@@ -20,11 +20,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import Role, User
 from ..auth.permissions import can_see_customer, get_visible
 from ..clock import UTCDateTime, utcnow
+from ..documents.filing import pieces_arrived
+from ..documents.signing import check_signed_content
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..records import SyncedMixin, new_id, take_change_seqs
 from . import lifecycle as lc
 from .models import RepairTicket
+from .state import report_time
+from .step_data import as_int
+from .vocabulary import Event
 
 OFFICE_SIDE = (Role.OFFICE.value, Role.SUPERVISOR.value, Role.ADMIN.value)
 SUPERVISOR_SIDE = (Role.SUPERVISOR.value, Role.ADMIN.value)
@@ -33,22 +38,22 @@ FIELD = (Role.TECHNICIAN.value, Role.OFFICE.value, Role.SUPERVISOR.value, Role.A
 # tablet or typed in by the office; the quote itself and the escalation decision are the
 # supervisor's; assignment, follow-up calls, closing and rework are the office's.
 EVENT_ROLES: dict[str, tuple[str, ...]] = {
-    lc.ASSIGNED_EV: OFFICE_SIDE,
-    lc.ACCEPTED: FIELD,
-    lc.ARRIVED: FIELD,
-    lc.CLASSIFIED_EV: FIELD,
-    lc.SUPERVISOR_INFORMED: FIELD,
-    lc.ESCALATION_DECISION: SUPERVISOR_SIDE,
-    lc.SENT_TO_FACTORY: FIELD,
-    lc.RETURNED_FROM_FACTORY: FIELD,
-    lc.QUOTE_RECORDED: SUPERVISOR_SIDE,
-    lc.QUOTE_APPROVED: FIELD,
-    lc.QUOTE_DECLINED: FIELD,
-    lc.RESOLVED_EV: FIELD,
-    lc.CUSTOMER_SIGNED: FIELD,
-    lc.FOLLOW_UP_RECORDED: OFFICE_SIDE,
-    lc.CLOSED_EV: OFFICE_SIDE,
-    lc.REWORK_OPENED: OFFICE_SIDE,
+    Event.ASSIGNED: OFFICE_SIDE,
+    Event.ACCEPTED: FIELD,
+    Event.ARRIVED: FIELD,
+    Event.CLASSIFIED: FIELD,
+    Event.SUPERVISOR_INFORMED: FIELD,
+    Event.ESCALATION_DECISION: SUPERVISOR_SIDE,
+    Event.SENT_TO_FACTORY: FIELD,
+    Event.RETURNED_FROM_FACTORY: FIELD,
+    Event.QUOTE_RECORDED: SUPERVISOR_SIDE,
+    Event.QUOTE_APPROVED: FIELD,
+    Event.QUOTE_DECLINED: FIELD,
+    Event.RESOLVED: FIELD,
+    Event.CUSTOMER_SIGNED: FIELD,
+    Event.FOLLOW_UP_RECORDED: OFFICE_SIDE,
+    Event.CLOSED: OFFICE_SIDE,
+    Event.REWORK_OPENED: OFFICE_SIDE,
 }
 
 
@@ -102,7 +107,7 @@ def time_settings() -> tuple[timedelta, timedelta]:
 def ticket_report_time(ticket: RepairTicket) -> tuple[datetime, str]:
     """When the ticket's fault was reported, and whether that is the 'device' or 'server' time."""
     tolerance, backdate = time_settings()
-    return lc.report_time(ticket.reported_at, ticket.created_at or ticket.reported_at, tolerance, backdate)
+    return report_time(ticket.reported_at, ticket.created_at or ticket.reported_at, tolerance, backdate)
 
 
 def load_events(ticket_id: str) -> list[RepairEvent]:
@@ -114,6 +119,19 @@ def load_events(ticket_id: str) -> list[RepairEvent]:
             .order_by(RepairEvent.received_seq, RepairEvent.id)
         )
     )
+
+
+def load_events_of(ticket_ids: list[str]) -> dict[str, list[RepairEvent]]:
+    """The events of many tickets in one query, each ticket's in receipt order."""
+    by_ticket: dict[str, list[RepairEvent]] = {ticket_id: [] for ticket_id in ticket_ids}
+    if by_ticket:
+        for event in db.session.scalars(
+            select(RepairEvent)
+            .where(RepairEvent.ticket_id.in_(list(by_ticket)))
+            .order_by(RepairEvent.received_seq, RepairEvent.id)
+        ):
+            by_ticket[event.ticket_id].append(event)
+    return by_ticket
 
 
 def ticket_state(ticket: RepairTicket, events: list[RepairEvent] | None = None) -> lc.TicketState:
@@ -160,19 +178,19 @@ def _same_event(existing: RepairEvent, ticket: RepairTicket, event_type: str, da
 
 def _check_people(event_type: str, data: dict) -> None:
     """Users named in the data must exist and be active."""
-    names = {lc.ASSIGNED_EV: ("user_id",), lc.REWORK_OPENED: ("assign_to", "responsible_user_id")}
+    names = {Event.ASSIGNED: ("user_id",), Event.REWORK_OPENED: ("assign_to", "responsible_user_id")}
     for name in names.get(event_type, ()):
         raw = data.get(name)
         if raw in (None, ""):
             continue
-        user = db.session.get(User, lc._as_int(raw))
+        user = db.session.get(User, as_int(raw))
         if user is None or not user.is_active:
             raise DomainError(_("That person cannot be chosen."), code="invalid", errors={name: [_("That person cannot be chosen.")]})
 
 
 def _check_rework_link(ticket: RepairTicket, event_type: str, data: dict) -> None:
     """A rework_opened naming a linked ticket must name a rework ticket made for this one."""
-    link = str(data.get("rework_ticket_id") or "").strip() if event_type == lc.REWORK_OPENED else ""
+    link = str(data.get("rework_ticket_id") or "").strip() if event_type == Event.REWORK_OPENED else ""
     if not link:
         return
     linked = db.session.get(RepairTicket, link)
@@ -235,6 +253,9 @@ def record_event(
     )
     tolerance, _backdate = time_settings()
     new_state = lc.next_state(state, event, tolerance)
+    if event_type == Event.CUSTOMER_SIGNED:  # the signature may have come first: it must cover this form
+        check_signed_content("repair_ticket", ticket.id, {**(new_state.current.resolution or {}), **data},
+                             data.get("signature"))
     _check_people(event_type, data)
     _check_rework_link(ticket, event_type, data)
     event.received_seq = take_change_seqs(db.session, 1)[0]
@@ -243,6 +264,8 @@ def record_event(
     db.session.flush()
     for hook in after_record:
         hook(ticket, event, state, new_state)
+    if event_type in (Event.RESOLVED, Event.CUSTOMER_SIGNED):
+        pieces_arrived("repair_ticket", ticket.id)  # the signed repair form (repair_form_pdf.py)
     return event
 
 
@@ -261,28 +284,21 @@ def serialize_event(event: RepairEvent) -> dict[str, Any]:
     }
 
 
-def create_from_sync(ctx: Any, record_id: str, data: dict) -> RepairEvent:
-    """Apply a pushed `repair_event` create: {"ticket_id", "type", "device_time", "data"}.
+def record_event_for(
+    user: User,
+    ticket_id: str,
+    event_type: str,
+    data: dict | None,
+    *,
+    device_time: datetime | None = None,
+    client_id: str | None = None,
+    event_id: str | None = None,
+) -> RepairEvent:
+    """Record a step on a ticket named by id, as `record_event` does, once the user may see it.
 
-    For sync/kinds: `register_kind("repair_event", RepairEvent, record_type=SUBMISSION,
-    create=create_from_sync, read_only=("customer_id", "received_at", "received_seq",
-    "user_id", "client_id"))`. The mutation's id becomes the event's id, so a resend of the
-    same step is a duplicate and a changed one a conflict.
+    The field app's door: the step's id is made on the device, so a resend of the same step is
+    a duplicate and a changed one a conflict.
     """
-    ticket = get_visible(RepairTicket, str(data.get("ticket_id") or ""), ctx.user, include_deleted=False)
-    device_time = data.get("device_time")
-    if isinstance(device_time, str) and device_time:
-        try:
-            device_time = datetime.fromisoformat(device_time.replace("Z", "+00:00"))
-        except ValueError:
-            raise DomainError(_("The device time is not a valid time."), code="invalid",
-                              errors={"device_time": [_("Not a valid time.")]}) from None
-    return record_event(
-        ticket,
-        str(data.get("type") or ""),
-        data.get("data") or {},
-        ctx.user,
-        device_time=device_time or None,
-        client_id=getattr(ctx, "client_id", None),
-        event_id=record_id,
-    )
+    ticket = get_visible(RepairTicket, ticket_id or "", user, include_deleted=False)
+    return record_event(ticket, event_type, data or {}, user, device_time=device_time, client_id=client_id,
+                        event_id=event_id)

@@ -38,7 +38,7 @@ class InboxFilterForm(FlaskForm):
     source = SelectField(_l("Source"), choices=[SelectChoice("", _l("Any source"))] + [SelectChoice(s) for s in TICKET_SOURCES], default="")
 
 
-# --- issue 5: intake by phone and the steps of the life-cycle on the web ------------------------
+# --- intake by phone and the steps of the life-cycle on the web --------------------------------
 
 
 def _int_or_none(value):

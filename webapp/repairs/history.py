@@ -12,7 +12,7 @@ from sqlalchemy import Select, or_, select
 from ..archive.models import Cabinet, Customer, Device
 from ..extensions import db
 from ..history import HistoryItem, HistorySection, register_section, url_if_exists
-from .lifecycle import CLOSED, STATUS_LABELS
+from .vocabulary import STATUS_LABELS, Status
 from .models import RepairTicket
 
 LIMIT = 100
@@ -29,7 +29,7 @@ def _items(stmt: Select) -> list[HistoryItem]:
             title=f"{ticket.number} · {ticket.description}",
             url=url_if_exists("repairs.ticket_detail", ticket_id=ticket.id),
             tag=str(STATUS_LABELS.get(ticket.status, ticket.status)),
-            tag_class="tag-ok" if ticket.status == CLOSED else "tag-warn",
+            tag_class="tag-ok" if ticket.status == Status.CLOSED else "tag-warn",
             detail=ticket.location or "",
         )
         for ticket in tickets

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import UTCDateTime, utcnow
@@ -22,6 +22,12 @@ class RepairTicket(SyncedMixin, db.Model):
     """A reported fault at a customer, from the call to the follow-up."""
 
     __tablename__ = "repair_ticket"
+    # the office home, the board and the inbox list open tickets newest first: a partial index
+    # holds only the open ones, so they are read without scanning the closed history
+    __table_args__ = (
+        Index("ix_repair_ticket_open_reported", "reported_at",
+              postgresql_where=text("status <> 'closed'"), sqlite_where=text("status <> 'closed'")),
+    )
     SYNC_KIND = "repair_ticket"
     number: Mapped[str] = mapped_column(String(20), unique=True)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)
@@ -45,7 +51,7 @@ class RepairTicket(SyncedMixin, db.Model):
     filed_category: Mapped[str | None] = mapped_column(String(30), nullable=True)
     rework_round: Mapped[int] = mapped_column(Integer, default=1)
     # Who the intake assigned, frozen at INSERT: the life-cycle starts from it, so a later
-    # reassignment event cannot rewrite the ticket's past (see lifecycle.TicketState.initial).
+    # reassignment event cannot rewrite the ticket's past (see state.TicketState.initial).
     intake_assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id"), nullable=True, default=_intake_assignee
     )

@@ -1,22 +1,30 @@
-"""Repair tickets: intake (phone, public QR page) and numbering. Issue 5 grows the life-cycle here."""
+"""Repair tickets: the ways a fault is reported (phone call, public QR label, patrol finding,
+rework), numbering, rework and quotes. Follow-up calls are in follow_up.py.
+
+Every way in ends in `create_ticket`, which holds the rules a new ticket obeys; the steps after
+it go through `events.record_event`."""
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select, text
 
 from ..archive.models import Cabinet, Customer, Device
 from ..auth.models import Role, User
+from ..auth.permissions import can_see_customer
 from ..clock import site_zone, utcnow
-from ..errors import DomainError
+from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..records import new_id
+from . import alerts
+from . import lifecycle as lc
+from .events import RepairEvent, record_event, refresh_ticket, ticket_state
 from .models import TICKET_SOURCES, RepairTicket
+from .step_data import as_decimal
+from .vocabulary import Event
 
 OPEN_STATUSES_EXCLUDED = ("closed",)
 NUMBER_PREFIX = "BX"
@@ -77,6 +85,19 @@ def default_location(device: Device | None, cabinet: Cabinet | None) -> str:
     return ""
 
 
+def _not_this_customers(field: str, message: str) -> DomainError:
+    """The one refusal of a device or cabinet that is not the ticket's customer's."""
+    return DomainError(message, code="not_this_customer", errors={field: [message]})
+
+
+def check_place(customer: Customer, device: Device | None, cabinet: Cabinet | None) -> None:
+    """A ticket's device and cabinet are its customer's: the one check for every way in."""
+    if device is not None and device.customer_id != customer.id:
+        raise _not_this_customers("device_id", _("The device belongs to another customer."))
+    if cabinet is not None and cabinet.customer_id != customer.id:
+        raise _not_this_customers("cabinet_id", _("The cabinet belongs to another customer."))
+
+
 def create_ticket(
     customer: Customer,
     description: str,
@@ -96,9 +117,9 @@ def create_ticket(
 ) -> RepairTicket:
     """Record a reported fault (报修) as a new numbered ticket in status 'reported'.
 
-    Used by the public QR page, the office's phone intake and findings pushed from a device
-    (which names the ticket's id itself: `record_id`). The responsible technician is
-    suggested from the customer's assignment unless one is given. The caller commits.
+    The primitive under every way in (`take_call`, `report_from_label`, `report_finding`,
+    `open_rework`); a device names the ticket's id itself (`record_id`). The responsible
+    technician is suggested from the customer's assignment unless one is given. The caller commits.
     """
     description = (description or "").strip()
     if not description:
@@ -107,13 +128,9 @@ def create_ticket(
         raise DomainError(_("Unknown ticket source."), code="bad_source", details={"source": source})
     if customer is None or customer.deleted_at is not None:
         raise DomainError(_("This customer is not in the archive."), code="bad_customer")
-    if device is not None:
-        if device.customer_id != customer.id:
-            raise DomainError(_("The device belongs to another customer."), code="device_mismatch")
-        if cabinet is None and device.cabinet_id:
-            cabinet = device.cabinet
-    if cabinet is not None and cabinet.customer_id != customer.id:
-        raise DomainError(_("The cabinet belongs to another customer."), code="cabinet_mismatch")
+    check_place(customer, device, cabinet)
+    if device is not None and cabinet is None and device.cabinet_id:
+        cabinet = device.cabinet
     if assigned_to is not None and not assigned_to.is_active:
         raise DomainError(_("That person's account is disabled."), code="assignee_inactive")
     if agreed_arrival_at is not None and agreed_arrival_at.tzinfo is None:
@@ -145,17 +162,66 @@ def create_ticket(
     return ticket
 
 
-# --- issue 5: the office's verbs on a ticket (intake by phone, follow-up calls, rework) -------
+def report_from_label(
+    record: Device | Cabinet, description: str, *, location: str = "", reporter_name: str = "", reporter_phone: str = ""
+) -> RepairTicket:
+    """Someone at the school reports a fault on the public page of a device's or cabinet's QR label.
 
-SATISFACTION = ("satisfied", "basically_satisfied", "not_satisfied")
+    The ticket goes to the customer's suggested technician, who is told at once. The caller commits.
+    """
+    ticket = create_ticket(
+        record.customer, description, source="public_qr", location=location, reporter_name=reporter_name,
+        reporter_phone=reporter_phone, device=record if isinstance(record, Device) else None,
+        cabinet=record if isinstance(record, Cabinet) else None,
+    )
+    refresh_ticket(ticket)  # the suggested technician makes it 'assigned'
+    alerts.announce_new_ticket(ticket)
+    return ticket
 
 
-def _events():
-    """The events module (imported late: it imports this module's models' neighbours)."""
-    from . import events
+def _named(model: type, record_id: str | None, field: str, message: str):
+    """The archive record a pushed id names (None for no id); an unknown id gets the place refusal."""
+    if not record_id:
+        return None
+    record = db.session.get(model, record_id)
+    if record is None:
+        raise _not_this_customers(field, message)
+    return record
 
-    return events
 
+def report_finding(
+    user: User,
+    customer_id: str,
+    description: str,
+    *,
+    device_id: str | None = None,
+    cabinet_id: str | None = None,
+    location: str = "",
+    record_id: str | None = None,
+) -> RepairTicket:
+    """A technician's finding on a patrol becomes a ticket (source 'patrol'), under the device's id.
+
+    The finder must see the customer. A technician responsible for the customer keeps the
+    ticket (they are on site already); anyone else's finding goes to the suggested technician,
+    who is told. The caller commits.
+    """
+    customer = db.session.get(Customer, customer_id or "")
+    if customer is None or not can_see_customer(user, customer.id):
+        raise NotFound(_("Not found."), errors={"customer_id": [_("Unknown customer.")]})
+    device = _named(Device, device_id, "device_id", _("The device belongs to another customer."))
+    cabinet = _named(Cabinet, cabinet_id, "cabinet_id", _("The cabinet belongs to another customer."))
+    finder_is_responsible = user.role == Role.TECHNICIAN.value and user in customer.technicians
+    ticket = create_ticket(
+        customer, description, source="patrol", location=location, reporter_name=user.display_name,
+        device=device, cabinet=cabinet, assigned_to=user if finder_is_responsible else None,
+        created_by=user, record_id=record_id,
+    )
+    refresh_ticket(ticket)
+    alerts.announce_new_ticket(ticket, reporter=user)
+    return ticket
+
+
+# --- the office's verbs on a ticket (intake by phone, rework) ------------------------------------
 
 def responsible_technicians(customer: Customer) -> list[User]:
     """Active technicians assigned to a customer: the people a ticket of theirs may go to."""
@@ -197,78 +263,10 @@ def take_call(
         reporter_phone=reporter_phone, device=device, agreed_arrival_at=agreed_arrival_at,
         assigned_to=None, suggest_assignee=False, created_by=office, reported_at=reported_at,
     )
-    ev = _events()
     if assignee is not None:
-        ev.record_event(ticket, "assigned", {"user_id": assignee.id}, office)
-    ev.refresh_ticket(ticket)
+        record_event(ticket, Event.ASSIGNED, {"user_id": assignee.id}, office)
+    refresh_ticket(ticket)
     return ticket
-
-
-def sample_value(ticket_id: str) -> float:
-    """A number in [0, 1) fixed by the ticket's id: the same ticket is always in or out of a sample."""
-    digest = hashlib.sha256(f"follow-up:{ticket_id}".encode()).hexdigest()
-    return int(digest[:8], 16) / 0x100000000
-
-
-def follow_up_rate() -> float:
-    """The share of repairs the office calls back (FOLLOW_UP_SAMPLE_RATE, 0..1)."""
-    rate = float(current_app.config.get("FOLLOW_UP_SAMPLE_RATE", 0.3)) if has_app_context() else 0.3
-    return min(max(rate, 0.0), 1.0)
-
-
-def in_follow_up_sample(ticket: RepairTicket, rate: float | None = None) -> bool:
-    """True when the ticket falls in the follow-up sample (deterministic per ticket)."""
-    return sample_value(ticket.id) < (follow_up_rate() if rate is None else rate)
-
-
-def customer_unhappy(state) -> bool:
-    """True when the customer signed the current round's repair form as not satisfied."""
-    signed = state.current.signature or {}
-    return signed.get("satisfaction") == "not_satisfied"
-
-
-@dataclass
-class FollowUpRow:
-    """A signed repair on the office's follow-up list."""
-
-    ticket: RepairTicket
-    state: Any
-    unhappy: bool
-    sampled: bool
-
-
-def follow_up_list(rate: float | None = None) -> tuple[list[FollowUpRow], list[FollowUpRow]]:
-    """Signed repairs waiting for the office: (to call back, not sampled — close and file).
-
-    To call: every repair whose customer signed as not satisfied, plus the sampled share of
-    the others (FOLLOW_UP_SAMPLE_RATE). Unhappy customers first, then oldest signature first.
-    """
-    ev = _events()
-    tickets = list(db.session.scalars(
-        select(RepairTicket).where(RepairTicket.status == "signed", RepairTicket.deleted_at.is_(None))
-    ))
-    to_call, others = [], []
-    for ticket in tickets:
-        state = ev.ticket_state(ticket)
-        row = FollowUpRow(ticket, state, customer_unhappy(state), in_follow_up_sample(ticket, rate))
-        (to_call if row.unhappy or row.sampled else others).append(row)
-    signed_at = lambda r: (r.state.current.signed_at or r.ticket.reported_at)  # noqa: E731
-    to_call.sort(key=lambda r: (not r.unhappy, signed_at(r), r.ticket.number))
-    others.sort(key=lambda r: (signed_at(r), r.ticket.number))
-    return to_call, others
-
-
-def recent_follow_ups(limit: int = 20) -> list[tuple[Any, RepairTicket]]:
-    """The latest recorded follow-up calls with their tickets, newest first."""
-    ev = _events()
-    rows = db.session.execute(
-        select(ev.RepairEvent, RepairTicket)
-        .join(RepairTicket, RepairTicket.id == ev.RepairEvent.ticket_id)
-        .where(ev.RepairEvent.type == "follow_up_recorded")
-        .order_by(ev.RepairEvent.received_seq.desc())
-        .limit(limit)
-    ).all()
-    return [(e, t) for e, t in rows]
 
 
 def open_rework(
@@ -280,14 +278,11 @@ def open_rework(
     again with its own clocks and signed form; the original's `rework_opened` names it, the
     reason and the technician held responsible. The caller commits.
     """
-    from . import lifecycle as lc
-
-    ev = _events()
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the repair is done again."), code="invalid",
                           errors={"reason": [_("Say why the repair is done again.")]})
-    lc.check_step(ev.ticket_state(ticket), lc.REWORK_OPENED)
+    lc.check_step(ticket_state(ticket), Event.REWORK_OPENED)
     if assignee is not None:
         check_assignable(ticket.customer, assignee)
     description = f"{reason}\n\n{_('Rework of %(number)s', number=ticket.number)}: {ticket.description}"
@@ -299,41 +294,59 @@ def open_rework(
     rework.rework_of_id = ticket.id
     db.session.flush()
     if assignee is not None:
-        ev.record_event(rework, "assigned", {"user_id": assignee.id}, office)
-    ev.refresh_ticket(rework)
+        record_event(rework, Event.ASSIGNED, {"user_id": assignee.id}, office)
+    refresh_ticket(rework)
     data: dict[str, Any] = {"reason": reason, "rework_ticket_id": rework.id}
     if responsible is not None:
         data["responsible_user_id"] = responsible.id
     if assignee is not None:
         data["assign_to"] = assignee.id
-    ev.record_event(ticket, "rework_opened", data, office)
+    record_event(ticket, Event.REWORK_OPENED, data, office)
     return rework
 
 
-def record_follow_up(
-    ticket: RepairTicket,
-    office: User,
-    *,
-    quality: int,
-    attitude: int,
-    result: str,
-    reason: str = "",
-    notes: str = "",
-    responsible: User | None = None,
-    assignee: User | None = None,
-) -> RepairTicket | None:
-    """Record a follow-up call (回访): satisfied → closed and filed by category; not satisfied →
-    the reason, the technician held responsible and a linked rework ticket (returned)."""
-    ev = _events()
-    data: dict[str, Any] = {"result": result, "quality": quality, "attitude": attitude}
-    if reason.strip():
-        data["reason"] = reason.strip()
-    if notes.strip():
-        data["notes"] = notes.strip()
-    if responsible is not None:
-        data["responsible_user_id"] = responsible.id
-    ev.record_event(ticket, "follow_up_recorded", data, office)
-    if result == "satisfied":
-        ev.record_event(ticket, "closed", {}, office)
-        return None
-    return open_rework(ticket, office, reason, responsible=responsible, assignee=assignee)
+# --- quotes ------------------------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+
+def _quote_refusal(message: str) -> DomainError:
+    """A quote sent back to its author: nothing is recorded."""
+    return DomainError(message, code="invalid", errors={"items": [message]})
+
+
+def quote_data(lines: list[dict], note: str = "") -> dict:
+    """A quote's event data from its lines ({name, qty, price}): line amounts and the total, in yuan to the fen.
+
+    A line without a name is left out; a missing quantity is 1. A line without a unit price, a
+    value that is not a number or below zero, or no line at all is refused with a message.
+    """
+    items, total, unpriced = [], Decimal("0"), []
+    for line in lines:
+        name = str(line.get("name") or "").strip()
+        if not name:
+            continue
+        qty = as_decimal(line.get("qty")) if line.get("qty") not in (None, "") else Decimal("1")
+        price = as_decimal(line.get("price"))
+        if line.get("price") in (None, ""):
+            unpriced.append(name)
+            continue
+        if qty is None or price is None or qty < 0 or price < 0:
+            raise _quote_refusal(_("The quantity and unit price of %(item)s must be numbers of at least 0.", item=name))
+        amount = (qty * price).quantize(CENT)
+        total += amount
+        items.append({"name": name, "qty": str(qty.normalize()), "price": str(price.quantize(CENT)), "amount": str(amount)})
+    if unpriced:
+        raise DomainError(_("Give a unit price for: %(items)s.", items="、".join(unpriced)), code="invalid",
+                          errors={"items": [_("Each item needs a unit price.")]})
+    if not items:
+        raise _quote_refusal(_("Add at least one item to the quote."))
+    data: dict[str, Any] = {"items": items, "amount": str(total.quantize(CENT))}
+    if (note or "").strip():
+        data["note"] = note.strip()
+    return data
+
+
+def record_quote(ticket: RepairTicket, user: User, lines: list[dict], *, note: str = "") -> RepairEvent:
+    """The supervisor records a quote for a repair the customer pays for; the total is computed here."""
+    return record_event(ticket, Event.QUOTE_RECORDED, quote_data(lines, note), user)

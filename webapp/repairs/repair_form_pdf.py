@@ -1,4 +1,4 @@
-"""The signed service repair form (服务维修单) as a PDF, produced once the form and its signature are in.
+"""The signed service repair form (服务维修单): its content, its drawing and its producer.
 
 What goes in: the ticket (customer, device, what was reported), the technician's form from the
 `resolved` event (fault found, cause, action taken, parts used, time on site), the customer's
@@ -6,46 +6,39 @@ opinion and satisfaction from the `customer_signed` event, and the signature ima
 `signature` submission on the ticket (document_kind 'repair_ticket'). What comes out: one PDF
 with three labelled copies (客户联 customer / 部门主管联 department head / 公司存档联 company),
 each carrying the signature image, the signer and the time, and the SHA-256 fingerprint of the
-printed content; filed as a `Document` so it shows in the customer's archive and the device's
-history.
+printed content; filed through the filing pipeline (`documents/filing.py`) as a `Document`, so
+it shows in the customer's archive and the device's history.
 
-"Merged when back online": the pieces reach the server in any order (events, signature record,
-signature image). A session hook notes every ticket whose repair-form pieces changed in a
-flush and, just before that transaction commits, tries to produce its form. Producing is
-idempotent — one document per (ticket, round), guarded by a unique constraint — so whichever
-piece arrives last produces it, exactly once, and a failure never loses the piece that
-arrived: it is logged and `produce_missing_repair_forms()` (run by `flask check-deadlines`)
-catches up. The form's labels are Chinese whatever the reader's language: it is the
+`produce_repair_form` is the form's producer: the pipeline runs it before the commit of any
+transaction in which a piece arrived (the `resolved` or `customer_signed` step in
+`events.record_event`, the signature or its image in `documents/signing.py`). One document per
+(ticket, round), guarded by a unique constraint, so whichever piece arrives last produces it,
+exactly once. The form's labels are Chinese whatever the reader's language: it is the
 department's paper form, printed and handed to the school.
 """
 from __future__ import annotations
 
-import hashlib
 import io
-import json
-import logging
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, has_app_context
+from flask import current_app
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy import event, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
+from ..auth.models import User
+from ..clock import local_text
+from ..documents import filing
+from ..documents.models import Document, Signature
+from ..documents.pdf import SignedContent, register_font, wrap
+from ..documents.signed_content import SignedDocument, register_content
 from ..extensions import db
-from ..history import HistoryItem, HistorySection, register_section, url_if_exists
-from .labels import register_font, wrap
-from .models import Blob, Document, Signature
-from .storage import FolderStorage, storage_for
-
-log = logging.getLogger(__name__)
+from .events import ticket_state
+from .models import RepairTicket
 
 KIND = "repair_form"
 DOCUMENT_KIND = "repair_ticket"  # what a repair form's signature is attached to
@@ -71,21 +64,9 @@ ROWS = (
 )
 GREY = Color(0.35, 0.35, 0.35)
 LINE = Color(0.6, 0.6, 0.6)
-PENDING = "repair_forms_pending"
 
 
 # --- content ---------------------------------------------------------------------------------
-
-
-def _zone() -> ZoneInfo:
-    """The site's time zone (the form shows local times)."""
-    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
-    return ZoneInfo(name or "Asia/Shanghai")
-
-
-def _local(value: datetime | None) -> str:
-    """A UTC instant as local 'YYYY-MM-DD HH:MM'."""
-    return value.astimezone(_zone()).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _text(value: Any) -> str:
@@ -112,7 +93,7 @@ def _minutes(value: Any) -> str:
 
 
 @dataclass
-class RepairFormContent:
+class RepairFormContent(SignedContent):
     """Everything printed on the form, and its fingerprint."""
 
     values: dict[str, str]
@@ -121,16 +102,10 @@ class RepairFormContent:
     signature_sha256: str
     signed_content_sha256: str
 
-    def canonical(self) -> bytes:
-        """The content as canonical JSON (sorted keys, UTF-8): what the fingerprint covers."""
-        body = {**self.values, "signer_name": self.signer_name, "signed_at": self.signed_at,
+    def body(self) -> dict:
+        """What the fingerprint covers: every printed row, the signer, the time and the image's hash."""
+        return {**self.values, "signer_name": self.signer_name, "signed_at": self.signed_at,
                 "signature_sha256": self.signature_sha256}
-        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-    @property
-    def fingerprint(self) -> str:
-        """SHA-256 of the canonical content."""
-        return hashlib.sha256(self.canonical()).hexdigest()
 
 
 def repair_form_content(ticket, state, signature: Signature) -> RepairFormContent:
@@ -144,8 +119,6 @@ def repair_form_content(ticket, state, signature: Signature) -> RepairFormConten
         device_text = " ".join(p for p in (device.name, device.brand or "", device.model or "") if p)
         if device.serial:
             device_text += f"（序列号 {device.serial}）"
-    from ..auth.models import User
-
     tech = db.session.get(User, state.assignee_id) if state.assignee_id else None
     values = {
         "number": ticket.number + (f"（返工 第{cur.number}轮）" if cur.number > 1 else ""),
@@ -153,17 +126,17 @@ def repair_form_content(ticket, state, signature: Signature) -> RepairFormConten
         "address": ticket.customer.address or "",
         "location": ticket.location or "",
         "reporter": " / ".join(p for p in (ticket.reporter_name, ticket.reporter_phone) if p),
-        "reported_at": _local(state.reported_at),
+        "reported_at": local_text(state.reported_at),
         "device": device_text,
         "description": ticket.description,
-        "arrived_at": _local(cur.arrived_at),
+        "arrived_at": local_text(cur.arrived_at),
         "classification": CLASS_ZH.get(cur.classification or "", cur.classification or ""),
         "fault_found": _text(form.get("fault_found")),
         "cause": _text(form.get("cause")),
         "action": _text(form.get("action")),
         "parts_used": _text(form.get("parts_used")) or "无",
         "time_on_site": _minutes(form.get("time_on_site")) if form.get("time_on_site") not in (None, "") else "",
-        "resolved_at": _local(cur.resolved_at),
+        "resolved_at": local_text(cur.resolved_at),
         "technician": tech.display_name if tech else "",
         "opinion": _text(signed.get("opinion")),
         "satisfaction": SATISFACTION_ZH.get(signed.get("satisfaction") or "", _text(signed.get("satisfaction"))),
@@ -171,7 +144,7 @@ def repair_form_content(ticket, state, signature: Signature) -> RepairFormConten
     return RepairFormContent(
         values=values,
         signer_name=signature.signer_name or _text(signed.get("signer_name")),
-        signed_at=_local(signature.signed_at),
+        signed_at=local_text(signature.signed_at),
         signature_sha256=signature.image_sha256,
         signed_content_sha256=signature.content_sha256,
     )
@@ -266,22 +239,7 @@ def _draw_copy(canvas: Canvas, font: str, content: RepairFormContent, image: Ima
     canvas.drawString(left, 12 * mm, f"本单一式三联：客户联、部门主管联、公司存档联 · 第 {page_no} / {len(COPIES)} 页")
 
 
-# --- storage and filing ----------------------------------------------------------------------
-
-
-def document_storage(app: Flask | None = None) -> FolderStorage:
-    """The folder the produced documents live in (DOCUMENT_STORAGE_DIR), content-addressed."""
-    app = app or current_app._get_current_object()
-    store = app.extensions.get("document_storage")
-    if store is None:
-        store = FolderStorage(app.config["DOCUMENT_STORAGE_DIR"])
-        app.extensions["document_storage"] = store
-    return store
-
-
-def read_document(document: Document) -> bytes | None:
-    """The stored bytes of a document."""
-    return document_storage().get(document.storage_key)
+# --- producing ------------------------------------------------------------------------------
 
 
 def repair_form_of(ticket_id: str, round_number: int | None = None) -> Document | None:
@@ -307,14 +265,15 @@ def _signature_for(ticket_id: str, signed: dict) -> Signature | None:
     return rows[0] if rows else None
 
 
-def produce_repair_form(ticket) -> Document | None:
+def produce_repair_form(ticket_id: str) -> Document | None:
     """File the signed repair form of the ticket's current round once every piece is in (idempotent).
 
     Returns the document (new or already filed), or None while a piece is missing: the
     `resolved` form, the `customer_signed` step, the signature record or its image.
     """
-    from ..repairs.events import ticket_state
-
+    ticket = db.session.get(RepairTicket, ticket_id)
+    if ticket is None:
+        return None
     state = ticket_state(ticket)
     cur = state.current
     if cur.resolution is None or cur.signature is None:
@@ -323,132 +282,44 @@ def produce_repair_form(ticket) -> Document | None:
     if existing is not None:
         return existing
     signature = _signature_for(ticket.id, cur.signature)
-    if signature is None or not signature.complete:
-        return None
-    blob = db.session.get(Blob, signature.image_sha256)
-    png = storage_for().get(blob.stored_sha256) if blob is not None else None
+    png = filing.signature_image(signature)
     if png is None:
         return None
     content = repair_form_content(ticket, state, signature)
     pdf = render_repair_form(content, png, current_app.config["PDF_FONT_PATH"])
-    digest = hashlib.sha256(pdf).hexdigest()
-    document_storage().put(digest, pdf)
-    document = Document(
-        customer_id=ticket.customer_id, device_id=ticket.device_id, ticket_id=ticket.id, round=cur.number,
-        kind=KIND, title=f"服务维修单 {ticket.number}" + (f" (R{cur.number})" if cur.number > 1 else ""),
-        storage_key=digest, sha256=digest, content_sha256=content.fingerprint, size=len(pdf),
-        signature_id=signature.id,
+    document = filing.file_pdf(
+        pdf, kind=KIND, title=f"服务维修单 {ticket.number}" + (f" (R{cur.number})" if cur.number > 1 else ""),
+        customer_id=ticket.customer_id, device_id=ticket.device_id, ticket_id=ticket.id, round_number=cur.number,
+        content_sha256=content.fingerprint, signature_id=signature.id,
     )
-    try:
-        with db.session.begin_nested():  # a concurrent producer filed it first: keep theirs
-            db.session.add(document)
-    except IntegrityError:
-        return repair_form_of(ticket.id, cur.number)
-    return document
+    # None: a concurrent producer filed it first (one per ticket and round); keep theirs
+    return document if document is not None else repair_form_of(ticket.id, cur.number)
 
 
-def produce_missing_repair_forms() -> int:
-    """Catch up: produce every repair form whose pieces are all in but which is not filed yet."""
-    from ..repairs.models import RepairTicket
-
-    candidates = db.session.scalars(
-        select(RepairTicket).where(
+def forms_waiting() -> list[str]:
+    """Signed tickets whose current round's repair form is not filed yet."""
+    return list(db.session.scalars(
+        select(RepairTicket.id).where(
             RepairTicket.status.in_(("signed", "followed_up", "unsatisfied", "closed")),
             RepairTicket.deleted_at.is_(None),
             ~select(Document.id).where(
                 Document.ticket_id == RepairTicket.id, Document.kind == KIND, Document.round == RepairTicket.rework_round
             ).exists(),
-        )
-    ).all()
-    made = 0
-    for ticket in candidates:
-        if produce_repair_form(ticket) is not None:
-            made += 1
-    return made
+        ).order_by(RepairTicket.id)
+    ))
 
 
-# --- the session hook: "merged when back online" ------------------------------------------------
+def signed_form(ticket_id: str) -> SignedDocument | None:
+    """What the customer's signature on the current round's form covers: the `resolved` form with
+    the `customer_signed` step (None until both are in), and the signature image the step names."""
+    ticket = db.session.get(RepairTicket, ticket_id)
+    cur = ticket_state(ticket).current if ticket is not None else None
+    if cur is None or cur.resolution is None or cur.signature is None:
+        return None
+    return SignedDocument({**cur.resolution, **cur.signature}, cur.signature.get("signature"))
 
 
-@event.listens_for(Session, "after_flush")
-def _note_repair_form_pieces(session: Session, flush_context) -> None:
-    """Remember tickets whose form pieces (resolved / signed steps, signature) just changed."""
-    from ..repairs.events import RepairEvent
-
-    pending = None
-    for obj in list(session.new) + list(session.dirty):
-        ticket_id = None
-        if isinstance(obj, RepairEvent) and obj.type in ("resolved", "customer_signed"):
-            ticket_id = obj.ticket_id
-        elif isinstance(obj, Signature) and obj.document_kind == DOCUMENT_KIND and obj.complete:
-            ticket_id = obj.document_id
-        if ticket_id:
-            pending = session.info.setdefault(PENDING, set())
-            pending.add(ticket_id)
-
-
-@event.listens_for(Session, "before_commit")
-def _produce_noted_forms(session: Session) -> None:
-    """Before the transaction commits, produce the forms whose last piece it brought."""
-    if session.in_nested_transaction() or not session.info.get(PENDING) or not has_app_context():
-        return
-    from ..repairs.models import RepairTicket
-
-    pending = session.info.pop(PENDING)
-    for ticket_id in sorted(pending):
-        try:
-            with session.begin_nested():
-                ticket = session.get(RepairTicket, ticket_id)
-                if ticket is not None:
-                    produce_repair_form(ticket)
-        except Exception:  # noqa: BLE001 - the arriving piece must be kept; the sweep retries
-            log.exception("could not produce the repair form of ticket %s", ticket_id)
-    session.info.pop(PENDING, None)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_noted_forms(session: Session) -> None:
-    """Nothing is produced for a transaction that rolled back."""
-    if not session.in_nested_transaction():
-        session.info.pop(PENDING, None)
-
-
-# --- the archive's history: filed documents on the customer's and the device's pages -----------
-
-
-def _document_items(stmt) -> list:
-    """Documents as history lines, newest first."""
-    from flask_babel import gettext as _
-
-    docs = db.session.scalars(stmt.where(Document.deleted_at.is_(None)).order_by(Document.created_at.desc()).limit(100)).all()
-    tags = {KIND: _("Signed repair form"), "inspection_sheet": _("Signed patrol sheet")}
-    return [
-        HistoryItem(
-            at=d.created_at, title=d.title, url=url_if_exists("repairs.document_file", document_id=d.id),
-            tag=tags.get(d.kind, d.kind), tag_class="tag-ok",
-            detail=f"SHA-256 {d.sha256[:16]}…",
-        )
-        for d in docs
-    ]
-
-
-def _documents_of_customer(customer, user):
-    """Every document filed for a customer."""
-    from flask_babel import gettext as _
-
-    items = _document_items(select(Document).where(Document.customer_id == customer.id))
-    return HistorySection("documents", _("Documents"), items, _("No signed documents filed yet."))
-
-
-def _documents_of_device(device, user):
-    """Documents filed about one device (its signed repair forms)."""
-    from flask_babel import gettext as _
-
-    items = _document_items(select(Document).where(Document.device_id == device.id))
-    return HistorySection("documents", _("Documents"), items, _("No signed documents filed yet."))
-
-
-def register_history() -> None:
-    """Show filed documents in the history of customers and devices."""
-    register_section("customer", "documents", _documents_of_customer)
-    register_section("device", "documents", _documents_of_device)
+def register_paper() -> None:
+    """The repair form is the paper of a 'repair_ticket', signed over `signed_form` (called once by the app factory)."""
+    filing.register_producer(DOCUMENT_KIND, produce_repair_form, waiting=forms_waiting)
+    register_content(DOCUMENT_KIND, signed_form)

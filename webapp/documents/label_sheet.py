@@ -4,7 +4,6 @@ Pure domain code: it is given what to print and returns PDF bytes; it knows no r
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Sequence
@@ -14,9 +13,9 @@ from qrcode.constants import ERROR_CORRECT_Q
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from .pdf import register_font, wrap
 
 PAGE_W_MM = 210.0
 PAGE_H_MM = 297.0
@@ -84,49 +83,6 @@ def positions(count: int, layout: LabelLayout, start_offset: int = 0) -> list[tu
     if not 0 <= start_offset < layout.per_page:
         raise ValueError("start offset outside the sheet")
     return [divmod(start_offset + i, layout.per_page) for i in range(count)]
-
-
-def register_font(font_path: str) -> str:
-    """Register the Chinese TrueType font (first face of a .ttc) once; return its name."""
-    name = "CJK-" + hashlib.sha1(font_path.encode()).hexdigest()[:10]
-    if name not in pdfmetrics.getRegisteredFontNames():
-        subfont = {"subfontIndex": 0} if font_path.lower().endswith(".ttc") else {}
-        pdfmetrics.registerFont(TTFont(name, font_path, **subfont))
-    return name
-
-
-def wrap(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
-    """Break text into lines that fit `width` points: at spaces where there are any, else anywhere
-    (Chinese has no spaces); the last line ends in an ellipsis when text is left over."""
-    words: list[str] = []
-    for part in text.split():
-        words.append(part)
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        candidate = f"{current} {word}" if current else word
-        if pdfmetrics.stringWidth(candidate, font, size) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-            current = ""
-        for ch in word:
-            if pdfmetrics.stringWidth(current + ch, font, size) <= width or not current:
-                current += ch
-            else:
-                lines.append(current)
-                current = ch
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        kept = lines[:max_lines]
-        last = kept[-1]
-        while last and pdfmetrics.stringWidth(last + "…", font, size) > width:
-            last = last[:-1]
-        kept[-1] = last + "…"
-        return kept
-    return lines
 
 
 def qr_matrix(data: str) -> list[list[bool]]:

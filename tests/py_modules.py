@@ -1,5 +1,6 @@
 """The server's module graph: the imports among webapp/ and sync/ modules read from their source
-(no module is imported), the circles among top-level imports, the imports written inside
+(no module is imported), the circles among top-level imports (those under `if TYPE_CHECKING:`
+run nothing and are left out), the imports written inside
 functions, and the modules over 400 lines. `python tests/py_modules.py` prints it as JSON;
 tests/unit/test_py_modules.py checks it."""
 from __future__ import annotations
@@ -34,11 +35,20 @@ def _absolute(name: str, module: str, level: int, is_package: bool) -> str:
     return ".".join(base + ([name] if name else []))
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    """True for the test of an `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`) block."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
 def imports(module: str, path: Path, known: dict[str, Path]) -> tuple[set[str], set[str]]:
     """The known modules a module imports: (at its top level, inside functions)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     inside = {id(node) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
               for node in ast.walk(f) if node is not f}
+    # `if TYPE_CHECKING:` imports are read by type checkers only; they run no code at import time.
+    typing_only = {id(node) for block in ast.walk(tree) if isinstance(block, ast.If) and _is_type_checking(block.test)
+                   for stmt in block.body for node in ast.walk(stmt)}
     top, local = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -47,6 +57,8 @@ def imports(module: str, path: Path, known: dict[str, Path]) -> tuple[set[str], 
             base = _absolute(node.module or "", module, node.level, path.name == "__init__.py")
             names = [base] + [f"{base}.{a.name}" for a in node.names]
         else:
+            continue
+        if id(node) in typing_only:
             continue
         for name in names:
             while name and name not in known:

@@ -12,8 +12,8 @@ import importlib
 
 MODULES = (
     "archive",        # customers and what hangs on them
-    "repairs",        # repair tickets (of customers, cabinets, devices)
-    "maintenance",    # checklist templates, visits, sheets; tickets opened on a patrol
+    "repairs",        # repair tickets (of customers, cabinets, devices), one opened from a patrol finding
+    "maintenance",    # checklist templates, visits, sheets
     "repair_events",  # the steps of a ticket
     "submissions",    # diary entries, signatures and photos (of sheets, tickets, entries)
 )

@@ -14,6 +14,7 @@ from flask_babel import force_locale
 
 from tests.e2e.field_app_support import ROOT
 from tests.e2e.test_field_app_units import run_node
+from webapp.documents.signed_content import signed_text
 from webapp.maintenance.schemas import ITEM_TYPES
 from webapp.maintenance.validation import check_answers
 from webapp.repairs import lifecycle, vocabulary
@@ -174,7 +175,6 @@ def test_the_device_allows_the_steps_the_server_allows(app, device_folds):
 
 # --- what a customer's signature on a sheet covers ----------------------------------------------
 
-SIGNED_FIELDS = json.loads((ROOT / "static" / "js" / "signed-fields.json").read_text(encoding="utf-8"))
 SHEET_ITEMS = [ANSWERS["items"][name] for name in ("pff", "pff_na", "yn", "num", "num_low", "text", "choice", "photo", "upgrade")]
 SHEET_ANSWERS = {
     "cabinet_clean": {"value": "fail", "note": " 门锁坏 ", "photo_ids": ["a" * 64], "ticket_id": "0b7e3f9c-1d2a-4c3e-9a5b-7f6e5d4c3b2a"},
@@ -195,36 +195,19 @@ FILED = {
 }
 
 
-def server_signed_content(items: list[dict], record_id: str, data: dict) -> str:
-    """What the server computes for an inspection's signature: its signed fields with the answers as stored."""
-    check = check_answers(items, data.get("answers") or {}, complete=False)
-
-    def integers_only(value):
-        """Non-integer numbers as their text, as the device signs them."""
-        if isinstance(value, float):
-            return int(value) if value.is_integer() else repr(value)
-        if isinstance(value, list):
-            return [integers_only(v) for v in value]
-        if isinstance(value, dict):
-            return {k: integers_only(v) for k, v in value.items()}
-        return value
-
-    content = {**data, "answers": integers_only(check.answers), "customer_opinion": (data.get("customer_opinion") or "").strip()}
-    signed = {k: content[k] for k in SIGNED_FIELDS["inspection"] if content.get(k) is not None}
-    return json.dumps({"kind": "inspection", "id": record_id, "data": signed}, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
-
-
 def test_a_sheet_signed_on_saving_or_later_covers_the_same_content(app):
     """The save path (the data being filed), signing later on the device (the local sheet) and
-    signing a sheet pulled back from the server give one content, the one the server computes."""
+    signing a sheet pulled back from the server give one content: the text the server hashes
+    from the sheet it holds (documents/signed_content.signed_text)."""
     with app.test_request_context("/"):
         stored = check_answers(SHEET_ITEMS, SHEET_ANSWERS, complete=True)
         assert stored.ok, stored.errors
         pulled = {**FILED, "answers": stored.answers, "customer_opinion": "巡查仔细", "state": "received", "score": 88,
                   "flagged_count": 3, "finished_at": "2026-12-01T01:58:00+00:00", "performed_by_id": 7, "version": 3}
-        expected = server_signed_content(SHEET_ITEMS, SHEET_ID, {**FILED, "answers": SHEET_ANSWERS})
-        assert server_signed_content(SHEET_ITEMS, SHEET_ID, pulled) == expected
+        # What the server holds of the sheet (maintenance/signed_sheet.py) and hashes (documents/signed_content.py).
+        held = {key: pulled.get(key) for key in ("template_id", "customer_id", "site_id", "cabinet_id", "device_id",
+                                                 "visit_id", "supersedes_id", "customer_opinion", "answers")}
+        expected = signed_text("inspection", SHEET_ID, held)
     out = run_node(
         "import { cleanAnswers, signedSheetContent, signedSheetData } from './static/js/patrol-rules.js';"
         "import { signedContent } from './static/js/documents.js';"

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.api.patrol_support import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
 from tests.api.sync_helpers import Device, jpeg_bytes, sha256
 from tests.e2e.field_app_support import sign_in, wait_for_sync
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_sheet, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 
@@ -24,12 +24,7 @@ pytestmark = pytest.mark.usefixtures("built_assets")
 @pytest.fixture
 def patrols(live_app):
     """A school with a signed patrol sheet (one finding), a spot check, and the office's people."""
-    from webapp.maintenance.services import (
-        current_templates,
-        receive_inspection,
-        start_inspection,
-        submit_inspection,
-    )
+    from webapp.maintenance.services import current_templates
 
     with live_app.app_context(), live_app.test_request_context():
         school = patrol_school()
@@ -43,13 +38,11 @@ def patrols(live_app):
         tablet.push([sign_mutation(tablet, sheet_id, image)])
         quality = make_user(Role.QUALITY, username="quality1")
         (spot,) = current_templates("spot_check")
-        check = start_inspection(spot, school.customer.id, quality, site_id=school.site.id)
-        submit_inspection(check, quality, finished_at=datetime.now(timezone.utc), answers={
+        make_sheet(quality, spot, school.customer, {
             "diary_kept": {"value": "yes"}, "patrol_matches": {"value": "flag", "note": "3月巡查表缺少客户签字"},
             "archive_current": {"value": "pass"}, "devices_sampled": {"value": "pass"},
             "tidiness": {"value": "fail", "note": "2号机柜线缆杂乱，无标签", "photo_ids": [sha256(photo)]},
-            "school_view": {"value": "fair"}})
-        receive_inspection(check)
+            "school_view": {"value": "fair"}}, site_id=school.site.id, finished_at=datetime.now(timezone.utc))
         make_user(Role.SUPERVISOR, username="head1")
         db.session.commit()
         return {"sheet": sheet_id, "tech": school.tech.username, "visit": school.visit.id}

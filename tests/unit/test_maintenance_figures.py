@@ -4,13 +4,12 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_checklist, make_customer, make_plan, make_user
+from tests.factories import make_checklist, make_customer, make_plan, make_sheet, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.maintenance.figures import technician_month_figures
 from webapp.maintenance.models import Visit
 from webapp.maintenance.schedule import complete_visit, generate_visits
-from webapp.maintenance.services import start_inspection, submit_inspection
 
 NETWORK = {"key": "network", "label_zh": "网络", "label_en": "Network", "type": "pass_flag_fail", "required": True}
 HAZARDS = {"key": "hazards", "label_zh": "安全隐患", "label_en": "Hazards", "type": "yes_no", "flag_on": "yes",
@@ -59,11 +58,10 @@ def test_flagged_items_on_sheets_finished_in_the_month_are_counted(tech):
     """A patrol with two findings adds one sheet and two flagged items to the month."""
     visit = november_visits()[0]
     template = make_checklist([NETWORK, HAZARDS], key="fig")
-    sheet = start_inspection(template, visit.customer_id, tech, visit=visit)
-    submit_inspection(sheet, tech, answers={
+    make_sheet(tech, template, visit.customer, {
         "network": {"value": "fail", "note": "交换机端口故障"},
         "hazards": {"value": "yes", "note": "机柜下方有积水"},
-    }, finished_at=datetime(2026, 11, 18, 3, 0, tzinfo=timezone.utc))
+    }, visit=visit, finished_at=datetime(2026, 11, 18, 3, 0, tzinfo=timezone.utc))
     (row,) = technician_month_figures(2026, 11, today=date(2026, 11, 18))
     assert (row.inspections, row.flagged_items, row.done_on_time) == (1, 2, 1)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_checklist, make_customer, make_user
+from tests.factories import make_checklist, make_customer, make_sheet, make_user
 from webapp.auth.models import Role
 from webapp.maintenance.forms import options_from_text, options_to_text
 from webapp.maintenance.scoring import score_sheet
@@ -11,8 +11,6 @@ from webapp.maintenance.services import (
     current_templates,
     install_shipped_templates,
     load_template_data,
-    start_inspection,
-    submit_inspection,
 )
 
 RECORDS = {"section_zh": "服务记录", "section_en": "Service records"}
@@ -107,8 +105,7 @@ def test_a_handed_in_spot_check_stores_its_score():
     quality = make_user(Role.QUALITY)
     school = make_customer()
     template = make_checklist(ITEMS, key="spot", activity="spot_check")
-    sheet = start_inspection(template, school.id, quality)
-    submit_inspection(sheet, quality, answers={
+    sheet = make_sheet(quality, template, school, {
         "diary": {"value": "yes"}, "records": {"value": "flag", "note": "缺两次记录"}, "devices": {"value": "pass"},
         "temp": {"value": 20}, "view": {"value": "fair"}})
     assert (sheet.score_points, sheet.score_max, sheet.score) == (82, 100, 82.0)

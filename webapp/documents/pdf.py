@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 
+from flask_babel import force_locale
 from PIL import Image as PILImage
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -67,6 +68,14 @@ def number_text(value: object) -> str:
         return ""
     number = float(value)
     return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+def zh_label(table: dict, code: str | None) -> str:
+    """A code's name from a feature's label table, in Chinese: the language the papers are printed in."""
+    if not code:
+        return ""
+    with force_locale("zh"):
+        return str(table.get(code, code))
 
 
 def esc(text: str) -> str:

@@ -24,7 +24,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import UTCDateTime
-from ..documents.signing import is_locked
 from ..extensions import db
 from ..records import SyncedMixin
 
@@ -205,5 +204,10 @@ class Inspection(SyncedMixin, db.Model):
 
     @property
     def is_locked(self) -> bool:
-        """Signed by the customer (a signature on the sheet has arrived): the answers can no longer change."""
-        return is_locked(self.SYNC_KIND, self.id)
+        """Signed by the customer: the answers can no longer change.
+
+        The same answer as `documents.signing.is_locked` (a signature on the sheet has arrived),
+        read without a query: the sheet records its signer in the very call that files the
+        signature (`signing.on_signature_arrived` -> `services.apply_signature`).
+        """
+        return self.signed_at is not None

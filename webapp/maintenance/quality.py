@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..archive.models import Customer
 from ..clock import site_zone
 from ..extensions import db
+from ..repairs.models import RepairTicket
 from .models import Inspection, MaintenancePlan
 from .scoring import SheetScore, score_sheet
 
@@ -30,8 +32,6 @@ def sheet_score(sheet: Inspection) -> SheetScore | None:
 
 def tickets_of(sheet: Inspection) -> dict[str, Any]:
     """The repair tickets opened from the sheet's findings, by id."""
-    from ..repairs.models import RepairTicket
-
     ids = [a["ticket_id"] for a in (sheet.answers or {}).values() if a.get("ticket_id")]
     if not ids:
         return {}
@@ -114,8 +114,6 @@ def checks_by_site(year: int, activity: str | None = None) -> list[SiteChecks]:
 def responsible_for(customer_ids: set[str]) -> dict[str, set[int]]:
     """Who answers for each school's quality: the monthly patrol's responsible person, else the
     school's assigned technicians."""
-    from ..archive.models import Customer
-
     out: dict[str, set[int]] = {cid: set() for cid in customer_ids}
     plans = db.session.scalars(
         select(MaintenancePlan).where(MaintenancePlan.customer_id.in_(customer_ids),

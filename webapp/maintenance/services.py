@@ -1,7 +1,8 @@
 """Checklist verbs: versioned templates and filled checklists (inspections).
 
-Calendar verbs are in schedule.py, quality figures in figures.py. Like every service here,
-these check the rules, change the models, raise domain errors and leave the commit to the caller.
+Calendar verbs are in schedule.py, quality figures in figures.py, the review queue's reads in
+queries.py. Like every service here, these check the rules, change the models, raise domain
+errors and leave the commit to the caller.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..archive.models import Cabinet, Customer, Device, Site
 from ..auth.models import User
@@ -405,29 +406,3 @@ def apply_signature(signature: Signature) -> Inspection | None:
         return sheet
     sign_inspection(sheet, signature.signer_name, signature.image_sha256, signature.signed_at)
     return sheet
-
-
-# --- review by the office and the supervisor -----------------------------------------------
-
-
-def review_queue(state: str | None = None):
-    """A select of sheets handed in (newest first), optionally in one review state."""
-    stmt = select(Inspection).where(Inspection.state != "draft", Inspection.deleted_at.is_(None))
-    if state:
-        stmt = stmt.where(Inspection.state == state)
-    return stmt.order_by(Inspection.submitted_at.desc(), Inspection.id)
-
-
-def review_counts() -> dict[str, int]:
-    """How many sheets are in each review state."""
-    rows = db.session.execute(
-        select(Inspection.state, func.count()).where(Inspection.deleted_at.is_(None)).group_by(Inspection.state)
-    ).all()
-    return {state: count for state, count in rows}
-
-
-def corrections_of(sheet: Inspection) -> list[Inspection]:
-    """Sheets that name this one as the sheet they correct."""
-    return list(db.session.scalars(
-        select(Inspection).where(Inspection.supersedes_id == sheet.id).order_by(Inspection.submitted_at)
-    ))

@@ -16,7 +16,7 @@ from ..documents.filing import read_document
 from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
-from . import quality, services
+from . import queries, quality, services
 from .figures import technician_month_figures
 from .forms import QualityFilterForm, ReviewForm
 from .models import REVIEW_STATES, Inspection
@@ -34,7 +34,7 @@ def _render_sheet(sheet: Inspection, form: ReviewForm | None = None, status: int
     return render_template(
         "maintenance/sheet_detail.html", sheet=sheet, template=sheet.template,
         score=quality.sheet_score(sheet), tickets=quality.tickets_of(sheet),
-        corrections=services.corrections_of(sheet), document=sheet_document(sheet),
+        corrections=queries.corrections_of(sheet), document=sheet_document(sheet),
         signature=customer_signature(sheet.id),
         form=form or ReviewForm(outcome="accepted"), can_review=_can_review(),
     ), status
@@ -87,11 +87,11 @@ def review_list():
     if state not in REVIEW_STATES + ("all",):
         state = "received"
     page = db.paginate(
-        services.review_queue(None if state == "all" else state),
+        queries.review_queue(None if state == "all" else state),
         page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=30, error_out=False,
     )
     return render_template("maintenance/review_list.html", page=page, state=state,
-                           counts=services.review_counts(), states=REVIEW_STATES)
+                           counts=queries.review_counts(), states=REVIEW_STATES)
 
 
 @roles_required(*CALENDAR_ROLES)

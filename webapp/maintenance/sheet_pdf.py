@@ -28,10 +28,11 @@ from ..archive.models import Device
 from ..clock import local_text
 from ..documents import filing
 from ..documents.models import Document, Photo, Signature
-from ..documents.pdf import SignedContent, number_text, thumbnail
+from ..documents.pdf import SignedContent, number_text, thumbnail, zh_label
 from ..documents.signing import signatures_of
 from ..extensions import db
 from ..repairs.models import RepairTicket
+from .labels import ACTIVITY_LABELS
 from .models import Inspection
 from .scoring import score_sheet
 from .sheet_drawing import render_patrol_sheet
@@ -39,10 +40,7 @@ from .sheet_drawing import render_patrol_sheet
 KIND = "inspection_sheet"
 DOCUMENT_KIND = Inspection.SYNC_KIND  # what the sheet's signature is attached to
 ANSWER_ZH = {"pass": "合格", "flag": "需关注", "fail": "不合格", "yes": "是", "no": "否"}
-ACTIVITY_ZH = {
-    "monthly_patrol": "月巡查", "semi_annual_maintenance": "半年保养", "quarterly_inspection": "季度检查",
-    "spot_check": "不定期抽查", "year_end_inspection": "年末大检查", "other": "其他",
-}
+
 
 
 # --- content ---------------------------------------------------------------------------------
@@ -182,7 +180,7 @@ def sheet_content(sheet, signature: Signature) -> SheetContent:
         ("工程地址", customer.address or ""),
         ("地点", " · ".join(place) or "全校"),
         ("检查表", f"{template.name_zh}（{template.name_en}）第 {sheet.template_version} 版"),
-        ("类别", ACTIVITY_ZH.get(sheet.activity, sheet.activity)),
+        ("类别", zh_label(ACTIVITY_LABELS, sheet.activity)),
         ("周期", sheet.visit.period_key if sheet.visit is not None else ""),
         ("运维人员", sheet.performed_by.display_name if sheet.performed_by else ""),
         ("开始 / 完成", f"{local_text(sheet.started_at)} / {local_text(sheet.finished_at)}"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -331,8 +332,6 @@ bp.add_url_rule("/figures", view_func=sheet_pages.figures)
 def generate_command() -> None:
     """Schedule visits up to the end of next month, mark late ones overdue, and file any signed
     sheet whose PDF is still missing (run daily)."""
-    import click
-
     today = local_today()
     made = schedule.generate_visits(month_end(*shift_month(today.year, today.month, 1)), today=today)
     changed = schedule.refresh_visit_states(today)

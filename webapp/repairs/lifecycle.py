@@ -2,7 +2,10 @@
 
 DOMAIN.md §3 as a state machine. A ticket's state is the fold of its `repair_event`s in the
 order the server received them (`received_seq`), never in device-clock order: a tablet whose
-clock is a year off yields the same state as one with the right time.
+clock is a year off yields the same state as one with the right time. This module holds the
+rules (`check_step`, `allowed_events`) and the fold; the codes and their names are in
+vocabulary.py, the state the fold builds and its times in state.py, what each kind of step
+carries in step_data.py.
 
     reported ─assigned─▶ assigned ─arrived─▶ on_site ─classified─▶ classified ─┬─ general ─────────────▶ resolved
                                                                               ├─ factory_return: sent_to_factory ▶ waiting_factory

@@ -34,11 +34,12 @@ from ..auth.models import User
 from ..clock import local_text
 from ..documents import filing
 from ..documents.models import Document, Signature
-from ..documents.pdf import SignedContent, register_font, wrap
+from ..documents.pdf import SignedContent, register_font, wrap, zh_label
 from ..documents.signed_content import SignedDocument, register_content
 from ..extensions import db
 from .events import ticket_state
 from .models import RepairTicket
+from .vocabulary import CLASSIFICATION_LABELS
 
 KIND = "repair_form"
 DOCUMENT_KIND = "repair_ticket"  # what a repair form's signature is attached to
@@ -48,10 +49,6 @@ COPIES = (
     ("第二联", "部门主管联", "Department head copy"),
     ("第三联", "公司存档联", "Company copy"),
 )
-CLASS_ZH = {
-    "general": "一般问题", "factory_return": "返厂维修", "difficult": "疑难故障",
-    "vandalism": "人为破坏", "out_of_warranty": "过质保期",
-}
 SATISFACTION_ZH = {"satisfied": "满意", "basically_satisfied": "基本满意", "not_satisfied": "不满意"}
 # (key in the content, Chinese label): the rows of the form, in print order.
 ROWS = (
@@ -130,7 +127,7 @@ def repair_form_content(ticket, state, signature: Signature) -> RepairFormConten
         "device": device_text,
         "description": ticket.description,
         "arrived_at": local_text(cur.arrived_at),
-        "classification": CLASS_ZH.get(cur.classification or "", cur.classification or ""),
+        "classification": zh_label(CLASSIFICATION_LABELS, cur.classification),
         "fault_found": _text(form.get("fault_found")),
         "cause": _text(form.get("cause")),
         "action": _text(form.get("action")),

@@ -63,11 +63,10 @@ class Config:
     SYNC_PUSH_MAX_BYTES = int(os.environ.get("SYNC_PUSH_MAX_BYTES", 10 * 1024 * 1024))  # the client splits
     ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_BYTES", 10 * 1024 * 1024))
     # How deeply a JSON body may nest. A push is allowed more, so that an oddly nested mutation
-    # parses and is answered on its own; deeper than SYNC_PUSH_MAX_DEPTH the batch is a 400.
-    # (Raise it to 2000 once push screens each mutation's depth without recursion, so that a
-    # 1,000-deep mutation is its own rejection, SYNC.md test 14.)
+    # parses and is answered on its own (sync/screen.py walks its depth without recursion and
+    # rejects it, SYNC.md test 14); deeper than SYNC_PUSH_MAX_DEPTH the batch is a 400.
     JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", 32))
-    SYNC_PUSH_MAX_DEPTH = int(os.environ.get("SYNC_PUSH_MAX_DEPTH", 200))
+    SYNC_PUSH_MAX_DEPTH = int(os.environ.get("SYNC_PUSH_MAX_DEPTH", 2000))
     PDF_FONT_PATH = os.environ.get(
         "PDF_FONT_PATH", str(BASE_DIR / "webapp" / "documents" / "fonts" / "wqy-microhei.ttc")
     )

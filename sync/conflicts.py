@@ -13,18 +13,13 @@ from sqlalchemy import select
 from webapp.auth.models import User
 from webapp.clock import utcnow
 from webapp.documents import signing
-from webapp.errors import DomainError, NotFound, flatten_messages
+from webapp.errors import DomainError, NotFound
 from webapp.extensions import db
 from webapp.records import new_id
 
+from .apply import load_data, missing_blobs
 from .models import RESOLUTIONS, Conflict, RejectedMutation
-from .push import Rejection, _load_data
 from .registry import SHARED, SyncContext, all_kinds, get_kind
-
-
-def _as_domain(err: Rejection) -> DomainError:
-    """A push rejection as a domain error for the review page."""
-    return DomainError(err.message, code=err.code, errors=flatten_messages(err.errors))
 
 
 def resolve_conflict(user: User, conflict: Conflict, resolution: str) -> Any:
@@ -40,10 +35,7 @@ def resolve_conflict(user: User, conflict: Conflict, resolution: str) -> Any:
     result = record
     if resolution == "take_device":
         ctx = SyncContext(user=user)
-        try:
-            result = _take_device(ctx, kind, record, conflict)
-        except Rejection as err:
-            raise _as_domain(err) from err
+        result = _take_device(ctx, kind, record, conflict)
     conflict.state = "resolved"
     conflict.resolution = resolution
     conflict.resolved_by_id = user.id
@@ -55,7 +47,7 @@ def _take_device(ctx: SyncContext, kind, record: Any, conflict: Conflict) -> Any
     """Apply the device's side of a conflict."""
     device = conflict.device_value
     if conflict.reason == "submission" or (conflict.reason == "exists" and kind.record_type != SHARED):
-        data = _load_data(kind, device or {}, partial=False)
+        data = load_data(kind, device or {}, partial=False)
         if "supersedes" in kind.writable_fields:
             data["supersedes"] = record.id
         for column in kind.blobs.values():
@@ -65,9 +57,9 @@ def _take_device(ctx: SyncContext, kind, record: Any, conflict: Conflict) -> Any
         return created
     signing.require_unlocked(kind.name, record.id)
     if conflict.reason == "field":
-        changes = _load_data(kind, {conflict.field: device}, partial=True)
+        changes = load_data(kind, {conflict.field: device}, partial=True)
     else:
-        changes = _load_data(kind, device or {}, partial=True)
+        changes = load_data(kind, device or {}, partial=True)
         for key in kind.create_only:
             changes.pop(key, None)
     if conflict.reason == "deleted" and record.deleted_at is not None:
@@ -95,8 +87,6 @@ def mark_handled(user: User, rejected: RejectedMutation, note: str = "") -> Reje
 
 def incomplete_submissions(limit: int = 200) -> list[tuple[Any, Any, list[str]]]:
     """(kind, record, missing blob names) for submissions still waiting for a blob."""
-    from .push import missing_blobs
-
     out = []
     for kind in all_kinds():
         if not kind.blobs:

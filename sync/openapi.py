@@ -13,7 +13,8 @@ from flask import Blueprint, current_app, jsonify
 from webapp.error_codes import CATALOGUE
 
 from .registry import ENVELOPE, SHARED, all_kinds
-from .views import BIGINT_MAX, CLIENT_ID_PATTERN, PULL_MAX_LIMIT, MutationSchema, PushRequestSchema
+from .screen import BIGINT_MAX, MutationSchema
+from .views import CLIENT_ID_PATTERN, PULL_MAX_LIMIT, PushRequestSchema
 
 bp = Blueprint("sync_openapi", __name__, url_prefix="/api")
 
@@ -201,7 +202,9 @@ def build_spec() -> dict:
                                         "invalid, not_found, forbidden, locked, append_only, unsupported_op, unknown_kind"},
                 "message": {"type": "string", "nullable": True},
                 "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {}},
-                           "description": "field name -> messages (rejected)"},
+                           "description": "field name (dotted path when nested) -> messages (rejected)"},
+                "details": {"type": "object", "additionalProperties": True,
+                            "description": "facts about a rejection (the path, the limit); codes as in Error"},
                 "conflicts": {"type": "array", "items": {"type": "object", "properties": {
                     "conflict_id": {"type": "integer"}, "reason": {"type": "string"},
                     "field": {"type": "string", "nullable": True}, "server_value": {}, "device_value": {}}}},

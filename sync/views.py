@@ -23,6 +23,7 @@ from .models import AppliedMutation, Conflict, RejectedMutation, SyncClient, TOM
 from .pull import counter_value, pull
 from .push import ensure_client, push
 from .registry import all_kinds, iso_datetime
+from .screen import BIGINT_MAX, BatchEntrySchema
 
 bp = Blueprint("sync", __name__, url_prefix="/api/sync")
 # CSRF is checked inside each write view, after the sign-in check, so that an expired
@@ -33,24 +34,7 @@ csrf.exempt(bp)
 # publishes the same pattern.
 CLIENT_ID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 PULL_MAX_LIMIT = 2000  # changes per pull page, at most
-BIGINT_MAX, INT_MAX = 2**63 - 1, 2**31 - 1  # the columns that seq, cursors and versions go into
 CLIENT_ID = validate.Regexp(CLIENT_ID_PATTERN.replace("$", r"\Z"), error="A client id is a UUID.")
-
-
-class MutationSchema(Schema):
-    """One entry of a push batch (its `data` is checked per kind later)."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=BIGINT_MAX))
-    kind = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    op = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    base_version = fields.Integer(strict=True, allow_none=True, load_default=None,
-                                  validate=validate.Range(min=1, max=INT_MAX))
-    data = fields.Dict(keys=fields.String(), load_default=dict)
-    blobs = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict, allow_none=True)
 
 
 class PushRequestSchema(Schema):
@@ -60,7 +44,7 @@ class PushRequestSchema(Schema):
         unknown = EXCLUDE
 
     client_id = fields.String(required=True, validate=CLIENT_ID)
-    mutations = fields.List(fields.Nested(MutationSchema), required=True)
+    mutations = fields.List(fields.Nested(BatchEntrySchema), required=True)
 
 
 class PullQuerySchema(Schema):

@@ -144,7 +144,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def _database(err: Exception):
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - a connection that is gone may fail to roll back too
+            current_app.logger.warning("rollback after a database error failed too")
         if database_down(err):
             current_app.logger.error("database unavailable: %s", str(err)[:300])
             return error_response(503, "database_unavailable",

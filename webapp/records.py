@@ -75,7 +75,7 @@ def take_change_seqs(session: Session, count: int) -> range:
     return range(top - count + 1, top + 1)
 
 
-def _jsonable(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     """Turn a column value into something the audit log's JSON column can hold."""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
@@ -124,7 +124,7 @@ def _column_changes(obj: Any, exclude: set[str]) -> dict[str, list[Any]]:
         new = hist.added[0] if hist.added else None
         if old == new:
             continue
-        changes[attr.key] = [_jsonable(old), _jsonable(new)]
+        changes[attr.key] = [json_value(old), json_value(new)]
     return changes
 
 
@@ -132,7 +132,7 @@ def _all_columns(obj: Any, exclude: set[str]) -> dict[str, list[Any]]:
     """Every column of a new object, as [None, value]."""
     state = inspect(obj)
     return {
-        attr.key: [None, _jsonable(getattr(obj, attr.key))]
+        attr.key: [None, json_value(getattr(obj, attr.key))]
         for attr in state.mapper.column_attrs
         if attr.key not in exclude and getattr(obj, attr.key) is not None
     }
@@ -152,7 +152,7 @@ def audit_values(
 
 def created_values(values: dict[str, Any], names: Any) -> dict[str, list[Any]]:
     """The audit `changes` of a new row: [None, value] for each named value that is set."""
-    return {name: [None, _jsonable(values[name])] for name in names if values.get(name) is not None}
+    return {name: [None, json_value(values[name])] for name in names if values.get(name) is not None}
 
 
 def stamp_new_rows(session: Session, rows: list[dict[str, Any]], now: datetime | None = None) -> None:

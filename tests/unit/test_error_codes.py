@@ -11,7 +11,7 @@ from webapp.errors import DomainError, NotFound, error_body, flatten_messages, m
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*ROOT.glob("webapp/**/*.py"), *ROOT.glob("sync/**/*.py")])
 # Calls whose first positional argument after the status is an error code.
-CODE_POSITION = {"error_response": 1, "Rejection": 0, "refuse": 0}
+CODE_POSITION = {"error_response": 1, "_poison": 0}
 
 
 def _codes_in(path: Path) -> list[tuple[str, int]]:
@@ -40,7 +40,7 @@ def _codes_in(path: Path) -> list[tuple[str, int]]:
 
 
 def test_every_code_raised_in_the_source_is_in_the_catalogue():
-    """A code= literal (keyword, class attribute, default, error_response/Rejection) is catalogued."""
+    """A code= literal (keyword, class attribute, default, error_response/_poison) is catalogued."""
     missing = [f"{p.relative_to(ROOT)}:{line} {code}" for p in SOURCES for code, line in _codes_in(p)
                if code not in CATALOGUE]
     assert missing == []
@@ -49,7 +49,7 @@ def test_every_code_raised_in_the_source_is_in_the_catalogue():
 def test_the_scan_finds_codes_in_every_form_they_are_written():
     """The scan is not blind: it sees keyword, class, default and positional codes."""
     found = {code for p in SOURCES for code, _line in _codes_in(p)}
-    assert {"not_found", "illegal_step", "invalid_credentials", "csrf_failed", "locked", "invalid"} <= found
+    assert {"not_found", "illegal_step", "invalid_credentials", "csrf_failed", "locked", "invalid", "too_deep"} <= found
 
 
 def test_every_catalogue_entry_has_a_status_and_a_meaning():

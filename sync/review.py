@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import selectinload
 
 from webapp.archive.models import Customer
 from webapp.auth.models import User
@@ -119,7 +120,8 @@ def count_of(stmt: Select) -> int:
 
 def rejections_page(filters: RejectionFilters, page: int, per_page: int = PAGE_SIZE):
     """One page of the matching rejections, newest first; `.total` is the true count."""
-    stmt = rejection_query(filters).order_by(RejectedMutation.created_at.desc(), RejectedMutation.id.desc())
+    stmt = (rejection_query(filters).options(selectinload(RejectedMutation.user))
+            .order_by(RejectedMutation.created_at.desc(), RejectedMutation.id.desc()))
     return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, count=True)
 
 
@@ -202,7 +204,7 @@ def dismiss_rejections(user: User, filters: RejectionFilters, up_to_id: int, not
 def conflicts_page(page: int, per_page: int = PAGE_SIZE):
     """One page of the open conflicts, newest first; `.total` is the true count."""
     stmt = (
-        select(Conflict).where(Conflict.state == "open")
+        select(Conflict).where(Conflict.state == "open").options(selectinload(Conflict.user))
         .order_by(Conflict.created_at.desc(), Conflict.id.desc())
     )
     return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, count=True)

@@ -120,6 +120,7 @@ PAGES = {
     "cabinet page": ("office", lambda s: f"/cabinets/{_first(Cabinet, s)}"),
     "device page": ("office", lambda s: f"/devices/{_first(DeviceRecord, s)}"),
     "sync review": ("office", lambda s: "/sync/review"),
+    "sync review rejected": ("office", lambda s: "/sync/review?tab=rejected"),
     "audit log": ("admin", lambda s: "/audit"),
     "audit log filtered": ("admin", lambda s: "/audit?entity=device"),
     "visits calendar": ("office", lambda s: "/maintenance/calendar"),

@@ -18,6 +18,7 @@ from ..documents.filing import produce_missing
 from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
+from ..paging import page_number
 from . import generation, schedule, services, sheet_pages, template_editor
 from .forms import CalendarFilterForm, CancelForm, DoneForm, PlanForm, ReassignForm, RescheduleForm
 from .labels import labels
@@ -219,7 +220,7 @@ def plan_list():
     """Every customer with what recurs for it and who is responsible."""
     page = db.paginate(
         select(Customer).where(Customer.deleted_at.is_(None)).order_by(Customer.name),
-        page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=50, error_out=False,
+        page=page_number(), per_page=50, error_out=False,
     )
     ids = [c.id for c in page.items]
     plans: dict[str, dict[str, MaintenancePlan]] = {cid: {} for cid in ids}

@@ -27,7 +27,7 @@ from webapp.auth.models import Role  # noqa: E402
 from webapp.auth.services import create_user  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.maintenance.models import MaintenancePlan, Visit  # noqa: E402
-from webapp.maintenance.schedule import generate_visits, refresh_visit_states  # noqa: E402
+from webapp.maintenance.generation import generate_visits, refresh_visit_states  # noqa: E402
 
 SCHOOLS = int(os.environ.get("BENCH_SCHOOLS", 200))
 START = date(2027, 1, 1)

@@ -16,6 +16,7 @@ from webapp.auth.models import Role
 from webapp.auth.permissions import roles_required
 from webapp.errors import DomainError, NotFound
 from webapp.extensions import db
+from webapp.paging import page_number
 
 from .conflicts import incomplete_submissions, mark_handled, record_label, resolve_conflict
 from .models import Conflict, RejectedMutation
@@ -53,10 +54,6 @@ def _pretty(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
 
 
-def _page_number() -> int:
-    """The ?page= argument (1 when missing or odd)."""
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
 
 def _back_to_rejected(source) -> str:
     """The rejected tab with the filters and page a form came from."""
@@ -85,12 +82,12 @@ def review():
         "pretty": _pretty,
     }
     if tab == "conflicts":
-        context["page"] = conflicts_page(_page_number())
+        context["page"] = conflicts_page(page_number())
     elif tab == "rejected":
         filters = RejectionFilters.from_args(request.args)
         context.update(
             filters=filters,
-            page=rejections_page(filters, _page_number()),
+            page=rejections_page(filters, page_number()),
             choices=rejection_choices(),
             causes=waiting_causes() if filters.state == WAITING else [],
         )

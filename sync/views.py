@@ -12,6 +12,7 @@ from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from sqlalchemy import func, select
 
+from webapp.clock import utcnow
 from webapp.documents.models import Blob
 from webapp.documents.storage import is_sha256
 from webapp.errors import DomainError, error_response, flatten_messages
@@ -20,7 +21,7 @@ from webapp.request_body import body_limit, json_object
 
 from . import blobs as blob_service
 from .models import AppliedMutation, Conflict, RejectedMutation, SyncClient, TOMBSTONE_HORIZON, get_setting
-from .pull import counter_value, pull
+from .pull import counter_value, pull, purge_tombstones
 from .push import ensure_client, push
 from .registry import all_kinds, iso_datetime
 from .screen import BIGINT_MAX, BatchEntrySchema
@@ -225,8 +226,6 @@ def status_view():
 
 def _now():
     """The server's clock."""
-    from webapp.clock import utcnow
-
     return utcnow()
 
 
@@ -234,8 +233,6 @@ def _now():
 @click.option("--days", type=int, default=None, help="Keep tombstones younger than this (default SYNC_TOMBSTONE_DAYS or 180).")
 def purge_tombstones_command(days: int | None) -> None:
     """Delete tombstones older than --days and raise the tombstone horizon (older cursors get 410)."""
-    from .pull import purge_tombstones
-
     days = days if days is not None else int(current_app.config.get("SYNC_TOMBSTONE_DAYS", 180))
     result = purge_tombstones(days)
     click.echo(

@@ -7,9 +7,12 @@ import click
 from flask import Flask
 
 from . import backup
+from .auth.services import create_user
+from .demo import load_demo_data
 from .documents.filing import produce_missing
 from .errors import DomainError
 from .extensions import db
+from .repairs.alerts import check_deadlines
 
 
 def register(app: Flask) -> None:
@@ -18,8 +21,6 @@ def register(app: Flask) -> None:
     @app.cli.command("demo-data")
     def demo_data() -> None:
         """Load the demo district once (does nothing when it is already loaded)."""
-        from .demo import load_demo_data
-
         if load_demo_data():
             db.session.commit()
             click.echo("Demo data loaded. Sign in as tech / office / super / qc / admin with password demo1234.")
@@ -37,8 +38,6 @@ def register(app: Flask) -> None:
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     def create_user_command(username: str, display_name: str, role: str, password: str) -> None:
         """Create a user; weak passwords are refused."""
-        from .auth.services import create_user
-
         try:
             user = create_user(username, display_name, role, password)
             db.session.commit()
@@ -51,8 +50,6 @@ def register(app: Flask) -> None:
     def check_deadlines_command() -> None:
         """Notify about repair deadlines at risk or overdue, and file any signed repair form still
         missing (idempotent; run it from a timer)."""
-        from .repairs.alerts import check_deadlines
-
         sent = check_deadlines()
         db.session.commit()
         made = produce_missing("repair_ticket")

@@ -11,6 +11,8 @@ from .archive.qr import issue_token
 from .auth.models import Role, User
 from .auth.services import create_user
 from .extensions import db
+from .maintenance.demo import load_demo_maintenance
+from .repairs.demo import load_demo_repairs
 
 DEMO_USERS = [
     ("tech", "张伟", Role.TECHNICIAN, "13800000001"),
@@ -162,10 +164,6 @@ def load_demo_data(seed: int = 2026) -> bool:
         owner = users["tech"] if index < 2 else users["tech2"]
         customer.technicians.append(owner)
     db.session.flush()
-    from .maintenance.demo import load_demo_maintenance
-
     load_demo_maintenance()
-    from .repairs.demo import load_demo_repairs
-
     load_demo_repairs()
     return True

@@ -5,13 +5,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from .archive.models import Cabinet, Customer, Device
 from .auth.models import Role, User
 from .auth.permissions import customer_scope
+from .clock import local_today
 from .extensions import db
+from .maintenance.schedule import month_overview, my_visits
+from .repairs import deadlines as dl
+from .repairs.follow_up import follow_up_list
 from .repairs.models import RepairTicket
 
 bp = Blueprint("main", __name__)
@@ -44,13 +49,6 @@ def _counts(model, ids: list[str]) -> dict[str, int]:
 
 def _office_tiles() -> list[tuple[str, int, str, str]]:
     """Counts that need the office's or the department head's action, with where to act."""
-    from flask_babel import gettext as _
-
-    from .maintenance.schedule import month_overview
-    from .clock import local_today
-    from .repairs import deadlines as dl
-    from .repairs.follow_up import follow_up_list
-
     new_requests = db.session.scalar(
         select(func.count()).select_from(RepairTicket).where(
             RepairTicket.deleted_at.is_(None), RepairTicket.status == "reported"
@@ -89,8 +87,6 @@ def dashboard_for(user: User) -> Dashboard:
         open_tickets=db.session.scalars(customer_scope(tickets, user, RepairTicket.customer_id)).all(),
     )
     if user.role == Role.TECHNICIAN.value:
-        from .maintenance.schedule import my_visits
-
         board.visits = my_visits(user)
     if user.has_role(*OFFICE_ROLES):
         board.tiles = _office_tiles()

@@ -12,7 +12,7 @@ from webapp.archive.models import Cabinet, Customer, Device as ArchiveDevice, Si
 from webapp.auth.models import Role, User
 from webapp.extensions import db
 from webapp.maintenance.models import ChecklistTemplate, Visit
-from webapp.maintenance.schedule import generate_visits
+from webapp.maintenance.generation import generate_visits
 from webapp.clock import local_today
 from webapp.maintenance.services import current_templates, install_shipped_templates
 

@@ -10,7 +10,7 @@ from webapp.extensions import db
 from webapp.maintenance.forms import item_to_form_data
 from webapp.maintenance.models import ChecklistTemplate, MaintenancePlan, Visit
 from webapp.maintenance.periods import month_end, shift_month
-from webapp.maintenance.schedule import generate_visits
+from webapp.maintenance.generation import generate_visits
 from webapp.clock import local_today
 
 NETWORK = {"key": "network", "label_zh": "网络运行正常", "label_en": "Network working", "type": "pass_flag_fail",

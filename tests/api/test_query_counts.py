@@ -19,7 +19,7 @@ from webapp.clock import local_today, utcnow
 from webapp.extensions import db
 from webapp.maintenance.diary import DiaryEntry
 from webapp.maintenance.models import Visit
-from webapp.maintenance.schedule import generate_visits
+from webapp.maintenance.generation import generate_visits
 from webapp.maintenance.services import current_templates, file_sheet_from_device, install_shipped_templates
 from webapp.repairs import lifecycle as lc
 from webapp.repairs.events import record_event, refresh_ticket

@@ -38,7 +38,7 @@ def patrol_data(live_app):
     """The technician's school with this month's patrol visit due."""
     from webapp.archive.models import Customer
     from webapp.auth.models import User
-    from webapp.maintenance.schedule import generate_visits
+    from webapp.maintenance.generation import generate_visits
     from webapp.maintenance.services import install_shipped_templates, local_today
     from webapp.repairs.services import next_ticket_number
 

@@ -38,7 +38,7 @@ def patrol_data(live_app):
     """The technician's school on a monthly patrol plan since last month: last month's visit is overdue."""
     from webapp.maintenance.models import Visit
     from webapp.maintenance.periods import shift_month
-    from webapp.maintenance.schedule import generate_visits
+    from webapp.maintenance.generation import generate_visits
     from webapp.clock import local_today
     from webapp.maintenance.services import install_shipped_templates
     from webapp.auth.models import User

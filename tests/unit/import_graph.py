@@ -2,15 +2,20 @@
 
 A reusable helper for architecture tests: `ImportGraph.load(root)` parses every module under
 `webapp/` and `sync/` and records each import of another app module, marking the ones written
-inside a function. Rules are then plain queries: `graph.cycles()`, `graph.imports_from(...)`.
+inside a function. Rules are then plain queries: `graph.cycles()`, `graph.imports_from(...)`,
+`graph.long_modules()`. Run it to see the whole report, e.g. from the project root:
+`.venv/bin/python -m tests.unit.import_graph` (circles, imports inside functions, long modules).
 """
 from __future__ import annotations
 
 import ast
+import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGES = ("webapp", "sync")
+MAX_LINES = 400
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,30 @@ class ImportGraph:
         return sorted(found)
 
 
+    def long_modules(self, limit: int = MAX_LINES) -> dict[str, int]:
+        """Modules longer than `limit` lines, with their length."""
+        lengths = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in self.modules.items()}
+        return {name: n for name, n in sorted(lengths.items()) if n > limit}
+
+    def report(self) -> dict:
+        """Everything a reader wants to see at once: circles, imports inside functions, long modules."""
+        local: dict[str, list[str]] = {}
+        for e in self.edges:
+            if e.local:
+                local.setdefault(e.source, []).append(f"{e.target} (line {e.line})")
+        return {
+            "modules": len(self.modules),
+            "cycles": self.cycles(include_local=False),
+            "cycles_counting_imports_inside_functions": self.cycles(include_local=True),
+            "imports_inside_functions": {k: sorted(v) for k, v in sorted(local.items())},
+            "longer_than_%d_lines" % MAX_LINES: self.long_modules(),
+        }
+
+
 def _under(module: str, prefix: str) -> bool:
     """True when `module` is `prefix` or inside it."""
     return module == prefix or module.startswith(prefix + ".")
+
+
+if __name__ == "__main__":
+    print(json.dumps(ImportGraph.load(Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd()).report(), indent=1))

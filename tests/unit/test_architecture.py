@@ -55,3 +55,35 @@ def test_documents_has_no_imports_inside_functions(graph):
 def test_the_clock_stands_on_nothing_of_the_app(graph):
     """webapp/clock.py is the ground floor: it imports no app module."""
     assert graph.imports_from("webapp.clock") == []
+
+
+def test_imports_inside_functions_only_in_the_app_factories(graph):
+    """Only `create_app` and the sync blueprint's `init_app` import inside a function (the
+    blueprints they register, as Flask's application-factory pattern does); nothing else defers
+    an import, so none is hiding a circle."""
+    assert sorted({e.source for e in graph.edges if e.local}) == ["sync", "webapp"]
+
+
+def test_no_module_is_much_longer_than_400_lines(graph):
+    """Modules stay readable: none over about 400 lines (the bar is 430; the longest are named
+    by `python -m tests.unit.import_graph`)."""
+    assert graph.long_modules(430) == {}
+
+
+def test_the_graph_finds_a_planted_circle(tmp_path):
+    """The checker sees a circle through relative imports, also one closed by an import inside a
+    function, and leaves out imports for type checkers only."""
+    package = tmp_path / "webapp"
+    package.mkdir()
+    (tmp_path / "sync").mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from .b import thing\n")
+    (package / "b.py").write_text("from webapp import a\nthing = 1\n")
+    (package / "c.py").write_text("from . import d\n")
+    (package / "d.py").write_text("def late():\n    from . import c\n")
+    (package / "e.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .f import F\n")
+    (package / "f.py").write_text("from . import e\n")
+    planted = ImportGraph.load(tmp_path)
+    assert planted.cycles(include_local=False) == [["webapp.a", "webapp.b"]]
+    assert planted.cycles(include_local=True) == [["webapp.a", "webapp.b"], ["webapp.c", "webapp.d"]]
+    assert planted.long_modules(0).keys() == {"webapp.a", "webapp.b", "webapp.c", "webapp.d", "webapp.e", "webapp.f"}

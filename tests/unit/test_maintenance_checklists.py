@@ -13,7 +13,7 @@ from webapp.documents.signing import create_signature
 from webapp.errors import DomainError
 from webapp.extensions import db
 from webapp.maintenance.models import ChecklistTemplate, Visit
-from webapp.maintenance.schedule import generate_visits
+from webapp.maintenance.generation import generate_visits
 from webapp.maintenance.services import (
     current_templates,
     install_shipped_templates,

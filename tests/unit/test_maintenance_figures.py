@@ -9,7 +9,8 @@ from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.maintenance.figures import technician_month_figures
 from webapp.maintenance.models import Visit
-from webapp.maintenance.schedule import complete_visit, generate_visits
+from webapp.maintenance.generation import generate_visits
+from webapp.maintenance.schedule import complete_visit
 
 NETWORK = {"key": "network", "label_zh": "网络", "label_en": "Network", "type": "pass_flag_fail", "required": True}
 HAZARDS = {"key": "hazards", "label_zh": "安全隐患", "label_en": "Hazards", "type": "yes_no", "flag_on": "yes",

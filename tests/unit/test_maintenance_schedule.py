@@ -11,20 +11,18 @@ from webapp.audit.models import AuditLog
 from webapp.auth.models import Role
 from webapp.errors import DomainError
 from webapp.extensions import db
-from webapp.maintenance import schedule
+from webapp.maintenance import generation
 from webapp.maintenance.models import Visit
 from webapp.maintenance.schedule import (
     cancel_visit,
     complete_visit,
-    generate_visits,
-    insert_visits_if_absent,
     month_overview,
     my_visits,
     reassign_visit,
-    refresh_visit_states,
     reschedule_visit,
     save_plan,
 )
+from webapp.maintenance.generation import generate_visits, insert_visits_if_absent, refresh_visit_states
 
 
 @pytest.fixture(autouse=True)
@@ -108,7 +106,7 @@ def test_two_generators_running_at_once_on_postgresql_create_each_visit_once(app
     make_plan(school, "quarterly_inspection", tech, start_date=date(2026, 1, 1))
     db.session.commit()
     both_have_read = threading.Barrier(2, timeout=20)
-    original = schedule._existing_visits
+    original = generation._existing_visits
 
     def read_then_wait(customer_ids):
         """Let both generators see the empty calendar before either inserts."""
@@ -116,7 +114,7 @@ def test_two_generators_running_at_once_on_postgresql_create_each_visit_once(app
         both_have_read.wait()
         return known
 
-    monkeypatch.setattr(schedule, "_existing_visits", read_then_wait)
+    monkeypatch.setattr(generation, "_existing_visits", read_then_wait)
     created, errors = [], []
 
     def run():

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user, login_required
 
 from ..auth.permissions import get_visible
+from ..paging import page_number
 from . import queries
 from .models import Cabinet, Customer, Device
 from .queries import DeviceFilters
@@ -15,10 +16,6 @@ from .schemas import CustomerDetailSchema, CustomerSchema, DeviceSchema
 
 bp = Blueprint("archive_api", __name__)
 
-
-def _page_number() -> int:
-    """The ?page= argument."""
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _page_json(page, items: list[dict]) -> dict:
@@ -39,7 +36,7 @@ def customer_list():
     stmt = queries.customer_query(
         current_user, request.args.get("q", "")[:100], request.args.get("include_retired") == "1"
     )
-    page = queries.paginate(stmt, _page_number(), _per_page())
+    page = queries.paginate(stmt, page_number(), _per_page())
     ids = [c.id for c in page.items]
     devices = queries.counts_by_customer(Device, ids)
     cabinets = queries.counts_by_customer(Cabinet, ids)
@@ -79,7 +76,7 @@ def device_list():
         category=args.get("category", ""),
         include_retired=args.get("include_retired") == "1",
     )
-    page = queries.paginate(queries.device_query(current_user, filters), _page_number(), _per_page())
+    page = queries.paginate(queries.device_query(current_user, filters), page_number(), _per_page())
     return jsonify(_page_json(page, DeviceSchema(many=True).dump(page.items)))
 
 

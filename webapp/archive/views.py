@@ -18,6 +18,7 @@ from ..forms import show_errors
 from ..history import sections_for
 from ..request_body import body_limit
 from ..templating import CATEGORY_LABELS
+from ..paging import page_number
 from . import excel, excel_import, queries, rules, services
 from .forms import FORMS, DeviceFieldForm, DeviceImportForm, DeviceSearchForm, VersionedForm, fill_choices, select_data_from
 from .models import DEVICE_CATEGORIES, Cabinet, Customer, Device
@@ -38,10 +39,6 @@ TITLES_NEW = {
     "handover": _l("New handover item"),
 }
 
-
-def _page_number() -> int:
-    """The ?page= argument."""
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _audit_trail(entity: str, entity_id: str) -> list | None:
@@ -79,7 +76,7 @@ def customer_list():
     """Customers the user may see, searchable by name, address and text."""
     text = request.args.get("q", "").strip()[:100]
     include_retired = services.can_edit_archive(current_user) and request.args.get("retired") == "1"
-    page = queries.paginate(queries.customer_query(current_user, text, include_retired), _page_number())
+    page = queries.paginate(queries.customer_query(current_user, text, include_retired), page_number())
     ids = [c.id for c in page.items]
     args = {k: v for k, v in (("q", text), ("retired", "1" if include_retired else "")) if v}
     return render_template(
@@ -315,7 +312,7 @@ def device_search():
     form.customer.choices = [("", _("All schools"))] + [(c.id, c.name) for c in customers]
     form.category.choices = [("", _("All categories"))] + [(k, str(CATEGORY_LABELS[k])) for k in DEVICE_CATEGORIES]
     filters = _device_filters(form)
-    page = queries.paginate(queries.device_query(current_user, filters), _page_number())
+    page = queries.paginate(queries.device_query(current_user, filters), page_number())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     more_open = any([filters.brand, filters.model, filters.serial, filters.include_retired])
     return render_template(

@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from ..archive.models import Cabinet, Contact, Customer, Device, HandoverItem, Room, Site
 from ..clock import local_day_start
 from ..extensions import db
+from ..templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, HANDOVER_LABELS, ROLE_LABELS
 from .models import AuditLog
 
 # The names of record kinds (audit entities and sync kinds alike): the sync review queue reads them too.
@@ -207,8 +208,6 @@ def _names_for(entries: Iterable[AuditLog]) -> dict[str, str]:
 
 def _show(key: str, value: Any, names: dict[str, str]) -> str:
     """A stored value as people read it."""
-    from ..templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, HANDOVER_LABELS, ROLE_LABELS
-
     if value is None or value == "":
         return "—"
     if key in REFERENCE_MODELS and isinstance(value, str):

@@ -10,6 +10,7 @@ from ..archive.queries import paginate
 from ..auth.models import Role, User
 from ..auth.permissions import roles_required
 from ..extensions import db
+from ..paging import page_number
 from .forms import AuditFilterForm
 from .services import ACTION_LABELS, AuditFilters, audit_query, entity_choices, prepare
 
@@ -45,7 +46,7 @@ def log():
         date_to=form.date_to.data if valid else None,
     )
 
-    page = paginate(audit_query(filters), request.args.get("page", 1, type=int))
+    page = paginate(audit_query(filters), page_number())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "audit/log.html", form=form, page=page, entries=prepare(list(page.items)), args=args

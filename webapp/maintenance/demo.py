@@ -14,7 +14,8 @@ from ..extensions import db
 from ..records import new_id
 from .models import Visit
 from .periods import add_months, month_end, shift_month
-from .schedule import complete_visit, generate_visits, reschedule_visit, save_plan
+from .generation import generate_visits
+from .schedule import complete_visit, reschedule_visit, save_plan
 from .services import current_templates, file_sheet_from_device, install_shipped_templates
 
 PATROL_ANSWERS = {

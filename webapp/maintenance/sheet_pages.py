@@ -16,6 +16,7 @@ from ..documents.filing import read_document
 from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
+from ..paging import page_number
 from . import queries, quality, services
 from .figures import technician_month_figures
 from .forms import QualityFilterForm, ReviewForm
@@ -88,7 +89,7 @@ def review_list():
         state = "received"
     page = db.paginate(
         queries.review_queue(None if state == "all" else state),
-        page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=30, error_out=False,
+        page=page_number(), per_page=30, error_out=False,
     )
     return render_template("maintenance/review_list.html", page=page, state=state,
                            counts=queries.review_counts(), states=REVIEW_STATES)

@@ -18,7 +18,8 @@ from ..documents.filing import produce_missing
 from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
-from . import schedule, services, sheet_pages, template_editor
+from ..paging import page_number
+from . import generation, schedule, services, sheet_pages, template_editor
 from .forms import CalendarFilterForm, CancelForm, DoneForm, PlanForm, ReassignForm, RescheduleForm
 from .labels import labels
 from .models import RECURRING_ACTIVITIES, Inspection, MaintenancePlan, Visit
@@ -104,8 +105,8 @@ def generate():
     """Schedule every plan's visits up to the end of the month shown; mark late ones overdue."""
     today = local_today()
     year, month = parse_month(request.form.get("month"), today)
-    made = schedule.generate_visits(month_end(year, month), today=today)
-    schedule.refresh_visit_states(today)
+    made = generation.generate_visits(month_end(year, month), today=today)
+    generation.refresh_visit_states(today)
     db.session.commit()
     flash(_("%(n)s visits scheduled.", n=made), "success")
     return redirect(url_for("maintenance.calendar", month=f"{year:04d}-{month:02d}"))
@@ -219,7 +220,7 @@ def plan_list():
     """Every customer with what recurs for it and who is responsible."""
     page = db.paginate(
         select(Customer).where(Customer.deleted_at.is_(None)).order_by(Customer.name),
-        page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=50, error_out=False,
+        page=page_number(), per_page=50, error_out=False,
     )
     ids = [c.id for c in page.items]
     plans: dict[str, dict[str, MaintenancePlan]] = {cid: {} for cid in ids}
@@ -262,7 +263,7 @@ def plan_edit(customer_id: str):
                     customer, activity, active=bool(row.active.data), responsible_id=row.responsible.data,
                     start_date=row.start_date.data, by=current_user, today=today,
                 )
-            made = schedule.generate_visits(month_end(*shift_month(today.year, today.month, 1)),
+            made = generation.generate_visits(month_end(*shift_month(today.year, today.month, 1)),
                                             customer_ids=[customer.id], today=today)
             db.session.commit()
         except DomainError as err:
@@ -333,8 +334,8 @@ def generate_command() -> None:
     """Schedule visits up to the end of next month, mark late ones overdue, and file any signed
     sheet whose PDF is still missing (run daily)."""
     today = local_today()
-    made = schedule.generate_visits(month_end(*shift_month(today.year, today.month, 1)), today=today)
-    changed = schedule.refresh_visit_states(today)
+    made = generation.generate_visits(month_end(*shift_month(today.year, today.month, 1)), today=today)
+    changed = generation.refresh_visit_states(today)
     db.session.commit()
     filed = produce_missing(Inspection.SYNC_KIND)
     db.session.commit()

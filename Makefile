@@ -40,8 +40,8 @@ translations: venv
 	$(BIN)/pybabel compile -d webapp/translations 2>&1 | grep -v "^compiling" || true
 
 extract-messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext -o webapp/translations/messages.pot .
-	$(BIN)/pybabel update -q -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching --ignore-obsolete
 
 db: venv
 	$(BIN)/flask db upgrade

@@ -54,6 +54,8 @@ POISONS = {
     "lone surrogate in a key": (lambda p, c: p.diary(c.id, **{"x\udc00": 1}), "invalid_text"),
     "nul in a key": (lambda p, c: p.diary(c.id, **{"x\x00": 1}), "invalid_text"),
     "nul in the kind": (lambda p, c: {**p.diary(c.id), "kind": "diary\x00entry"}, "invalid_text"),
+    "nul in the id": (lambda p, c: {**p.diary(c.id), "id": new_id()[:8] + "\x00" + new_id()[9:]}, "invalid_text"),
+    "lone surrogate in the id": (lambda p, c: {**p.diary(c.id), "id": new_id()[:35] + "\ud800"}, "invalid_text"),
     "1 MB string": (lambda p, c: p.diary(c.id, text="长" * 1_000_000), "too_long"),
     "1,000-deep nesting": (lambda p, c: p.diary(c.id, extra=DEEP_MARK), "too_deep"),
     "list over its limit": (lambda p, c: p.diary(c.id, photos=list(range(5000))), "too_many_items"),

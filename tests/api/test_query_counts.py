@@ -139,7 +139,9 @@ def statements(app, user: User, url: str) -> list[str]:
     login(client, user)
     client.get(url)  # first request warms per-process caches (settings, translations)
     forget_cached_user()
-    with counting() as counter:
+    # a fresh app context gives the request its own, empty session, as in production: records
+    # the test holds would otherwise answer lazy loads from the identity map without SQL
+    with app.app_context(), counting() as counter:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return counter

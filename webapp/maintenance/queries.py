@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from .models import Inspection
@@ -12,6 +13,9 @@ def review_queue(state: str | None = None):
     stmt = select(Inspection).where(Inspection.state != "draft", Inspection.deleted_at.is_(None))
     if state:
         stmt = stmt.where(Inspection.state == state)
+    # each row names its school, checklist, visit and technician: loaded with the page
+    stmt = stmt.options(selectinload(Inspection.customer), selectinload(Inspection.template),
+                        selectinload(Inspection.visit), selectinload(Inspection.performed_by))
     return stmt.order_by(Inspection.submitted_at.desc(), Inspection.id)
 
 

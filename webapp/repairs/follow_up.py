@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..extensions import db
@@ -62,6 +63,7 @@ def follow_up_list(rate: float | None = None) -> tuple[list[FollowUpRow], list[F
     """
     tickets = list(db.session.scalars(
         select(RepairTicket).where(RepairTicket.status == Status.SIGNED, RepairTicket.deleted_at.is_(None))
+        .options(selectinload(RepairTicket.customer), selectinload(RepairTicket.device))
     ))
     events = load_events_of([t.id for t in tickets])
     to_call, others = [], []
@@ -80,6 +82,7 @@ def recent_follow_ups(limit: int = 20) -> list[tuple[Any, RepairTicket]]:
     rows = db.session.execute(
         select(RepairEvent, RepairTicket)
         .join(RepairTicket, RepairTicket.id == RepairEvent.ticket_id)
+        .options(selectinload(RepairTicket.customer), selectinload(RepairTicket.device))
         .where(RepairEvent.type == Event.FOLLOW_UP_RECORDED)
         .order_by(RepairEvent.received_seq.desc())
         .limit(limit)

@@ -32,7 +32,7 @@ class RepairTicket(SyncedMixin, db.Model):
     number: Mapped[str] = mapped_column(String(20), unique=True)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)
     device_id: Mapped[str | None] = mapped_column(ForeignKey("device.id"), nullable=True, index=True)
-    cabinet_id: Mapped[str | None] = mapped_column(ForeignKey("cabinet.id"), nullable=True)
+    cabinet_id: Mapped[str | None] = mapped_column(ForeignKey("cabinet.id"), nullable=True, index=True)
     source: Mapped[str] = mapped_column(String(20), default="phone")
     status: Mapped[str] = mapped_column(String(30), default="reported", index=True)
     location: Mapped[str] = mapped_column(String(300), default="")

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tests.api.sync_helpers import Device
-from tests.factories import PASSWORD, make_customer, make_user
+from tests.support.field_device import FieldDevice
+from tests.support.factories import PASSWORD, make_customer, make_user
 from webapp.auth.models import Role
 from webapp.documents.models import Blob
 from webapp.extensions import db
@@ -55,14 +55,14 @@ def test_sign_in_refuses_a_bad_body_with_400_and_a_code(client, body, code):
 @pytest.mark.parametrize("body,code", BAD_JSON, ids=[c + str(i) for i, (_, c) in enumerate(BAD_JSON)])
 def test_push_refuses_a_body_that_is_no_batch_with_400_and_a_code(app, body, code):
     """The same bodies at push: 400 with the code, nothing applied."""
-    phone = Device(app.test_client(), make_user(Role.TECHNICIAN))
+    phone = FieldDevice(app.test_client(), make_user(Role.TECHNICIAN))
     response = phone.client.post(PUSH, data=body, content_type="application/json", headers=phone.headers())
     assert response.status_code == 400
     assert error_code(response) == code
     assert db.session.query(AppliedMutation).count() == 0
 
 
-def push_with_nested_text(phone: Device, customer, depth: int):
+def push_with_nested_text(phone: FieldDevice, customer, depth: int):
     """Push [a diary entry whose text is an array nested `depth` deep, a good diary entry]."""
     poison = json.dumps(phone.diary(customer.id)).replace(
         '"text": ', '"text": ' + "[" * depth + '"x"' + "]" * depth + ', "was": ')
@@ -75,7 +75,7 @@ def test_push_with_a_deeply_nested_mutation_answers_it_on_its_own(app):
     """A mutation nested deep but within SYNC_PUSH_MAX_DEPTH is rejected alone; the next applies."""
     tech = make_user(Role.TECHNICIAN)
     customer = make_customer(technicians=[tech])
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     response = push_with_nested_text(phone, customer, app.config["SYNC_PUSH_MAX_DEPTH"] - 10)
     assert response.status_code == 200
     assert [r["status"] for r in response.get_json()["results"]] == ["rejected", "applied"]
@@ -85,7 +85,7 @@ def test_push_nested_past_its_depth_is_400_and_nothing_applies(app):
     """Past SYNC_PUSH_MAX_DEPTH the batch is 400 json_too_deep, never a 5xx."""
     tech = make_user(Role.TECHNICIAN)
     customer = make_customer(technicians=[tech])
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     response = push_with_nested_text(phone, customer, app.config["SYNC_PUSH_MAX_DEPTH"] + 10)
     assert response.status_code == 400 and error_code(response) == "json_too_deep"
     assert db.session.query(AppliedMutation).count() == 0
@@ -154,7 +154,7 @@ def test_push_over_its_cap_is_413_by_content_length_and_nothing_applies(make_app
     with app.app_context():
         tech = make_user(Role.TECHNICIAN)
         customer = make_customer(technicians=[tech])
-        phone = Device(app.test_client(), tech)
+        phone = FieldDevice(app.test_client(), tech)
         batch = [phone.diary(customer.id, text="长" * 300) for _ in range(100)]
         response = phone.push(batch)
         assert response.status_code == 413
@@ -169,7 +169,7 @@ def test_push_streamed_without_content_length_is_cut_off_at_its_cap(make_app):
     with app.app_context():
         tech = make_user(Role.TECHNICIAN)
         customer = make_customer(technicians=[tech])
-        phone = Device(app.test_client(), tech)
+        phone = FieldDevice(app.test_client(), tech)
         batch = [phone.diary(customer.id, text="长" * 300) for _ in range(100)]
         body = json.dumps({"client_id": phone.client_id, "mutations": batch}).encode()
         response = chunked(phone.client, "POST", PUSH, body, phone.headers())
@@ -184,7 +184,7 @@ def test_push_streamed_under_its_cap_applies(make_app):
     with app.app_context():
         tech = make_user(Role.TECHNICIAN)
         customer = make_customer(technicians=[tech])
-        phone = Device(app.test_client(), tech)
+        phone = FieldDevice(app.test_client(), tech)
         entry = phone.diary(customer.id)
         body = json.dumps({"client_id": phone.client_id, "mutations": [entry]}).encode()
         response = chunked(phone.client, "POST", PUSH, body, phone.headers())
@@ -196,7 +196,7 @@ def test_blob_streamed_past_its_limit_is_413_and_not_stored(make_app):
     """A chunked blob upload over BLOB_MAX_BYTES is 413 blob_too_large and leaves nothing behind."""
     app = make_app(BLOB_MAX_BYTES=2000)
     with app.app_context():
-        phone = Device(app.test_client(), make_user(Role.TECHNICIAN))
+        phone = FieldDevice(app.test_client(), make_user(Role.TECHNICIAN))
         response = chunked(phone.client, "PUT", f"/api/sync/blobs/{'a' * 64}", b"\x89PNG" + b"0" * 5000,
                            phone.headers(), content_type="image/png")
         assert response.status_code == 413

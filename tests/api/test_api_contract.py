@@ -6,15 +6,15 @@ import re
 
 import pytest
 
-from tests.api.sync_helpers import Device
-from tests.factories import make_user
+from tests.support.field_device import FieldDevice
+from tests.support.factories import make_user
 from webapp.auth.models import Role
 
 
 @pytest.fixture
 def phone(app):
     """A technician's signed-in device."""
-    return Device(app.test_client(), make_user(Role.TECHNICIAN))
+    return FieldDevice(app.test_client(), make_user(Role.TECHNICIAN))
 
 
 @pytest.mark.parametrize("limit", ["2001", "0", "-1", "ten"])
@@ -84,7 +84,7 @@ def test_signing_out_when_signed_out_is_401(csrf_app):
 
 def test_signing_out_needs_the_csrf_token_and_then_ends_the_session(csrf_app):
     """Signed in, sign-out without the token is 400 csrf_failed; with it 200, and then 401."""
-    phone = Device(csrf_app.test_client(), make_user(Role.TECHNICIAN))
+    phone = FieldDevice(csrf_app.test_client(), make_user(Role.TECHNICIAN))
     refused = phone.client.delete("/api/auth/session")
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "csrf_failed"
     done = phone.client.delete("/api/auth/session", headers=phone.headers())

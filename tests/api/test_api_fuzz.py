@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import Config
 
 from config import TestConfig
-from tests.factories import PASSWORD, make_cabinet, make_customer, make_device, make_user
+from tests.support.factories import PASSWORD, make_cabinet, make_customer, make_device, make_user
 from webapp import create_app
 from webapp.auth.models import Role
 from webapp.extensions import db

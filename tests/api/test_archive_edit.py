@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.archive_support import make_district, sign_in, web  # noqa: F401  (fixture)
-from tests.factories import make_site
+from tests.support.archive import make_district, sign_in, web  # noqa: F401  (fixture)
+from tests.support.factories import make_site
 from webapp.archive.models import Cabinet, Contact, Customer, Device, HandoverItem
 from webapp.extensions import db
 

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from tests.archive_support import make_district, sign_in, web  # noqa: F401  (fixture)
+from tests.support.archive import make_district, sign_in, web  # noqa: F401  (fixture)
 from webapp.archive.models import Device
 from webapp.audit.models import AuditLog
 from webapp.extensions import db

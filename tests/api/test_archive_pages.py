@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.archive_support import make_district, sign_in, web  # noqa: F401  (fixture)
-from tests.factories import make_device
+from tests.support.archive import make_district, sign_in, web  # noqa: F401  (fixture)
+from tests.support.factories import make_device
 from webapp import history
 from webapp.extensions import db
 from webapp.repairs.models import RepairTicket

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.archive_support import make_district, sign_in, web  # noqa: F401  (fixture)
+from tests.support.archive import make_district, sign_in, web  # noqa: F401  (fixture)
 from webapp.extensions import db
 
 

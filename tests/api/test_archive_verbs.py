@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.archive_support import make_district
+from tests.support.archive import make_district
 from webapp.archive import services
 from webapp.archive.models import QrLabel
 from webapp.errors import DomainError, Forbidden, NotFound

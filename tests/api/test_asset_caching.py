@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from tests.factories import login, make_user
+from tests.support.factories import login, make_user
 from webapp.auth.models import Role
 from webapp.pwa import asset_url
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from tests.archive_support import make_district, sign_in, web  # noqa: F401  (fixture)
+from tests.support.archive import make_district, sign_in, web  # noqa: F401  (fixture)
 from webapp.audit.models import AuditLog
 from webapp.extensions import db
 
@@ -125,7 +125,7 @@ def test_device_page_shows_its_trail_to_the_supervisor_only(web, district):
 
 def test_cabinet_change_shows_names_not_ids(web, district):
     """Moving a device to another cabinet shows both cabinets by name in the log."""
-    from tests.factories import make_cabinet
+    from tests.support.factories import make_cabinet
 
     second = make_cabinet(district.mine, "备用机柜")
     district.device.cabinet_id = second.id

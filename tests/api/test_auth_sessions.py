@@ -7,8 +7,8 @@ import pytest
 from flask import g
 from sqlalchemy import func, select
 
-from tests.api.sync_helpers import Device, forget_cached_user
-from tests.factories import PASSWORD, login, make_customer, make_user
+from tests.support.field_device import FieldDevice, forget_cached_user
+from tests.support.factories import PASSWORD, login, make_customer, make_user
 from webapp.audit.models import AuditLog
 from webapp.auth.models import Role, UserSession
 from webapp.extensions import db
@@ -326,7 +326,7 @@ def test_after_a_revoke_the_device_keeps_its_outbox_and_pushes_it_after_sign_in(
     tech = make_user(Role.TECHNICIAN)
     customer = make_customer(technicians=[tech])
     admin = make_user(Role.ADMIN)
-    phone = Device(csrf_app.test_client(), tech)
+    phone = FieldDevice(csrf_app.test_client(), tech)
     outbox = [phone.diary(customer.id, text=f"离线记录 {i}") for i in range(3)]
     office = csrf_app.test_client()
     g.pop("csrf_token", None)  # Flask-WTF caches the phone's token in the shared app context

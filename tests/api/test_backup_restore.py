@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.api.patrol_support import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
-from tests.api.sync_helpers import Device, HttpDevice, LiveServer, jpeg_bytes, sha256, statuses
+from tests.support.maintenance import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
+from tests.support.field_device import FieldDevice, HttpDevice, LiveServer, jpeg_bytes, sha256, statuses
 from tests.conftest import is_postgres
 from tests.unit.test_migrations import scratch_database_url
 from webapp import backup
@@ -62,7 +62,7 @@ def populated(app):
     load_demo_data()
     db.session.commit()
     school = patrol_school()
-    tablet = Device(app.test_client(), school.tech)
+    tablet = FieldDevice(app.test_client(), school.tech)
     tablet.put_blob(PHOTO)
     tablet.put_blob(SIGNATURE)
     pushed = tablet.push([sheet_mutation(tablet, school, patrol_answers(sha256(PHOTO)))])
@@ -143,7 +143,7 @@ def test_backup_during_a_push_restores_every_row_and_file_byte_for_byte(app, pop
 def test_device_ahead_of_a_restored_server_resends_what_it_lost_once(app, tmp_path):
     """After a restore, a device whose cursor is ahead is told so (410, the server's last seq, a new epoch); its resend applies once."""
     school = patrol_school()
-    tablet = Device(app.test_client(), school.tech)
+    tablet = FieldDevice(app.test_client(), school.tech)
     first = [tablet.diary(school.customer.id, text=f"备份前 {n}") for n in range(3)]
     assert statuses(tablet.push(first)) == ["applied"] * 3
     runner = app.test_cli_runner()
@@ -174,7 +174,7 @@ def test_device_ahead_of_a_restored_server_resends_what_it_lost_once(app, tmp_pa
 def test_a_damaged_backup_is_refused_and_changes_nothing(app, tmp_path):
     """A backup whose file no longer matches its checksum is reported by verify, and restore refuses it."""
     school = patrol_school()
-    tablet = Device(app.test_client(), school.tech)
+    tablet = FieldDevice(app.test_client(), school.tech)
     tablet.put_blob(PHOTO)
     backup.create_backup(tmp_path / "b")
     (stored,) = [p for p in (tmp_path / "b" / "blobs").rglob("*") if p.is_file()]
@@ -192,7 +192,7 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(app, tmp_path):
 def test_verify_restores_a_postgresql_backup_into_a_spare_database(app, tmp_path):
     """`flask backup verify --restore-into` restores the dump into a spare database and finds the manifest's row counts."""
     school = patrol_school()
-    tablet = Device(app.test_client(), school.tech)
+    tablet = FieldDevice(app.test_client(), school.tech)
     assert statuses(tablet.push([tablet.diary(school.customer.id)])) == ["applied"]
     backup.create_backup(tmp_path / "b")
     spare = scratch_database_url(tmp_path)

@@ -1,7 +1,7 @@
 """A cabinet's history lists the repairs of the cabinet and of the devices in it, and no others."""
 from __future__ import annotations
 
-from tests.factories import make_cabinet, make_customer, make_device, make_user
+from tests.support.factories import make_cabinet, make_customer, make_device, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.repairs.history import tickets_of_cabinet

@@ -4,7 +4,7 @@ from __future__ import annotations
 import gzip
 import json
 
-from tests.factories import login, make_customer, make_user
+from tests.support.factories import login, make_customer, make_user
 from webapp.auth.models import Role
 
 GZIP = {"Accept-Encoding": "gzip"}

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.api.sync_helpers import Device, png_bytes
-from tests.factories import make_customer, make_user
+from tests.support.field_device import FieldDevice, png_bytes
+from tests.support.factories import make_customer, make_user
 from webapp.archive.models import HandoverItem
 from webapp.auth.models import Role
 from webapp.documents import filing
@@ -42,7 +42,7 @@ def handover(app, monkeypatch):
     item = HandoverItem(customer_id=customer.id, kind="warranty_card", description="保修卡", quantity=3)
     db.session.add(item)
     db.session.commit()
-    return item, Device(app.test_client(), tech)
+    return item, FieldDevice(app.test_client(), tech)
 
 
 def _documents() -> int:

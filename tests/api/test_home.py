@@ -1,5 +1,5 @@
 """The home page shows each role what to act on first."""
-from tests.factories import login, make_customer, make_user
+from tests.support.factories import login, make_customer, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.repairs.services import create_ticket

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import login, make_checklist, make_customer, make_plan, make_user
+from tests.support.factories import login, make_checklist, make_customer, make_plan, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.maintenance.forms import item_to_form_data

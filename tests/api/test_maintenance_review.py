@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from tests.api.patrol_support import patrol_answers, patrol_school
-from tests.api.sync_helpers import forget_cached_user
+from tests.support.maintenance import patrol_answers, patrol_school
+from tests.support.field_device import forget_cached_user
 from tests.api.test_maintenance_pages import editor_form
-from tests.factories import login, make_plan, make_sheet, make_user
+from tests.support.factories import login, make_plan, make_sheet, make_user
 from webapp.auth.models import Role
 from webapp.clock import local_today
 from webapp.extensions import db

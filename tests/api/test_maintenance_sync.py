@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.api.patrol_support import (
+from tests.support.maintenance import (
     patrol_answers,
     patrol_school,
     sheet_mutation,
@@ -13,8 +13,8 @@ from tests.api.patrol_support import (
     signature_png,
     ticket_mutation,
 )
-from tests.api.sync_helpers import Device, jpeg_bytes, new_id, sha256, statuses
-from tests.factories import make_user
+from tests.support.field_device import FieldDevice, jpeg_bytes, new_id, sha256, statuses
+from tests.support.factories import make_user
 from webapp.auth.models import Role
 from webapp.clock import utcnow
 from webapp.extensions import db
@@ -34,7 +34,7 @@ def school(app):
 @pytest.fixture
 def tablet(app, school):
     """The technician's tablet, signed in, with the finding's photo uploaded."""
-    device = Device(app.test_client(), school.tech)
+    device = FieldDevice(app.test_client(), school.tech)
     assert device.put_blob(PHOTO).status_code in (200, 201)
     return device
 
@@ -158,7 +158,7 @@ def test_the_same_sheet_id_with_other_answers_is_a_conflict_and_the_first_stays(
     image = signature_png()
     tablet.put_blob(image)
     tablet.push([sign_mutation(tablet, sheet_id, image)])
-    second = Device(app.test_client(), school.tech)
+    second = FieldDevice(app.test_client(), school.tech)
     answers = patrol_answers(sha256(PHOTO))
     answers["room_temperature"] = {"value": 22}
     result = _result(second.push([sheet_mutation(second, school, answers, record_id=sheet_id)]))

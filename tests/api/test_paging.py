@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import login, make_customer, make_device, make_user
+from tests.support.factories import login, make_customer, make_device, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from tests.api.patrol_support import (
+from tests.support.maintenance import (
     patrol_answers,
     patrol_school,
     sheet_mutation,
@@ -17,8 +17,8 @@ from tests.api.patrol_support import (
     signature_png,
     ticket_mutation,
 )
-from tests.api.sync_helpers import Device, forget_cached_user, jpeg_bytes, new_id, sha256
-from tests.factories import login, make_user
+from tests.support.field_device import FieldDevice, forget_cached_user, jpeg_bytes, new_id, sha256
+from tests.support.factories import login, make_user
 from webapp.auth.models import Role
 from webapp.documents.filing import read_document
 from webapp.documents.models import Document
@@ -39,7 +39,7 @@ def school(app):
 @pytest.fixture
 def tablet(app, school):
     """The technician's tablet with the finding's photo uploaded."""
-    device = Device(app.test_client(), school.tech)
+    device = FieldDevice(app.test_client(), school.tech)
     device.put_blob(PHOTO)
     return device
 

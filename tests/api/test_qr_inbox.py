@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from tests.factories import login, make_customer, make_device, make_user
+from tests.support.factories import login, make_customer, make_device, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.repairs.models import RepairTicket

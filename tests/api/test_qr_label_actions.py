@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.factories import login, make_cabinet, make_customer, make_device, make_user
+from tests.support.factories import login, make_cabinet, make_customer, make_device, make_user
 from webapp.archive.models import Cabinet, Device, QrLabel
 from webapp.auth.models import Role
 from webapp.clock import utcnow

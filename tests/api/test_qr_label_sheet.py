@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.factories import login, make_cabinet, make_customer, make_device, make_user
-from tests.label_decoding import decode_sheet
+from tests.support.factories import login, make_cabinet, make_customer, make_device, make_user
+from tests.support.label_decoding import decode_sheet
 from webapp.archive.models import Device
 from webapp.auth.models import Role
 from webapp.documents.label_sheet import LAYOUTS

@@ -8,7 +8,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
-from tests.factories import login, make_cabinet, make_customer, make_device, make_user
+from tests.support.factories import login, make_cabinet, make_customer, make_device, make_user
 from webapp.archive.models import Contact
 from webapp.archive.qr import issue_token
 from webapp.auth.models import Role

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_cabinet, make_customer, make_device, make_user
+from tests.support.factories import make_cabinet, make_customer, make_device, make_user
 from webapp.auth.models import Role
 from webapp.errors import DomainError
 from webapp.extensions import db

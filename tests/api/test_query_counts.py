@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import event, select
 
 from webapp.maintenance.demo import PATROL_ANSWERS
-from tests.api.sync_helpers import Device, forget_cached_user, new_id
-from tests.factories import login, make_cabinet, make_customer, make_device, make_plan, make_site, make_user
+from tests.support.field_device import FieldDevice, forget_cached_user, new_id
+from tests.support.factories import login, make_cabinet, make_customer, make_device, make_plan, make_site, make_user
 from webapp.archive.models import Cabinet, Customer
 from webapp.archive.models import Device as DeviceRecord
 from webapp.auth.models import Role, User
@@ -80,7 +80,7 @@ def district(app):
         for _ in range(n):
             tech = people["tech"] if not schools else make_user(Role.TECHNICIAN)
             school = add_school(people["office"], tech, size)
-            phone = Device(app.test_client(), tech)
+            phone = FieldDevice(app.test_client(), tech)
             phone.push([phone.diary(school.id, text="")])
             schools.append(school)
         return schools

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.repair_support import Web, advance, make_shop, phone_ticket, reload
+from tests.support.repairs import Web, advance, make_shop, phone_ticket, reload
 from webapp.extensions import db
 from webapp.notifications.models import Notification
 from webapp.repairs import lifecycle as lc

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from tests.repair_support import TechDevice, Web, advance, make_shop, phone_ticket, png_bytes, sha256, sign_repair
+from tests.support.repairs import TechDevice, Web, advance, make_shop, phone_ticket, png_bytes, sha256, sign_repair
 from webapp.documents.models import Document
 from webapp.documents.filing import produce_missing, read_document
 from webapp.extensions import db
@@ -150,7 +150,7 @@ def test_form_is_filed_in_the_customer_archive_and_device_history(app, shop, on_
 
 def test_pdf_is_served_to_people_who_see_the_customer(app, shop, on_site):
     """The office downloads the PDF; a technician of another school gets 404."""
-    from tests.factories import make_customer, make_user
+    from tests.support.factories import make_customer, make_user
     from webapp.auth.models import Role
 
     finish(app, shop, on_site, png_bytes(240, 90, seed=9))

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_customer, make_device, make_user
-from tests.repair_support import Web, make_shop
+from tests.support.factories import make_customer, make_device, make_user
+from tests.support.repairs import Web, make_shop
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.notifications.models import Notification

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.repair_support import TechDevice, Web, advance, make_shop, phone_ticket, reload, utc
+from tests.support.repairs import TechDevice, Web, advance, make_shop, phone_ticket, reload, utc
 from webapp.extensions import db
 from webapp.notifications.models import Notification
 from webapp.notifications.services import notify

@@ -9,8 +9,8 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from tests.factories import make_cabinet, make_customer, make_device, make_user
-from tests.repair_support import make_shop
+from tests.support.factories import make_cabinet, make_customer, make_device, make_user
+from tests.support.repairs import make_shop
 from webapp.auth.models import Role
 from webapp.errors import DomainError, NotFound
 from webapp.extensions import db

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_customer, make_user
-from tests.repair_support import TechDevice, Web, advance, count_events, make_shop, phone_ticket, reload
+from tests.support.factories import make_customer, make_user
+from tests.support.repairs import TechDevice, Web, advance, count_events, make_shop, phone_ticket, reload
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.repairs import lifecycle as lc

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_customer, make_user
-from tests.repair_support import TechDevice, Web, advance, count_events, make_shop, phone_ticket, reload, utc
+from tests.support.factories import make_customer, make_user
+from tests.support.repairs import TechDevice, Web, advance, count_events, make_shop, phone_ticket, reload, utc
 from webapp.auth.models import Role
 from webapp.repairs.vocabulary import Status
 

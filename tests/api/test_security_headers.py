@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.api.sync_helpers import forget_cached_user
-from tests.factories import login, make_customer, make_user
+from tests.support.field_device import forget_cached_user
+from tests.support.factories import login, make_customer, make_user
 from webapp.auth.models import Role
 
 ROLES = [None, Role.TECHNICIAN, Role.OFFICE, Role.SUPERVISOR, Role.QUALITY, Role.ADMIN]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.api.patrol_support import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
-from tests.api.sync_helpers import Device, jpeg_bytes, png_bytes, sha256
-from tests.repair_support import REPAIR_FORM, TechDevice, advance, make_shop, phone_ticket
+from tests.support.maintenance import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
+from tests.support.field_device import FieldDevice, jpeg_bytes, png_bytes, sha256
+from tests.support.repairs import REPAIR_FORM, TechDevice, advance, make_shop, phone_ticket
 from webapp.auth.models import Role
 from webapp.documents.models import Document, Signature
 from webapp.extensions import db
@@ -16,7 +16,7 @@ from webapp.maintenance.diary import DiaryEntry
 from webapp.maintenance.models import Inspection
 from webapp.repairs.models import RepairTicket
 from sync.models import RejectedMutation
-from tests.factories import make_customer, make_user
+from tests.support.factories import make_customer, make_user
 
 ZEROS = "0" * 64
 
@@ -35,7 +35,7 @@ def test_a_diary_signature_over_other_content_is_refused_and_changes_nothing(app
     """64 zeros as the content hash: the signature is rejected with content_mismatch, stored for the office, not filed."""
     tech = make_user(Role.TECHNICIAN)
     customer = make_customer(technicians=[tech])
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     entry = phone.diary(customer.id, text="更换了两台交换机")
     image = png_bytes(seed=11)
     phone.put_blob(image)
@@ -52,7 +52,7 @@ def test_a_diary_signature_over_its_content_is_accepted(app):
     """The hash of the entry's signed fields (as the device holds them) is accepted."""
     tech = make_user(Role.TECHNICIAN)
     customer = make_customer(technicians=[tech])
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     entry = phone.diary(customer.id, text="检查大门摄像机，清洁镜头。")
     image = png_bytes(seed=12)
     phone.put_blob(image)
@@ -64,7 +64,7 @@ def test_a_diary_signature_over_its_content_is_accepted(app):
 def test_a_sheet_signature_over_other_content_is_refused_and_the_sheet_stays_unsigned(app):
     """A signature on a handed-in sheet claiming zeros is refused: the sheet is not locked, no PDF is filed."""
     school = patrol_school()
-    tablet = Device(app.test_client(), school.tech)
+    tablet = FieldDevice(app.test_client(), school.tech)
     photo = jpeg_bytes(seed=15)
     tablet.put_blob(photo)
     (row,) = tablet.push([sheet_mutation(tablet, school, patrol_answers(sha256(photo)))]).get_json()["results"]

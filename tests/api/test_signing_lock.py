@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.patrol_support import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
-from tests.api.sync_helpers import Device, jpeg_bytes, png_bytes, sha256
-from tests.archive_support import sign_in, web  # noqa: F401  (fixture)
-from tests.factories import make_customer, make_user
+from tests.support.maintenance import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
+from tests.support.field_device import FieldDevice, jpeg_bytes, png_bytes, sha256
+from tests.support.archive import sign_in, web  # noqa: F401  (fixture)
+from tests.support.factories import make_customer, make_user
 from webapp.archive.models import HandoverItem
 from webapp.auth.models import Role
 from webapp.documents.signing import DocumentLocked, is_locked
@@ -20,7 +20,7 @@ from webapp.maintenance.services import review_inspection
 def signed_sheet(app):
     """A patrol sheet handed in and signed on the tablet, with its PDF filed."""
     school = patrol_school()
-    tablet = Device(app.test_client(), school.tech)
+    tablet = FieldDevice(app.test_client(), school.tech)
     photo, image = jpeg_bytes(seed=31), signature_png()
     tablet.put_blob(photo)
     tablet.put_blob(image)
@@ -63,7 +63,7 @@ def test_the_office_cannot_retire_a_signed_record_on_the_web(app, web):  # noqa:
     item = HandoverItem(customer_id=customer.id, kind="warranty_card", description="保修卡", quantity=3)
     db.session.add(item)
     db.session.commit()
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     image = png_bytes(seed=32)
     phone.put_blob(image)
     assert phone.push([phone.signature("handover_item", item.id, image)]).get_json()["results"][0]["status"] == "applied"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.api.sync_helpers import Device, forget_cached_user, png_bytes
-from tests.factories import PASSWORD, make_customer, make_device, make_user
+from tests.support.field_device import FieldDevice, forget_cached_user, png_bytes
+from tests.support.factories import PASSWORD, make_customer, make_device, make_user
 from webapp.archive.models import Device as DeviceRecord
 from webapp.audit.models import AuditLog
 from webapp.auth.models import Role
@@ -42,9 +42,9 @@ def review(app):
     customer = make_customer(technicians=[tech])
     device = make_device(customer)
     office_user = make_user(Role.OFFICE)
-    office = Device(app.test_client(), office_user)
+    office = FieldDevice(app.test_client(), office_user)
     office.push([office.update("device", device.id, 1, notes="办公室备注")])
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     entry = phone.diary(customer.id)
     phone.push([
         phone.update("device", device.id, 1, notes="现场备注"),
@@ -120,7 +120,7 @@ def test_incomplete_submissions_are_listed(app, review):
     office_user, tech, _device = review
     web = browser(app, office_user)
     assert "sync-incomplete" in get(web, "/sync/review?tab=incomplete").get_data(as_text=True)
-    Device(app.test_client(), tech).put_blob(png_bytes(seed=1))
+    FieldDevice(app.test_client(), tech).put_blob(png_bytes(seed=1))
     assert "sync-incomplete" not in get(web, "/sync/review?tab=incomplete").get_data(as_text=True)
 
 
@@ -130,9 +130,9 @@ def test_deleted_record_conflict_taken_from_device_restores_it(app):
     customer = make_customer(technicians=[tech])
     device = make_device(customer, with_token=False)
     office_user = make_user(Role.OFFICE)
-    office = Device(app.test_client(), office_user)
+    office = FieldDevice(app.test_client(), office_user)
     office.push([office.delete("device", device.id, 1)])
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     phone.push([phone.update("device", device.id, 1, software_version="V9")])
     conflict = db.session.scalars(select(Conflict)).one()
     post(browser(app, office_user), f"/sync/review/conflicts/{conflict.id}", {"resolution": "take_device"})
@@ -145,7 +145,7 @@ def test_submission_conflict_taken_from_device_becomes_a_correction(app):
     """Taking the device's version of a re-sent diary entry files it as a new entry superseding the first."""
     tech = make_user(Role.TECHNICIAN)
     customer = make_customer(technicians=[tech])
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     first = phone.diary(customer.id, text="第一版")
     phone.push([first, phone.diary(customer.id, text="第二版", record_id=first["id"])])
     conflict = db.session.scalars(select(Conflict)).one()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.api.sync_helpers import Device, jpeg_bytes, png_bytes, sha256
-from tests.factories import make_user
+from tests.support.field_device import FieldDevice, jpeg_bytes, png_bytes, sha256
+from tests.support.factories import make_user
 from webapp.auth.models import Role
 from webapp.documents.models import Blob
 from webapp.extensions import db
@@ -22,14 +22,14 @@ def stored_files(app) -> list[Path]:
 @pytest.fixture
 def phone(app):
     """A signed-in technician's device."""
-    return Device(app.test_client(), make_user(Role.TECHNICIAN))
+    return FieldDevice(app.test_client(), make_user(Role.TECHNICIAN))
 
 
 def test_blob_over_byte_limit_is_413_and_not_stored(make_app):
     """A file over BLOB_MAX_BYTES is refused with 413 and leaves nothing behind."""
     app = make_app(BLOB_MAX_BYTES=2000)
     with app.app_context():
-        device = Device(app.test_client(), make_user(Role.TECHNICIAN))
+        device = FieldDevice(app.test_client(), make_user(Role.TECHNICIAN))
         big = jpeg_bytes(400, 300, seed=1)
         assert len(big) > 2000
         response = device.put_blob(big)
@@ -42,7 +42,7 @@ def test_blob_over_pixel_limit_is_413(make_app):
     """An image with more pixels than BLOB_MAX_PIXELS is refused with 413."""
     app = make_app(BLOB_MAX_PIXELS=100 * 100)
     with app.app_context():
-        device = Device(app.test_client(), make_user(Role.TECHNICIAN))
+        device = FieldDevice(app.test_client(), make_user(Role.TECHNICIAN))
         response = device.put_blob(png_bytes(200, 100, seed=2))
         assert response.status_code == 413
         assert response.get_json()["error"]["code"] == "too_many_pixels"

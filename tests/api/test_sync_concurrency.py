@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.api.sync_helpers import Device, HttpDevice, LiveServer, statuses
+from tests.support.field_device import FieldDevice, HttpDevice, LiveServer, statuses
 from tests.conftest import is_postgres
-from tests.factories import make_customer, make_user
+from tests.support.factories import make_customer, make_user
 from webapp.archive.models import Device as DeviceRecord
 from webapp.auth.models import Role
 from webapp.extensions import db
@@ -84,7 +84,7 @@ def test_02_two_tabs_push_same_batch_at_once(app, live):
 def _start_server(db_url: str, tmp: Path, name: str, pause_at: int | None = None) -> tuple[subprocess.Popen, str, Path]:
     """Run the app in its own process; returns it, its URL and the pause marker file."""
     port_file, marker = tmp / f"{name}.port", tmp / f"{name}.paused"
-    args = [sys.executable, "-m", "tests.api.sync_server", db_url, str(tmp / "blobs"), str(port_file)]
+    args = [sys.executable, "-m", "tests.support.sync_server", db_url, str(tmp / "blobs"), str(port_file)]
     if pause_at is not None:
         args += [str(pause_at), str(marker)]
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -142,7 +142,7 @@ def test_11_late_commit_never_skipped_by_pull(app, client):
     """A late-committing transaction never makes a pull skip its row."""
     tech = make_user(Role.TECHNICIAN)
     customer = make_customer(technicians=[tech])
-    phone = Device(client, tech)
+    phone = FieldDevice(client, tech)
     phone.client_id = None  # pull without device tracking, so the reading side never writes
     _, start = phone.pull_all()
     customer_id = customer.id

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from tests.api.sync_helpers import Device, jpeg_bytes, png_bytes, sha256, statuses
-from tests.factories import make_customer, make_device, make_user
+from tests.support.field_device import FieldDevice, jpeg_bytes, png_bytes, sha256, statuses
+from tests.support.factories import make_customer, make_device, make_user
 from webapp.archive.models import Device as DeviceRecord
 from webapp.auth.models import Role
 from webapp.documents.models import Blob, Photo, Signature
@@ -37,7 +37,7 @@ def school(app):
 def test_01_response_lost_resend_is_duplicate(client, school):
     """Server commits, response lost, client resends: exactly one record; the resend says duplicate."""
     tech, customer, _ = school
-    phone = Device(client, tech)
+    phone = FieldDevice(client, tech)
     mutation = phone.diary(customer.id)
     phone.push([mutation])  # the server commits; the response never reaches the phone
     resend = phone.push([mutation])
@@ -50,7 +50,7 @@ def test_01_response_lost_resend_is_duplicate(client, school):
 def test_03_same_seq_different_payload_is_conflict(client, school):
     """Same seq, different payload: conflict; the first stays."""
     tech, customer, _ = school
-    phone = Device(client, tech)
+    phone = FieldDevice(client, tech)
     first = phone.diary(customer.id, text="第一次：更换交换机电源")
     assert statuses(phone.push([first])) == ["applied"]
     other = {**phone.diary(customer.id, text="另一条内容"), "seq": first["seq"]}
@@ -66,7 +66,7 @@ def test_03_same_seq_different_payload_is_conflict(client, school):
 def test_04_gap_stops_batch_and_resend_applies_each_once(client, school):
     """Gap in seq: nothing past the gap applied; resending from the gap applies each once."""
     tech, customer, _ = school
-    phone = Device(client, tech)
+    phone = FieldDevice(client, tech)
     batch = [phone.diary(customer.id, text=f"第{i}条") for i in range(1, 6)]
     response = phone.push([batch[0], batch[1], batch[3], batch[4]])  # seq 3 lost in the outbox
     body = response.get_json()
@@ -83,7 +83,7 @@ def test_04_gap_stops_batch_and_resend_applies_each_once(client, school):
 def test_06_bad_png_is_422_and_good_upload_completes_record(client, school, app):
     """Truncated or fake PNG: 422, no blob stored; a good upload later completes the record."""
     tech, customer, _ = school
-    phone = Device(client, tech)
+    phone = FieldDevice(client, tech)
     entry = phone.diary(customer.id)
     good = png_bytes(seed=6)
     signing = phone.signature("diary_entry", entry["id"], content=entry["data"], image=good)
@@ -115,7 +115,7 @@ def test_06_bad_png_is_422_and_good_upload_completes_record(client, school, app)
 def test_07_mutation_before_blob_is_incomplete_then_completed(client, school):
     """Mutation before its blob: saved and incomplete; the later blob completes it."""
     tech, customer, device = school
-    phone = Device(client, tech)
+    phone = FieldDevice(client, tech)
     picture = jpeg_bytes(seed=7)
     photo = phone.photo("device", device.id, picture)
     result = phone.push([photo]).get_json()["results"][0]
@@ -141,7 +141,7 @@ def test_08_login_expires_with_50_queued(csrf_app, school):
     tech, customer, _ = school
     other = make_user(Role.TECHNICIAN, customers=[customer])
     client = csrf_app.test_client()
-    phone = Device(client, tech)
+    phone = FieldDevice(client, tech)
     assert phone.pull().status_code == 200  # the device is now tech's
     outbox = [phone.diary(customer.id, text=f"离线记录 {i}") for i in range(50)]
 
@@ -168,7 +168,7 @@ def test_08_login_expires_with_50_queued(csrf_app, school):
 def _office_and_tech(client_factory, customer, tech):
     """An office device and a technician's device."""
     office = make_user(Role.OFFICE)
-    return Device(client_factory(), office), Device(client_factory(), tech)
+    return FieldDevice(client_factory(), office), FieldDevice(client_factory(), tech)
 
 
 def test_09a_different_fields_merge(app, school):

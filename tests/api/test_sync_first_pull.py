@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.api.sync_helpers import Device
+from tests.support.field_device import FieldDevice
 from webapp.archive.models import Customer
 from webapp.archive.models import Device as DeviceRecord
 from webapp.auth.models import User
@@ -28,9 +28,9 @@ def _user(username: str) -> User:
     return db.session.scalars(select(User).where(User.username == username)).one()
 
 
-def _phone(app, tech: User) -> Device:
+def _phone(app, tech: User) -> FieldDevice:
     """The demo technician's field app, signed in."""
-    phone = Device(app.test_client())
+    phone = FieldDevice(app.test_client())
     phone.sign_in(tech, "demo1234")
     return phone
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.sync_helpers import Device, jpeg_bytes, png_bytes, statuses
-from tests.factories import make_customer, make_user
+from tests.support.field_device import FieldDevice, jpeg_bytes, png_bytes, statuses
+from tests.support.factories import make_customer, make_user
 from webapp.archive.models import HandoverItem
 from webapp.auth.models import Role
 from webapp.extensions import db
@@ -20,7 +20,7 @@ def signed_handover(app):
     item = HandoverItem(customer_id=customer.id, kind="warranty_card", description="保修卡", quantity=3)
     db.session.add(item)
     db.session.commit()
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     result = phone.push([phone.signature("handover_item", item.id, png_bytes(seed=1), role="customer")])
     assert statuses(result) == ["applied"]
     return tech, customer, item, phone
@@ -29,7 +29,7 @@ def signed_handover(app):
 def test_signed_document_refuses_changes(app, signed_handover):
     """After a signature, an office edit or delete of the document is rejected as locked."""
     _tech, _customer, item, _phone = signed_handover
-    office = Device(app.test_client(), make_user(Role.OFFICE))
+    office = FieldDevice(app.test_client(), make_user(Role.OFFICE))
     results = office.push([
         office.update("handover_item", item.id, item.version, quantity=2),
         office.delete("handover_item", item.id, item.version),

@@ -6,8 +6,8 @@ from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate as validate_spec
 
 from sync.registry import all_kinds
-from tests.api.sync_helpers import Device, png_bytes
-from tests.factories import make_customer, make_device, make_user
+from tests.support.field_device import FieldDevice, png_bytes
+from tests.support.factories import make_customer, make_device, make_user
 from webapp.auth.models import Role
 
 
@@ -68,7 +68,7 @@ def test_real_requests_and_answers_match_the_document(app, document):
     tech = make_user(Role.TECHNICIAN)
     customer = make_customer(technicians=[tech])
     device = make_device(customer)
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     ink = png_bytes(seed=1)
     entry = phone.diary(customer.id)
     mutations = [entry, phone.signature("diary_entry", entry["id"], content=entry["data"], image=ink),

@@ -10,8 +10,8 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 import sync.push as push_module
 
-from tests.api.sync_helpers import Device, forget_cached_user, new_id
-from tests.factories import PASSWORD, make_customer, make_user
+from tests.support.field_device import FieldDevice, forget_cached_user, new_id
+from tests.support.factories import PASSWORD, make_customer, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.maintenance.diary import DiaryEntry
@@ -41,7 +41,7 @@ def nested(depth: int) -> str:
     return '{"a":' * depth + "1" + "}" * depth
 
 
-def push_text(phone: Device, mutations: list[dict]):
+def push_text(phone: FieldDevice, mutations: list[dict]):
     """POST a batch as JSON text, with DEEP_MARK replaced by 1,000 levels of nesting."""
     body = json.dumps({"client_id": phone.client_id, "mutations": mutations})
     body = body.replace(json.dumps(DEEP_MARK), nested(DEEP))
@@ -73,7 +73,7 @@ POISONS = {
 def test_a_poison_mutation_is_rejected_and_the_ones_behind_it_apply(app, school, case):
     """The odd mutation is `rejected` with its code; the one before and the one after apply."""
     tech, customer = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     make_poison, code = POISONS[case]
     before, poison, after = phone.diary(customer.id), make_poison(phone, customer), phone.diary(customer.id)
     response = push_text(phone, [before, poison, after])
@@ -92,7 +92,7 @@ def test_a_poison_mutation_is_kept_for_the_office_and_a_resend_is_a_duplicate(ap
     """Stored like other rejections (the odd characters written out, nothing dropped), shown on
     the review page, and resending it answers its stored result."""
     tech, customer = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     poison = POISONS[case][0](phone, customer)
     first = push_text(phone, [poison]).get_json()["results"][0]
     assert first["status"] == "rejected"
@@ -120,7 +120,7 @@ def test_a_poison_mutation_is_kept_for_the_office_and_a_resend_is_a_duplicate(ap
 def test_an_exception_inside_a_service_is_a_rejection_not_a_500(app, school, monkeypatch, failure):
     """Whatever a kind's service raises becomes `rejected` with a code; the batch goes on."""
     tech, customer = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     kind = get_kind("diary_entry")
     real_create = kind.create
 
@@ -154,7 +154,7 @@ def test_odd_strings_in_sign_in_and_other_json_do_not_answer_5xx(app, school):
 def test_a_database_that_cannot_be_reached_answers_503_in_the_error_shape(app, school, monkeypatch):
     """The one 5xx a push may give: the server is unwell, not the mutation (retried, then 503)."""
     tech, customer = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     phone.push([])  # the device row exists before the database goes away
 
     def unreachable(client_id):

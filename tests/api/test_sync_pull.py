@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tests.api.sync_helpers import Device, png_bytes, statuses
-from tests.factories import make_cabinet, make_customer, make_device, make_user
+from tests.support.field_device import FieldDevice, png_bytes, statuses
+from tests.support.factories import make_cabinet, make_customer, make_device, make_user
 from webapp.archive.models import Device as DeviceRecord
 from webapp.auth.models import Role
 from webapp.clock import utcnow
@@ -27,7 +27,7 @@ def school(app):
 def test_pages_cover_everything_once_in_change_seq_order(app, school):
     """Small pages with has_more give every change once, ordered by change_seq."""
     tech, *_ = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     cursor, seqs, pages = 0, [], 0
     while True:
         body = phone.pull(cursor, limit=5).get_json()
@@ -44,7 +44,7 @@ def test_pages_cover_everything_once_in_change_seq_order(app, school):
 def test_device_data_shape(app, school):
     """`data` is the model's columns minus the envelope; dates ISO; the QR token travels."""
     tech, customer, cabinet, devices = school
-    changes, _ = Device(app.test_client(), tech).pull_all()
+    changes, _ = FieldDevice(app.test_client(), tech).pull_all()
     device = next(c for c in changes if c["id"] == devices[0].id)
     assert set(device) == {"kind", "id", "version", "change_seq", "deleted", "data"}
     assert set(device["data"]) == {
@@ -59,7 +59,7 @@ def test_device_data_shape(app, school):
 def test_timestamps_are_iso_utc(app, school):
     """Timestamps in data are ISO-8601 UTC with Z, whatever offset the device sent."""
     tech, customer, *_ = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     entry = phone.diary(customer.id)
     sign = phone.signature("diary_entry", entry["id"], content=entry["data"], image=png_bytes(seed=1), signed_at="2026-03-02T14:30:00+08:00")
     phone.push([entry, sign])
@@ -71,9 +71,9 @@ def test_timestamps_are_iso_utc(app, school):
 def test_tombstone_reaches_devices_that_had_the_record(app, school):
     """A deleted record comes as deleted:true after the device's cursor, and not at all from 0."""
     tech, customer, cabinet, devices = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     _, cursor = phone.pull_all()
-    office = Device(app.test_client(), make_user(Role.OFFICE))
+    office = FieldDevice(app.test_client(), make_user(Role.OFFICE))
     assert statuses(office.push([office.delete("device", devices[3].id, 1)])) == ["applied"]
     later, _ = phone.pull_all(cursor)
     assert [(c["id"], c["deleted"]) for c in later] == [(devices[3].id, True)]
@@ -85,7 +85,7 @@ def test_cursor_older_than_purged_tombstones_is_410(app, school):
     """After old tombstones are purged (CLI), an older cursor gets 410; from 0 works."""
     tech, customer, cabinet, devices = school
     spare = make_device(customer, with_token=False)
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     _, old_cursor = phone.pull_all()
     spare_id = spare.id
     spare.deleted_at = utcnow()
@@ -104,14 +104,14 @@ def test_cursor_older_than_purged_tombstones_is_410(app, school):
 def test_unknown_cursor_is_410(app, school):
     """A cursor this server never handed out (a restored database) gets 410 too."""
     tech, *_ = school
-    response = Device(app.test_client(), tech).pull(10**9)
+    response = FieldDevice(app.test_client(), tech).pull(10**9)
     assert response.status_code == 410 and response.get_json()["error"]["code"] == "cursor_unknown"
 
 
 def test_pull_is_gzipped_when_accepted(app, school):
     """A device that accepts gzip gets the page compressed."""
     tech, *_ = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     response = phone.client.get("/api/sync/pull?cursor=0", headers={**phone.headers(), "Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert len(json.loads(gzip.decompress(response.data))["changes"]) == 14

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.api.sync_helpers import Device, new_id, statuses
-from tests.factories import make_customer, make_device, make_user
+from tests.support.field_device import FieldDevice, new_id, statuses
+from tests.support.factories import make_customer, make_device, make_user
 from webapp.archive.models import Device as DeviceRecord
 from webapp.auth.models import Role
 from webapp.extensions import db
@@ -25,7 +25,7 @@ def school(app):
 def test_invalid_data_is_rejected_kept_and_does_not_block(app, school):
     """A bad mutation is rejected with field errors, kept for the office, and the next one applies."""
     tech, customer, _ = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     bad = phone.diary(customer.id, text="")
     bad["data"]["date"] = "2026-02-30"
     good = phone.diary(customer.id)
@@ -44,7 +44,7 @@ def test_invalid_data_is_rejected_kept_and_does_not_block(app, school):
 def test_unknown_kind_and_fields_are_rejected(app, school):
     """Unknown kinds and unknown fields are rejected with a reason, not dropped."""
     tech, customer, _ = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     nonsense = {"seq": phone.next_seq(), "kind": "spaceship", "op": "create", "id": new_id(), "data": {}}
     extra = phone.diary(customer.id, mood="happy")
     results = phone.push([nonsense, extra]).get_json()["results"]
@@ -55,7 +55,7 @@ def test_unknown_kind_and_fields_are_rejected(app, school):
 def test_technician_corrects_only_field_fields_of_a_device(app, school):
     """A technician may change version, serial and notes; other fields are refused as forbidden."""
     tech, _customer, device = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     results = phone.push([
         phone.update("device", device.id, device.version, name="改名"),
         phone.update("device", device.id, device.version, serial="SN-NEW-1"),
@@ -67,7 +67,7 @@ def test_technician_corrects_only_field_fields_of_a_device(app, school):
 def test_office_creates_device_with_qr_token(app, school):
     """A device created through push gets its QR token, sent back in server_state."""
     _tech, customer, _ = school
-    office = Device(app.test_client(), make_user(Role.OFFICE))
+    office = FieldDevice(app.test_client(), make_user(Role.OFFICE))
     record_id = new_id()
     create = {"seq": office.next_seq(), "kind": "device", "op": "create", "id": record_id,
               "data": {"customer_id": customer.id, "name": "核心交换机", "category": "switch", "quantity": 1,
@@ -82,7 +82,7 @@ def test_office_creates_device_with_qr_token(app, school):
 def test_technician_cannot_create_archive_records(app, school):
     """Creating a device is for the office: a technician's create is rejected as forbidden."""
     tech, customer, _ = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     create = {"seq": phone.next_seq(), "kind": "device", "op": "create", "id": new_id(),
               "data": {"customer_id": customer.id, "name": "AP", "category": "access_point", "quantity": 1}}
     assert phone.push([create]).get_json()["results"][0]["code"] == "forbidden"
@@ -91,7 +91,7 @@ def test_technician_cannot_create_archive_records(app, school):
 def test_update_needs_base_version(app, school):
     """An update without base_version is rejected: edits are never ordered by clock."""
     tech, _customer, device = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     mutation = phone.update("device", device.id, device.version, notes="x")
     mutation["base_version"] = None
     result = phone.push([mutation]).get_json()["results"][0]
@@ -101,7 +101,7 @@ def test_update_needs_base_version(app, school):
 def test_same_submission_id_with_other_content_keeps_both(app, school):
     """The same diary id sent again with other content: conflict, both versions kept."""
     tech, customer, _ = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     first = phone.diary(customer.id, text="原始内容")
     phone.push([first])
     again = phone.diary(customer.id, text="另一份内容", record_id=first["id"])
@@ -115,7 +115,7 @@ def test_same_submission_id_with_other_content_keeps_both(app, school):
 def test_malformed_push_is_400_with_error_shape(app, school):
     """A push without mutations or with a bad seq is refused whole, in the error shape."""
     tech, _customer, _ = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     response = phone.client.post("/api/sync/push", json={"client_id": phone.client_id,
                                                          "mutations": [{"seq": 0, "kind": "x"}]},
                                  headers=phone.headers())
@@ -139,7 +139,7 @@ def test_write_without_csrf_token_is_refused(csrf_app):
     """With CSRF on, a signed-in push without X-CSRFToken is refused; with it, it applies."""
     tech = make_user(Role.TECHNICIAN)
     customer = make_customer(technicians=[tech])
-    phone = Device(csrf_app.test_client(), tech)
+    phone = FieldDevice(csrf_app.test_client(), tech)
     token, phone.csrf_token = phone.csrf_token, None
     refused = phone.push([phone.diary(customer.id)])
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "csrf_failed"
@@ -150,7 +150,7 @@ def test_write_without_csrf_token_is_refused(csrf_app):
 def test_status_lists_devices_and_counts(app, school):
     """GET /api/sync/status: server time, the user's devices with last_seq, counts."""
     tech, customer, _ = school
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     phone.push([phone.diary(customer.id), phone.diary(customer.id, text="")])
     body = phone.client.get("/api/sync/status", headers=phone.headers()).get_json()
     assert body["server_time"].endswith("Z")

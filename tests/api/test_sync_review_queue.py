@@ -10,9 +10,9 @@ from sqlalchemy import func, insert, select
 
 from sync.models import Conflict, RejectedMutation
 from sync.review import PAGE_SIZE, customer_of_mutation
-from tests.api.sync_helpers import Device as FieldDevice
-from tests.archive_support import sign_in, web  # noqa: F401  (fixture)
-from tests.factories import make_customer, make_device, make_user
+from tests.support.field_device import FieldDevice
+from tests.support.archive import sign_in, web  # noqa: F401  (fixture)
+from tests.support.factories import make_customer, make_device, make_user
 from webapp.audit.models import AuditLog
 from webapp.auth.models import Role
 from webapp.extensions import db

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.sync_helpers import Device, jpeg_bytes, png_bytes, statuses
-from tests.factories import make_cabinet, make_customer, make_device, make_room, make_site, make_user
+from tests.support.field_device import FieldDevice, jpeg_bytes, png_bytes, statuses
+from tests.support.factories import make_cabinet, make_customer, make_device, make_room, make_site, make_user
 from webapp.archive.models import Contact, HandoverItem
 from webapp.archive.models import Device as DeviceRecord
 from webapp.auth.models import Role
@@ -45,7 +45,7 @@ def two_schools(app, client):
     school_1, device_1 = _school_with_everything(tech_a, 1)
     school_2, device_2 = _school_with_everything(tech_b, 2)
     for tech, school, device in ((tech_a, school_1, device_1), (tech_b, school_2, device_2)):
-        phone = Device(app.test_client(), tech)
+        phone = FieldDevice(app.test_client(), tech)
         picture = jpeg_bytes(seed=hash(school.id) % 1000)
         entry = phone.diary(school.id)
         assert statuses(phone.push([entry, phone.photo("device", device.id, picture)])) == ["applied", "applied"]
@@ -56,7 +56,7 @@ def two_schools(app, client):
 def test_technician_never_pulls_another_schools_records(app, two_schools):
     """Every change a technician pulls belongs to a customer assigned to them."""
     tech_a, _tech_b, school_1, school_2 = two_schools
-    changes, _ = Device(app.test_client(), tech_a).pull_all()
+    changes, _ = FieldDevice(app.test_client(), tech_a).pull_all()
     kinds = {c["kind"] for c in changes}
     assert {"customer", "site", "room", "cabinet", "device", "contact", "handover_item", "repair_ticket",
             "diary_entry", "photo"} <= kinds
@@ -67,7 +67,7 @@ def test_technician_never_pulls_another_schools_records(app, two_schools):
 def test_office_pulls_every_school(app, two_schools):
     """Office roles pull all customers."""
     _a, _b, school_1, school_2 = two_schools
-    changes, _ = Device(app.test_client(), make_user(Role.OFFICE)).pull_all()
+    changes, _ = FieldDevice(app.test_client(), make_user(Role.OFFICE)).pull_all()
     assert {_customer_of(c) for c in changes} == {school_1.id, school_2.id}
 
 
@@ -75,7 +75,7 @@ def test_technician_cannot_write_to_another_school(app, two_schools):
     """Pushes aimed at another school's records are rejected as not found (nothing leaks)."""
     tech_a, _b, _s1, school_2 = two_schools
     other_device = db.session.scalars(db.select(DeviceRecord).where(DeviceRecord.customer_id == school_2.id)).first()
-    phone = Device(app.test_client(), tech_a)
+    phone = FieldDevice(app.test_client(), tech_a)
     results = phone.push([
         phone.update("device", other_device.id, other_device.version, notes="x"),
         phone.diary(school_2.id),
@@ -91,9 +91,9 @@ def test_technician_cannot_read_another_schools_blob(app, two_schools):
     from webapp.documents.models import Photo
 
     theirs = db.session.scalars(db.select(Photo).where(Photo.customer_id == school_2.id)).one()
-    phone = Device(app.test_client(), tech_a)
+    phone = FieldDevice(app.test_client(), tech_a)
     assert phone.client.get(f"/api/sync/blobs/{theirs.image_sha256}", headers=phone.headers()).status_code == 404
-    office = Device(app.test_client(), make_user(Role.OFFICE))
+    office = FieldDevice(app.test_client(), make_user(Role.OFFICE))
     response = office.client.get(f"/api/sync/blobs/{theirs.image_sha256}", headers=office.headers())
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
 
@@ -101,7 +101,7 @@ def test_technician_cannot_read_another_schools_blob(app, two_schools):
 def test_closed_ticket_leaves_the_technicians_device(app, two_schools):
     """Technicians pull open tickets; a ticket closed later arrives once as deleted/out_of_scope."""
     tech_a, _b, school_1, _s2 = two_schools
-    phone = Device(app.test_client(), tech_a)
+    phone = FieldDevice(app.test_client(), tech_a)
     changes, cursor = phone.pull_all()
     ticket = db.session.scalars(db.select(RepairTicket).where(RepairTicket.customer_id == school_1.id)).one()
     assert ticket.id in {c["id"] for c in changes}
@@ -109,7 +109,7 @@ def test_closed_ticket_leaves_the_technicians_device(app, two_schools):
     db.session.commit()
     later, _ = phone.pull_all(cursor)
     assert [(c["id"], c["deleted"], c.get("out_of_scope")) for c in later] == [(ticket.id, True, True)]
-    fresh, _ = Device(app.test_client(), tech_a).pull_all()
+    fresh, _ = FieldDevice(app.test_client(), tech_a).pull_all()
     assert ticket.id not in {c["id"] for c in fresh}
 
 
@@ -119,16 +119,16 @@ def test_technician_pulls_only_last_year_of_submissions(app, two_schools):
     old = db.session.scalars(db.select(DiaryEntry).where(DiaryEntry.customer_id == school_1.id)).one()
     old.created_at = utcnow() - timedelta(days=400)
     db.session.commit()
-    tech_changes, _ = Device(app.test_client(), tech_a).pull_all()
+    tech_changes, _ = FieldDevice(app.test_client(), tech_a).pull_all()
     assert old.id not in {c["id"] for c in tech_changes}
-    office_changes, _ = Device(app.test_client(), make_user(Role.OFFICE)).pull_all()
+    office_changes, _ = FieldDevice(app.test_client(), make_user(Role.OFFICE)).pull_all()
     assert old.id in {c["id"] for c in office_changes}
 
 
 def test_newly_assigned_customer_restarts_the_pull(app, two_schools):
     """A customer assigned after the last pull: the incremental pull answers 410, from 0 it is there."""
     tech_a, _b, _s1, school_2 = two_schools
-    phone = Device(app.test_client(), tech_a)
+    phone = FieldDevice(app.test_client(), tech_a)
     _, cursor = phone.pull_all()
     tech_a.customers.append(school_2)
     db.session.commit()
@@ -143,7 +143,7 @@ def test_newly_assigned_customer_restarts_the_pull(app, two_schools):
 def test_unassigned_customer_is_listed_out_of_scope(app, two_schools):
     """Every pull names the technician's customers, so a device can drop an unassigned one."""
     tech_a, _b, school_1, _s2 = two_schools
-    phone = Device(app.test_client(), tech_a)
+    phone = FieldDevice(app.test_client(), tech_a)
     assert phone.pull().get_json()["scope"] == {"customer_ids": [school_1.id]}
     tech_a.customers.remove(school_1)
     db.session.commit()

@@ -110,7 +110,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="module")
 def built_assets():
     """The bundles the app serves, built from the current sources (field-app modules use it)."""
-    from .field_app_support import ensure_built
+    from tests.support.field_app import ensure_built
 
     return ensure_built()
 
@@ -118,6 +118,6 @@ def built_assets():
 @pytest.fixture
 def field_data(live_app):
     """A technician with a school, a cabinet and two devices."""
-    from .field_app_support import seed_field_data
+    from tests.support.field_app import seed_field_data
 
     return seed_field_data(live_app)

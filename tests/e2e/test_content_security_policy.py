@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.patrol_support import patrol_school
-from tests.e2e.field_app_support import (
+from tests.support.maintenance import patrol_school
+from tests.support.field_app import (
     draw_signature, sign_in, wait_for_sync, wait_for_worker, wait_until, write_photo,
     write_qr_y4m,
 )
-from tests.factories import PASSWORD, make_user
+from tests.support.factories import PASSWORD, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.field_app_support import (
+from tests.support.field_app import (
     DIST,
     ROOT,
     build_assets,

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.field_app_support import (
+from tests.support.field_app import (
     ForeignHostGuard,
     alpha_histogram,
     canonical_sha256,

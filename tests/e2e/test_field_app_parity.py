@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from flask_babel import force_locale
 
-from tests.e2e.field_app_support import ROOT
+from tests.support.field_app import ROOT
 from tests.e2e.test_field_app_units import run_node
 from webapp.documents.signed_content import signed_text
 from webapp.maintenance.schemas import ITEM_TYPES

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.field_app_support import (
+from tests.support.field_app import (
     build_assets,
     draw_signature,
     meta,
@@ -24,7 +24,7 @@ from tests.e2e.field_app_support import (
     wait_until,
     write_photo,
 )
-from tests.factories import make_plan
+from tests.support.factories import make_plan
 from webapp.extensions import db
 
 TABLET = {"width": 800, "height": 1280}

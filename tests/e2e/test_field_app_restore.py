@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.api.test_backup_restore import wipe
 from tests.e2e.conftest import LiveServer
-from tests.e2e.field_app_support import (
+from tests.support.field_app import (
     meta,
     outbox,
     sign_in,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.field_app_support import (
+from tests.support.field_app import (
     sign_in,
     wait_for_sync,
     wait_for_worker,
@@ -29,7 +29,7 @@ def shoot(page, screenshot_dir, name: str, width: int) -> None:
 def test_field_app_pages_fit_the_screen(live_server, field_data, browser, screenshot_dir, tmp_path, width, height):
     """Today, customers, customer, cabinet, device, diary form and entry, scanner, unknown
     label, sync page, offline page and the Chinese shell, at phone and tablet widths."""
-    from tests.e2e.field_app_support import draw_signature
+    from tests.support.field_app import draw_signature
 
     context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
     page = context.new_page()

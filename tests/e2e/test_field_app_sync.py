@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tests.e2e.field_app_support import (
+from tests.support.field_app import (
     ForeignHostGuard,
     api_client,
     outbox,
@@ -23,7 +23,7 @@ from tests.e2e.field_app_support import (
     write_diary_entry,
     write_photo,
 )
-from tests.factories import make_user
+from tests.support.factories import make_user
 from webapp.extensions import db
 
 

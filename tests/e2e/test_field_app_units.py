@@ -7,7 +7,7 @@ import hashlib
 import json
 import subprocess
 
-from tests.e2e.field_app_support import ROOT
+from tests.support.field_app import ROOT
 
 TRICKY = [
     {"b": 1, "a": [True, None, {"z": "中文", "y": "emoji 😀", "é": "\u00e9"}], "A": -5},

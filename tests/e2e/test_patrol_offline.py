@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.e2e.field_app_support import (
+from tests.support.field_app import (
     ForeignHostGuard,
     draw_signature,
     heard_since,
@@ -24,7 +24,7 @@ from tests.e2e.field_app_support import (
     write_photo,
     write_qr_y4m,
 )
-from tests.factories import make_plan
+from tests.support.factories import make_plan
 from webapp.extensions import db
 
 TABLET = {"width": 800, "height": 1280}

@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 import pytest
 from playwright.sync_api import expect
 
-from tests.api.patrol_support import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
-from tests.api.sync_helpers import Device, jpeg_bytes, sha256
-from tests.e2e.field_app_support import sign_in, wait_for_sync
-from tests.factories import PASSWORD, make_sheet, make_user
+from tests.support.maintenance import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
+from tests.support.field_device import FieldDevice, jpeg_bytes, sha256
+from tests.support.field_app import sign_in, wait_for_sync
+from tests.support.factories import PASSWORD, make_sheet, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 
@@ -28,7 +28,7 @@ def patrols(live_app):
 
     with live_app.app_context(), live_app.test_request_context():
         school = patrol_school()
-        tablet = Device(live_app.test_client(), school.tech)
+        tablet = FieldDevice(live_app.test_client(), school.tech)
         photo = jpeg_bytes(800, 600, seed=5)
         tablet.put_blob(photo)
         pushed = tablet.push([sheet_mutation(tablet, school, patrol_answers(sha256(photo)))]).get_json()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.factories import PASSWORD, make_cabinet, make_customer, make_device, make_user
+from tests.support.factories import PASSWORD, make_cabinet, make_customer, make_device, make_user
 from webapp.archive.qr import issue_token
 from webapp.auth.models import Role
 from webapp.extensions import db

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.e2e.field_app_support import (
+from tests.support.field_app import (
     ForeignHostGuard,
     alpha_histogram,
     draw_signature,
@@ -22,7 +22,7 @@ from tests.e2e.field_app_support import (
     wait_for_worker,
     wait_until,
 )
-from tests.factories import PASSWORD, make_cabinet, make_customer, make_device, make_user
+from tests.support.factories import PASSWORD, make_cabinet, make_customer, make_device, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 

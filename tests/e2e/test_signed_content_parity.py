@@ -7,11 +7,11 @@ import json
 
 from sqlalchemy import func, select
 
-from tests.api.patrol_support import patrol_answers, patrol_school, sheet_mutation, signature_png
-from tests.api.sync_helpers import Device, jpeg_bytes, png_bytes, sha256
+from tests.support.maintenance import patrol_answers, patrol_school, sheet_mutation, signature_png
+from tests.support.field_device import FieldDevice, jpeg_bytes, png_bytes, sha256
 from tests.e2e.test_field_app_units import run_node
-from tests.factories import make_customer, make_user
-from tests.repair_support import REPAIR_FORM, TechDevice, advance, make_shop, phone_ticket
+from tests.support.factories import make_customer, make_user
+from tests.support.repairs import REPAIR_FORM, TechDevice, advance, make_shop, phone_ticket
 from webapp.auth.models import Role
 from webapp.documents.models import Document
 from webapp.extensions import db
@@ -43,7 +43,7 @@ def test_a_diary_entry_signed_the_device_way_is_accepted(app):
     """The entry's data as pushed, hashed by documents.js: applied."""
     tech = make_user(Role.TECHNICIAN)
     customer = make_customer(technicians=[tech])
-    phone = Device(app.test_client(), tech)
+    phone = FieldDevice(app.test_client(), tech)
     entry = phone.diary(customer.id, text="检查大门摄像机，清洁镜头。", cabinet_id=None)
     image = png_bytes(seed=21)
     phone.put_blob(image)
@@ -55,7 +55,7 @@ def test_a_diary_entry_signed_the_device_way_is_accepted(app):
 def test_a_patrol_sheet_signed_the_device_way_is_accepted_and_filed(app):
     """Answers filed by cleanAnswers and signed by signedSheetContent (patrol-rules.js): the signature applies, the PDF is filed."""
     school = patrol_school()
-    tablet = Device(app.test_client(), school.tech)
+    tablet = FieldDevice(app.test_client(), school.tech)
     photo, image = jpeg_bytes(seed=22), signature_png()
     tablet.put_blob(photo)
     tablet.put_blob(image)

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import insert
 
 from sync.models import RejectedMutation
-from tests.api.sync_helpers import Device, png_bytes
-from tests.factories import PASSWORD, make_customer, make_device, make_user
+from tests.support.field_device import FieldDevice, png_bytes
+from tests.support.factories import PASSWORD, make_customer, make_device, make_user
 from webapp.auth.models import Role
 from webapp.clock import utcnow
 from webapp.extensions import db
@@ -24,9 +24,9 @@ def review_data(live_app):
         customer = make_customer(name="滨江第一中学", technicians=[tech])
         device = make_device(customer, name="核心交换机-教学楼A")
         office_user = make_user(Role.OFFICE, username="frontdesk")
-        office = Device(live_app.test_client(), office_user)
+        office = FieldDevice(live_app.test_client(), office_user)
         office.push([office.update("device", device.id, 1, notes="办公室：厂家已确认保修，返厂维修单号 RMA-2026-001873")])
-        phone = Device(live_app.test_client(), tech)
+        phone = FieldDevice(live_app.test_client(), tech)
         entry = phone.diary(customer.id)
         phone.push([
             phone.update("device", device.id, 1, notes="现场：更换电源模块后恢复正常，建议观察一周" * 2),

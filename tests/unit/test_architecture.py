@@ -1,6 +1,6 @@
 """The house rules about the shape of the code, read from the source (see ARCHITECTURE.md).
 
-Each rule is a query on the import graph (`tests/unit/import_graph.py`), so a new rule is a
+Each rule is a query on the import graph (`tests/support/import_graph.py`), so a new rule is a
 few lines here. Run alone: `.venv/bin/python -m pytest -q tests/unit/test_architecture.py`.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.import_graph import ImportGraph
+from tests.support.import_graph import ImportGraph
 
 ROOT = Path(__file__).resolve().parents[2]
 # The ground floor: what any room may stand on. Features (archive, maintenance, repairs, qr,
@@ -66,7 +66,7 @@ def test_imports_inside_functions_only_in_the_app_factories(graph):
 
 def test_no_module_is_much_longer_than_400_lines(graph):
     """Modules stay readable: none over about 400 lines (the bar is 430; the longest are named
-    by `python -m tests.unit.import_graph`)."""
+    by `python -m tests.support.import_graph`)."""
     assert graph.long_modules(430) == {}
 
 

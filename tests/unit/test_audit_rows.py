@@ -1,7 +1,7 @@
 """Rows written in bulk are stamped and audited exactly like rows the flush hook sees."""
 from sqlalchemy import insert, select
 
-from tests.factories import make_customer, make_user
+from tests.support.factories import make_customer, make_user
 from webapp.archive.models import Contact
 from webapp.audit.models import AuditLog
 from webapp.extensions import db

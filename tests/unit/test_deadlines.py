@@ -4,8 +4,8 @@ from datetime import date, timedelta
 import pytest
 from flask_babel import force_locale
 
-from tests.factories import make_customer, make_user
-from tests.unit.repair_builders import DEFAULT_DATA, Ev, beijing, make_ticket
+from tests.support.factories import make_customer, make_user
+from tests.support.repair_builders import DEFAULT_DATA, Ev, beijing, make_ticket
 from tests.unit.test_workcal import enter_2027
 from webapp.auth.models import Role
 from webapp.extensions import db

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from tests.factories import make_cabinet, make_customer, make_device, make_user
+from tests.support.factories import make_cabinet, make_customer, make_device, make_user
 from webapp.archive import excel, excel_import
 from webapp.archive.models import Device
 from webapp.audit.models import AuditLog

@@ -1,5 +1,5 @@
 """The field app's JavaScript modules form no import circle and none is over 400 lines
-(`node tests/js_modules.mjs` prints the graph these tests read)."""
+(`node tests/support/js_modules.mjs` prints the graph these tests read)."""
 from __future__ import annotations
 
 import json
@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def graph() -> dict:
-    """The module graph of static/js as tests/js_modules.mjs reads it."""
-    done = subprocess.run(["node", "tests/js_modules.mjs"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    """The module graph of static/js as tests/support/js_modules.mjs reads it."""
+    done = subprocess.run(["node", "tests/support/js_modules.mjs"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
     return json.loads(done.stdout)
 
 
@@ -42,7 +42,7 @@ def test_the_check_finds_a_circle(tmp_path):
     (js / "a.js").write_text('import { b } from "./b.js";\nexport const a = 1;\n')
     (js / "b.js").write_text('export { a } from "./a.js";\n' + "// line\n" * 401)
     (js / "c.js").write_text('const later = () => import("./c.js");\n')
-    done = subprocess.run(["node", str(ROOT / "tests" / "js_modules.mjs")], cwd=tmp_path, capture_output=True, text=True,
+    done = subprocess.run(["node", str(ROOT / "tests" / "support" / "js_modules.mjs")], cwd=tmp_path, capture_output=True, text=True,
                           timeout=60, check=True)
     out = json.loads(done.stdout)
     assert sorted(map(tuple, out["cycles"])) == [("a.js", "b.js", "a.js"), ("c.js", "c.js")]

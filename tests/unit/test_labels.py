@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 
 from config import Config
-from tests.label_decoding import crop_cell, decode_sheet, is_blank, render_pages
+from tests.support.label_decoding import crop_cell, decode_sheet, is_blank, render_pages
 from webapp.archive.qr import new_token, short_code
 from webapp.documents.label_sheet import (
     LAYOUTS,

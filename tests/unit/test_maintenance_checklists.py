@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from tests.factories import make_cabinet, make_checklist, make_customer, make_device, make_plan, make_user
+from tests.support.factories import make_cabinet, make_checklist, make_customer, make_device, make_plan, make_user
 from webapp.audit.models import AuditLog
 from webapp.auth.models import Role
 from webapp.documents.signed_content import content_sha256

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_checklist, make_customer, make_plan, make_sheet, make_user
+from tests.support.factories import make_checklist, make_customer, make_plan, make_sheet, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.maintenance.figures import technician_month_figures

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import is_postgres
-from tests.factories import make_customer, make_plan, make_user
+from tests.support.factories import make_customer, make_plan, make_user
 from webapp.audit.models import AuditLog
 from webapp.auth.models import Role
 from webapp.errors import DomainError

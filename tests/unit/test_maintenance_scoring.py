@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_checklist, make_customer, make_sheet, make_user
+from tests.support.factories import make_checklist, make_customer, make_sheet, make_user
 from webapp.auth.models import Role
 from webapp.maintenance.forms import options_from_text, options_to_text
 from webapp.maintenance.scoring import score_sheet

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from config import TestConfig
-from tests.api.patrol_support import (
+from tests.support.maintenance import (
     patrol_answers,
     patrol_school,
     sheet_mutation,
@@ -18,7 +18,7 @@ from tests.api.patrol_support import (
     signature_png,
     ticket_mutation,
 )
-from tests.api.sync_helpers import Device, jpeg_bytes, sha256, statuses
+from tests.support.field_device import FieldDevice, jpeg_bytes, sha256, statuses
 from webapp import create_app
 from webapp.extensions import db
 
@@ -59,7 +59,7 @@ def row_counts() -> dict[str, int]:
 def add_history(app) -> None:
     """What months of use leave behind: diary entries, a signed patrol sheet with a photo and its PDF, a ticket."""
     school = patrol_school()
-    tablet = Device(app.test_client(), school.tech)
+    tablet = FieldDevice(app.test_client(), school.tech)
     photo, signature = jpeg_bytes(320, 240, seed=3), signature_png()
     tablet.put_blob(photo)
     tablet.put_blob(signature)

@@ -1,7 +1,7 @@
 """Versions, change_seq and the audit log are stamped on every write."""
 from sqlalchemy import select
 
-from tests.factories import make_customer, make_device
+from tests.support.factories import make_customer, make_device
 from webapp.audit.models import AuditLog
 from webapp.extensions import db
 

@@ -5,8 +5,8 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from tests.factories import make_customer, make_user
-from tests.unit.repair_builders import DEFAULT_DATA, Ev, beijing, events, fold, make_ticket, step
+from tests.support.factories import make_customer, make_user
+from tests.support.repair_builders import DEFAULT_DATA, Ev, beijing, events, fold, make_ticket, step
 from webapp.auth.models import Role
 from webapp.errors import DomainError, Forbidden, NotFound
 from webapp.extensions import db

@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.factories import login, make_user
+from tests.support.factories import login, make_user
 from webapp.audit.models import AuditLog
 from webapp.auth.models import Role
 from webapp.extensions import db

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tests.api.sync_helpers import Device, new_id, png_bytes, sha256
-from tests.factories import make_cabinet, make_customer, make_device, make_plan, make_site, make_user
+from tests.support.field_device import FieldDevice, new_id, png_bytes, sha256
+from tests.support.factories import make_cabinet, make_customer, make_device, make_plan, make_site, make_user
 from webapp.archive.models import Cabinet, Customer, Device as ArchiveDevice, Site
 from webapp.auth.models import Role, User
 from webapp.extensions import db
@@ -64,7 +64,7 @@ def patrol_answers(photo: str | None = None, ticket_id: str | None = None) -> di
     }
 
 
-def sheet_mutation(device: Device, school: PatrolSchool, answers: dict, record_id: str | None = None,
+def sheet_mutation(device: FieldDevice, school: PatrolSchool, answers: dict, record_id: str | None = None,
                    **extra) -> dict:
     """An inspection create mutation for the school's patrol visit."""
     data = {
@@ -76,7 +76,7 @@ def sheet_mutation(device: Device, school: PatrolSchool, answers: dict, record_i
             "base_version": None, "data": data, "blobs": {}}
 
 
-def ticket_mutation(device: Device, school: PatrolSchool, record_id: str | None = None, **data) -> dict:
+def ticket_mutation(device: FieldDevice, school: PatrolSchool, record_id: str | None = None, **data) -> dict:
     """A repair_ticket create for a finding on the patrol."""
     body = {"customer_id": school.customer.id, "device_id": school.camera.id,
             "description": "巡查发现：机房温度 35 °C，空调故障", **data}
@@ -89,7 +89,7 @@ def signature_png(width: int = 480, height: int = 192) -> bytes:
     return png_bytes(width, height, seed=width)
 
 
-def sign_mutation(device: Device, sheet_id: str, image: bytes, signer: str = "王校长") -> dict:
+def sign_mutation(device: FieldDevice, sheet_id: str, image: bytes, signer: str = "王校长") -> dict:
     """The customer's signature on a sheet."""
     mutation = device.signature("inspection", sheet_id, image)
     mutation["data"]["signer_name"] = signer

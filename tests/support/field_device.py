@@ -11,7 +11,7 @@ from datetime import date
 from flask import g, has_app_context
 from PIL import Image
 
-from tests.factories import PASSWORD, login
+from tests.support.factories import PASSWORD, login
 from webapp.documents.signed_content import content_sha256, signed_content_sha256
 
 
@@ -55,7 +55,7 @@ def forget_cached_user() -> None:
         g.pop("_login_user", None)
 
 
-class Device:
+class FieldDevice:
     """One installed field app: a client id, a seq counter, and an HTTP-ish client."""
 
     def __init__(self, client, user=None, client_id: str | None = None, csrf: bool = False):
@@ -182,7 +182,7 @@ class _HttpResponse:
         return json.loads(self.data) if self.data else None
 
 
-class HttpDevice(Device):
+class HttpDevice(FieldDevice):
     """A field device talking to a real server over HTTP (for the concurrent tests)."""
 
     def __init__(self, base_url: str, client_id: str | None = None, cookies=None):

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from tests.api.sync_helpers import Device, forget_cached_user, new_id, png_bytes, sha256
-from tests.factories import login, make_cabinet, make_customer, make_device, make_user
+from tests.support.field_device import FieldDevice, forget_cached_user, new_id, png_bytes, sha256
+from tests.support.factories import login, make_cabinet, make_customer, make_device, make_user
 from webapp.auth.models import Role, User
 from webapp.extensions import db
 from webapp.repairs.events import RepairEvent, record_event, refresh_ticket
@@ -119,7 +119,7 @@ def utc(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=timezone.utc)
 
 
-class TechDevice(Device):
+class TechDevice(FieldDevice):
     """A technician's tablet pushing repair steps (repair_event) and signatures."""
 
     def event(self, ticket, kind: str, data: dict | None = None, device_time: str | None = None,

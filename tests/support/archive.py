@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 from flask import g
 
-from tests.factories import login, make_cabinet, make_customer, make_device, make_room, make_site, make_user
+from tests.support.factories import login, make_cabinet, make_customer, make_device, make_room, make_site, make_user
 from webapp.auth.models import Role
 
 

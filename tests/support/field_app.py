@@ -15,7 +15,7 @@ from pathlib import Path
 import qrcode
 from PIL import Image
 
-from tests.factories import PASSWORD, make_cabinet, make_customer, make_device, make_room, make_site, make_user
+from tests.support.factories import PASSWORD, make_cabinet, make_customer, make_device, make_room, make_site, make_user
 from webapp.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]

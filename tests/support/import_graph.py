@@ -4,7 +4,7 @@ A reusable helper for architecture tests: `ImportGraph.load(root)` parses every 
 `webapp/` and `sync/` and records each import of another app module, marking the ones written
 inside a function. Rules are then plain queries: `graph.cycles()`, `graph.imports_from(...)`,
 `graph.long_modules()`. Run it to see the whole report, e.g. from the project root:
-`.venv/bin/python -m tests.unit.import_graph` (circles, imports inside functions, long modules).
+`.venv/bin/python -m tests.support.import_graph` (circles, imports inside functions, long modules).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The app in a process of its own, for killing it mid-batch (SYNC.md test 5).
 
-    python -m tests.api.sync_server DB_URL BLOB_DIR PORT_FILE [PAUSE_AT_SEQ MARKER_FILE]
+    python -m tests.support.sync_server DB_URL BLOB_DIR PORT_FILE [PAUSE_AT_SEQ MARKER_FILE]
 
 With PAUSE_AT_SEQ the server applies that mutation inside its transaction, writes MARKER_FILE
 and then hangs before committing, so the test can kill it at a known point.

@@ -1,7 +1,7 @@
 // The field app's module graph: every import among static/js/*.js (static and dynamic), the
 // circles in it, and the modules over the size limit. Prints one JSON object:
 //   {"modules": {"a.js": {"lines": 120, "imports": ["b.js"]}}, "cycles": [["a.js", "b.js", "a.js"]], "too_long": {"c.js": 512}}
-// Run it from the project root: `node tests/js_modules.mjs` (tests/unit/test_js_modules.py does).
+// Run it from the project root: `node tests/support/js_modules.mjs` (tests/unit/test_js_modules.py does).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 

@@ -55,9 +55,10 @@ if (entries.length) {
   }
 }
 
-if (existsSync("static/css/field.css")) {
+/** Bundle one style sheet under a hashed name; returns its file names inside the output folder. */
+async function buildStyleSheet(entry) {
   const result = await build({
-    entryPoints: ["static/css/field.css"],
+    entryPoints: [entry],
     bundle: true,
     minify: true,
     outdir,
@@ -66,8 +67,11 @@ if (existsSync("static/css/field.css")) {
     metafile: true,
     logLevel: "warning",
   });
-  for (const out of Object.keys(result.metafile.outputs)) {
-    const rel = relative(outdir, out);
+  return Object.keys(result.metafile.outputs).map((out) => relative(outdir, out));
+}
+
+if (existsSync("static/css/field.css")) {
+  for (const rel of await buildStyleSheet("static/css/field.css")) {
     files.push(rel);
     assets["field.css"] = rel;
   }
@@ -76,17 +80,7 @@ if (existsSync("static/css/field.css")) {
 // The office pages' style sheet under a hashed name, so it can be cached for good like the
 // bundles; the field app has it inside field.css, so it stays out of the precache list.
 if (existsSync("static/css/app.css")) {
-  const result = await build({
-    entryPoints: ["static/css/app.css"],
-    bundle: true,
-    minify: true,
-    outdir,
-    entryNames: "[name]-[hash]",
-    banner: { css: banner },
-    metafile: true,
-    logLevel: "warning",
-  });
-  for (const out of Object.keys(result.metafile.outputs)) assets["app.css"] = relative(outdir, out);
+  for (const rel of await buildStyleSheet("static/css/app.css")) assets["app.css"] = rel;
 }
 
 // The precache list: every bundle, the icons, and the server-rendered pages the worker needs offline.

@@ -21,6 +21,9 @@ DEMO_USERS = [
     ("super", "刘强", Role.SUPERVISOR, "13800000004"),
     ("qc", "陈静", Role.QUALITY, "13800000005"),
     ("admin", "系统管理员", Role.ADMIN, None),
+    ("market", "赵敏", Role.MARKETING, "13800000006"),
+    ("leader", "孙总", Role.LEADERSHIP, "13800000007"),
+    ("rd", "周工", Role.RND, "13800000008"),
 ]
 
 SCHOOLS = [

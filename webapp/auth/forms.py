@@ -40,6 +40,9 @@ ROLE_CHOICES = [
     ("supervisor", _l("Department head")),
     ("quality", _l("Quality inspector")),
     ("admin", _l("Administrator")),
+    ("marketing", _l("Marketing")),
+    ("leadership", _l("Company leadership")),
+    ("rnd", _l("Product R&D")),
 ]
 
 

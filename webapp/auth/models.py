@@ -21,6 +21,11 @@ class Role(str, enum.Enum):
     SUPERVISOR = "supervisor"
     QUALITY = "quality"
     ADMIN = "admin"
+    # Marketing (市场部) opens the installation projects every school begins as.
+    MARKETING = "marketing"
+    # Company leadership and product R&D read the monthly report; they change nothing.
+    LEADERSHIP = "leadership"
+    RND = "rnd"
 
 
 # Which technicians are responsible for which customers (运维责任人).

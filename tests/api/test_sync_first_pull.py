@@ -73,6 +73,7 @@ def history(app):
 def test_first_sync_carries_nothing_out_of_scope_on_any_page(app, history):
     """Pulled from 0 in small pages, no change is a deletion and nothing of the past arrives."""
     phone = _phone(app, history)
+    now = utcnow()
     changes, _cursor = phone.pull_all(limit=PAGE)
     assert len(changes) > 4 * PAGE
     assert [c for c in changes if c["deleted"] or c.get("out_of_scope")] == []
@@ -80,7 +81,11 @@ def test_first_sync_carries_nothing_out_of_scope_on_any_page(app, history):
     closed = db.session.scalars(select(RepairTicket.id).where(RepairTicket.status == "closed")).all()
     assert closed and not ids & set(closed)
     assert not ids & set(db.session.scalars(select(ev.RepairEvent.id).where(ev.RepairEvent.ticket_id.in_(closed))))
-    assert not ids & set(db.session.scalars(select(DiaryEntry.id)))
+    old_diary = set(db.session.scalars(select(DiaryEntry.id).where(DiaryEntry.created_at < now - timedelta(days=366))))
+    assert old_diary and not ids & old_diary
+    mine_recent = set(db.session.scalars(select(DiaryEntry.id).where(
+        DiaryEntry.created_at >= now - timedelta(days=366), DiaryEntry.customer_id.in_(c.id for c in history.customers))))
+    assert mine_recent and mine_recent <= ids, "the last year's diary of his schools (demo history) comes along"
     assert not ids & set(db.session.scalars(select(Inspection.id)))
     assert not ids & set(db.session.scalars(select(DeviceRecord.id).where(DeviceRecord.deleted_at.is_not(None))))
     mine = {c.id for c in history.customers}

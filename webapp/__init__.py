@@ -59,8 +59,10 @@ def register_papers() -> None:
     from .maintenance.sheet_pdf import register_paper as patrol_sheet
     from .maintenance.signed_sheet import register_signing as patrol_sheet_signing
     from .repairs.repair_form_pdf import register_paper as repair_form
+    from .training.attendance_pdf import register_paper as attendance_sheet
+    from .training.minutes_pdf import register_paper as seminar_minutes
 
-    for register in (patrol_sheet, patrol_sheet_signing, repair_form):
+    for register in (patrol_sheet, patrol_sheet_signing, repair_form, attendance_sheet, seminar_minutes):
         register()
 
 
@@ -119,10 +121,11 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     from .pwa import bp as pwa_bp
     from .qr.views import bp as qr_bp
     from .repairs.views import bp as repairs_bp
+    from .training.views import bp as training_bp
     from .workcal.views import bp as workcal_bp
 
     for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, archive_api_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp,
-                      maintenance_bp, notifications_bp):
+                      maintenance_bp, notifications_bp, training_bp):
         app.register_blueprint(blueprint)
 
     register_papers()

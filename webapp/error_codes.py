@@ -117,6 +117,16 @@ CATALOGUE: dict[str, Code] = {
     "bad_year": Code(400, "The year is outside the calendar's range."),
     "invalid_calendar": Code(400, "The holidays or make-up days do not pass; `errors` per list."),
     "not_entered": Code(400, "Nothing is entered for that year."),
+    # --- training and the seminar ---------------------------------------------------------
+    "session_closed": Code(400, "The training session is closed: no more signatures, attendees or handouts.",
+                           "{session_id}"),
+    "nobody_signed": Code(400, "A training session cannot be closed before anyone has signed."),
+    "material_too_large": Code(413, "The handout is over TRAINING_MATERIAL_MAX_BYTES.", "{max_bytes}"),
+    "unsupported_material": Code(400, "The handout is not one of the kinds kept (by name and first bytes).",
+                                 "{allowed: extensions}"),
+    "seminar_issued": Code(400, "The seminar's minutes are issued and no longer change.", "{seminar_id}"),
+    "month_in_future": Code(400, "The month has not come yet: no seminar for it.", "{year, month}"),
+    "minutes_incomplete": Code(400, "The minutes need the day, the attendees and an agenda; `errors` says which."),
     # --- documents and blobs ----------------------------------------------------------------
     "blob_too_large": Code(413, "The upload is over BLOB_MAX_BYTES.", "{max_bytes}"),
     "too_many_pixels": Code(413, "The image is over BLOB_MAX_PIXELS.", "{max_pixels, width?, height?}"),

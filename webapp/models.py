@@ -19,3 +19,11 @@ from .documents.models import Blob, Document, Photo, Signature  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .maintenance.diary import DiaryEntry  # noqa: F401
 from .maintenance.models import ChecklistTemplate, Inspection, MaintenancePlan, Visit  # noqa: F401
+from .training.models import (  # noqa: F401
+    Seminar,
+    SeminarItem,
+    TrainingAttendee,
+    TrainingMaterial,
+    TrainingSession,
+    seminar_attendee,
+)

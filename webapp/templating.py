@@ -73,6 +73,8 @@ NAV = [
     ("audit.log", _l("Audit log"), ("supervisor", "admin")),
     ("workcal.years", _l("Working calendar"), ("supervisor", "admin")),
     ("auth.user_list", _l("Users"), ("admin",)),
+    ("training.index", _l("Training and seminars"),
+     ("technician", "office", "supervisor", "quality", "admin", "leadership", "rnd")),
     ("notifications.index", _l("Notifications"), None),
     ("auth.settings", _l("Settings"), None),
 ]

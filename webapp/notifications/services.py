@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 KINDS = (
     "assigned", "escalated", "deadline_at_risk", "deadline_breached", "quote_awaiting_approval",
     "rework_opened", "new_request", "unhappy_customer",
+    "seminar_minutes",
 )
 MAIL_QUEUE = "notification_mail"
 

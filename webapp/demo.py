@@ -13,6 +13,7 @@ from .auth.services import create_user
 from .extensions import db
 from .maintenance.demo import load_demo_maintenance
 from .repairs.demo import load_demo_repairs
+from .training.demo import load_demo_training
 
 DEMO_USERS = [
     ("tech", "张伟", Role.TECHNICIAN, "13800000001"),
@@ -169,4 +170,5 @@ def load_demo_data(seed: int = 2026) -> bool:
     db.session.flush()
     load_demo_maintenance()
     load_demo_repairs()
+    load_demo_training()
     return True

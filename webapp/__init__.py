@@ -58,11 +58,13 @@ def register_papers() -> None:
     (documents/signed_content.py)."""
     from .maintenance.sheet_pdf import register_paper as patrol_sheet
     from .maintenance.signed_sheet import register_signing as patrol_sheet_signing
+    from .projects.signatures import register as project_signers
     from .repairs.repair_form_pdf import register_paper as repair_form
     from .training.attendance_pdf import register_paper as attendance_sheet
     from .training.minutes_pdf import register_paper as seminar_minutes
 
-    for register in (patrol_sheet, patrol_sheet_signing, repair_form, attendance_sheet, seminar_minutes):
+    for register in (patrol_sheet, patrol_sheet_signing, repair_form, project_signers, attendance_sheet,
+                     seminar_minutes):
         register()
 
 

@@ -112,7 +112,7 @@ function answerInput(form, item, a, set, headId) {
       a.value = box.value.trim() === "" ? null : box.value.trim();
       form.keepDraft();
     });
-    box.addEventListener("change", () => drawItem(form, item));
+    box.addEventListener("change", () => refreshItem(form, item));
     return h("div.num-input", [box, item.unit ? h("span.unit", item.unit) : null, h("span.muted.small", rangeText(item))]);
   }
   if (item.type === "text") {
@@ -153,7 +153,7 @@ function noteBox(form, item, a, finding) {
     a.note = note.value;
     form.keepDraft();
   });
-  note.addEventListener("change", () => drawItem(form, item));
+  note.addEventListener("change", () => refreshItem(form, item));
   return note;
 }
 
@@ -179,11 +179,41 @@ function ticketPart(form, item, a, finding) {
   return [offer, panel];
 }
 
+/** What decides which parts an item's card has: when it stays the same, the card keeps its nodes. */
+function cardShape(item, a) {
+  const finding = isFinding(item, a);
+  return JSON.stringify([finding, Boolean(a.na), Boolean(finding || a.noteOpen || (a.note || "").trim())]);
+}
+
+/** The problems list and the finding/problem marks of a card, updated in place. */
+function markProblems(form, item, card, a) {
+  const problems = card.dataset.checked ? answerProblems(item, a) : [];
+  card.classList.toggle("has-problem", problems.length > 0);
+  const list = problems.length ? h("ul.problems", problems.map((p) => h("li", problemText(p)))) : null;
+  const old = card.querySelector(".problems");
+  if (old && list) old.replaceWith(list);
+  else if (old) old.remove();
+  else if (list) card.querySelector(".check-item-body").append(list);
+}
+
+/** After a typed value or note is left: redraw only when the card's parts change.
+ *
+ * Leaving a box fires `change` on the press that lands on the next button (拍照, 转为报修单);
+ * redrawing the card then would replace that button under the finger and swallow the tap. */
+export function refreshItem(form, item) {
+  const card = form.cards.get(item.key);
+  const a = form.answerOf(item.key);
+  if (card.dataset.shape !== cardShape(item, a)) return drawItem(form, item);
+  markProblems(form, item, card, a);
+  form.onAnswer?.();
+}
+
 /** Draw (or redraw) one item's card from its answer. */
 export function drawItem(form, item) {
   const card = form.cards.get(item.key);
   const a = form.answerOf(item.key);
   const finding = isFinding(item, a);
+  card.dataset.shape = cardShape(item, a);
   const headId = `item-${item.key}-label`;
   const set = (patch) => {
     Object.assign(a, patch);
@@ -221,4 +251,5 @@ export function drawItem(form, item) {
       problems.length ? h("ul.problems", problems.map((p) => h("li", problemText(p)))) : null,
     ]),
   );
+  form.onAnswer?.();
 }

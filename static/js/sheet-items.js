@@ -76,7 +76,8 @@ function ticketPanel({ item, answer, devices, defaultDevice, onCreate }) {
   ]);
   const text = h("textarea", { id: `ticket-text-${item.key}`, rows: 3 });
   const note = (answer.note || "").trim();
-  text.value = `${t("Found on patrol")}: ${localName(item, "label")} — ${answerText(item, answer)}${note ? `. ${note}` : ""}`;
+  const found = t("Found on patrol: %(item)s — %(answer)s", { item: localName(item, "label"), answer: answerText(item, answer) });
+  text.value = note ? t("%(finding)s. %(note)s", { finding: found, note }) : found;
   limitLength(text, TICKET_DESCRIPTION_MAX);
   const create = h("button.btn.btn-primary", { type: "button" }, t("Create the repair ticket"));
   create.addEventListener("click", () => {
@@ -108,11 +109,26 @@ function answerInput(form, item, a, set, headId) {
   }
   if (item.type === "number") {
     const box = h("input", { type: "text", inputmode: "decimal", id: `a-${item.key}`, value: a.value ?? "", "aria-labelledby": headId, autocomplete: "off" });
+    let live = 0;
     box.addEventListener("input", () => {
       a.value = box.value.trim() === "" ? null : box.value.trim();
       form.keepDraft();
+      form.onAnswer?.();
+      // A reading out of range shows its note and photo while the keyboard is still up, so the
+      // next tap lands on them instead of first closing the keyboard.
+      clearTimeout(live);
+      live = setTimeout(() => {
+        if (document.activeElement !== box || form.cards.get(item.key).dataset.shape === cardShape(item, a)) return;
+        drawItem(form, item);
+        const again = document.getElementById(box.id);
+        again?.focus();
+        again?.setSelectionRange(again.value.length, again.value.length);
+      }, 400);
     });
-    box.addEventListener("change", () => refreshItem(form, item));
+    box.addEventListener("change", () => {
+      clearTimeout(live);
+      refreshItem(form, item);
+    });
     return h("div.num-input", [box, item.unit ? h("span.unit", item.unit) : null, h("span.muted.small", rangeText(item))]);
   }
   if (item.type === "text") {
@@ -122,6 +138,7 @@ function answerInput(form, item, a, set, headId) {
     box.addEventListener("input", () => {
       a.value = box.value;
       form.keepDraft();
+      form.onAnswer?.();
     });
     return box;
   }

@@ -4,6 +4,7 @@ import { formatDate, t, todayInSiteZone } from "./i18n.js";
 import { pageHead, pathOf } from "./page.js";
 import { byName, diaryItems, searchBar, section, ticketItems } from "./record-lists.js";
 import { listBy, listKind } from "./store.js";
+import { projectsSection } from "./view-project.js";
 import { visitsSection } from "./view-visits.js";
 
 /** Today: my customers, open tickets, today's diary. */
@@ -32,6 +33,7 @@ export async function todayView(ctx) {
       pageHead(t("Today"), [formatDate(today), " · ", ctx.user.display_name],
         h("a.btn.btn-primary", { href: "/app/scan" }, t("Scan a label"))),
       searchBar(ctx),
+      await projectsSection(ctx),
       await visitsSection(ctx),
       section(t("Open repair tickets"), tickets.length ? h("ul.list", ticketItems(tickets, customerMap)) : null, t("No open repair tickets.")),
       section(t("Today's service diary"), diaryList, t("No diary entry yet today. Open a customer, cabinet or device to write one.")),

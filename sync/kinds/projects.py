@@ -69,18 +69,21 @@ def submitted(verb):
     return create
 
 
-def register_submission(name: str, model, verb, *, required=(), extra=None, description: str = "") -> None:
-    """Register one of the team's site records: append-only, created by its verb, in the team's scope."""
+def register_submission(name: str, model, verb, *, required=(), extra=None, names_project: bool = True,
+                        description: str = "") -> None:
+    """Register one of the team's site records: append-only, created by its verb, in the team's scope.
+    A record that does not name its project (a rectification names its round) gets it from the server."""
+    project = {"project_id": fields.String(required=True, validate=UUID)} if names_project else {}
     register_kind(
         name,
         model,
         record_type=SUBMISSION,
         create=submitted(verb),
-        read_only=SERVER_SET,
+        read_only=SERVER_SET if names_project else (*SERVER_SET, "project_id"),
         create_only=(),
-        required=("project_id", *required),
+        required=(*project, *required),
         relevant=of_my_projects(model),
-        extra_fields={"project_id": fields.String(required=True, validate=UUID), **(extra or {})},
+        extra_fields={**project, **(extra or {})},
         description=description,
     )
 
@@ -138,5 +141,6 @@ register_submission(
 )
 register_submission(
     "project_rectification", Rectification, rounds.report_rectified, required=("round_kind", "round_id", "note"),
+    names_project=False,
     description="A failed round reported rectified (the team, after an internal acceptance). A submission.",
 )

@@ -33,7 +33,7 @@ export function signaturePadControls() {
   };
   // The opening touch is not a stroke: it is held back from the pad, which then grows.
   frame.addEventListener("pointerdown", (event) => {
-    if (!landscape.matches || pad.classList.contains("is-full")) return;
+    if (!landscape.matches || !pad.isConnected || pad.classList.contains("is-full")) return;
     event.preventDefault();
     event.stopPropagation();
     enter();

@@ -16,6 +16,7 @@ MODULES = (
     "maintenance",    # checklist templates, visits, sheets
     "repair_events",  # the steps of a ticket
     "submissions",    # diary entries, signatures and photos (of sheets, tickets, entries)
+    "knowledge",      # knowledge-base articles about the devices at a technician's schools
 )
 
 

@@ -53,3 +53,33 @@ def device_search(articles: list[dict], queries: list[str], texts: list[str] = (
     done = subprocess.run(["node", "tests/support/kb_search.mjs"], cwd=ROOT, input=payload, capture_output=True,
                           text=True, timeout=60, check=True)
     return json.loads(done.stdout)
+
+
+def seed_field_articles(app) -> dict[str, str]:
+    """Published articles for the field data's camera (海康威视 DS-2CD3T46WDV3-I3) and for a model
+    no school of the technician has, plus a draft: {"known", "black", "elsewhere", "draft"} -> title."""
+    from tests.support.factories import make_user
+    from webapp.auth.models import Role
+
+    titles = {
+        "known": "DS-2CD3T46 夜间画面发白",
+        "black": "摄像机开机后黑屏有声音",
+        "elsewhere": "投影仪灯泡指示灯闪红",
+        "draft": "草稿：摄像机黑屏另一种情况",
+    }
+    with app.app_context():
+        office, head = make_user(Role.OFFICE), make_user(Role.SUPERVISOR)
+        known = services.create_article(office, {
+            "title": titles["known"], "symptoms": "夜间画面整体发白，看不清人脸", "cause": "红外照到近处墙面反光",
+            "solution": "调整角度，开启智能补光", "brand": "海康威视", "models": ["DS-2CD3T46"], "device_category": "camera"})
+        black = services.create_article(office, {
+            "title": titles["black"], "symptoms": "开机后黑屏有声音，网页能登录但预览黑屏", "cause": "码流设置为H.265，旧录像机不支持",
+            "solution": "把主码流改为H.264", "steps": ["登录摄像机网页", "视频参数里改编码为H.264", "重启预览"],
+            "brand": "海康威视", "models": ["DS-2CD"]})
+        elsewhere = services.create_article(office, {
+            "title": titles["elsewhere"], "symptoms": "投影仪黑屏，灯泡指示灯闪红", "solution": "更换灯泡", "models": ["CB-X06"]})
+        for article in (known, black, elsewhere):
+            services.publish_article(head, article)
+        services.create_article(office, {"title": titles["draft"], "symptoms": "黑屏", "models": ["DS-2CD"]})
+        db.session.commit()
+    return titles

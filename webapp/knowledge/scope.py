@@ -43,9 +43,10 @@ def key_sql(column):
 
 def applies_sql(device_conditions: list):
     """SQL: the article applies to some device meeting the conditions (the rule above)."""
-    names_models = exists().where(ArticleModel.article_id == Article.id)
-    model_matches = exists().where(ArticleModel.article_id == Article.id,
-                                   key_sql(Device.model).like(ArticleModel.model_key + "%"))
+    names_models = select(ArticleModel.model_key).where(ArticleModel.article_id == Article.id).correlate(Article).exists()
+    model_matches = (select(ArticleModel.model_key)
+                     .where(ArticleModel.article_id == Article.id, key_sql(Device.model).like(ArticleModel.model_key + "%"))
+                     .correlate(Article, Device).exists())
     return and_(
         or_(Article.device_category != "", Article.brand_key != "", names_models),
         exists().where(

@@ -1,7 +1,7 @@
 """knowledge base: articles, their kept versions, the models they apply to and the search index
 
 Revision ID: a3c5e7f9b1d2
-Revises: 4b8d2f6e1a97
+Revises: 2cddd6d0c2c1
 Create Date: 2026-12-02 10:09:20
 
 """
@@ -13,7 +13,7 @@ import webapp.clock
 
 # revision identifiers, used by Alembic.
 revision = 'a3c5e7f9b1d2'
-down_revision = '4b8d2f6e1a97'
+down_revision = '2cddd6d0c2c1'
 branch_labels = None
 depends_on = None
 

@@ -230,9 +230,12 @@ async function pullChanges(userId, clientId) {
   // a first sync names its snapshot; sent back, the later pages leave out old history
   let snapshot = cursor === 0 ? null : ((await getMeta("pullSnapshot")) ?? null);
   const epoch = await getMeta("serverEpoch");
+  // A first sync counts what has arrived against the total its first page announced (kept in
+  // meta, so a reload in the middle goes on counting); Today shows it while it runs.
+  let firstSync = cursor === 0 ? null : ((await getMeta("firstSync")) ?? null);
   let pages = 0;
   for (;;) {
-    progress({ phase: "pull", done: pages });
+    progress({ phase: "pull", done: firstSync?.received ?? 0, total: firstSync?.total ?? 0 });
     let page;
     try {
       page = await pull(cursor, snapshot);
@@ -242,12 +245,16 @@ async function pullChanges(userId, clientId) {
         await clearRecords({ keepLocal: true });
         cursor = 0;
         snapshot = null;
+        firstSync = null;
         continue;
       }
       throw err;
     }
     if (pages === 0 && (await restoredServer(page, epoch, userId, clientId))) return page;
-    await applyPulledPage(page.changes || [], page.cursor);
+    if (cursor === 0) firstSync = page.total ? { total: page.total, received: 0 } : null;
+    if (firstSync) firstSync = { ...firstSync, received: firstSync.received + (page.changes || []).length };
+    await applyPulledPage(page.changes || [], page.cursor, { firstSync: page.has_more ? firstSync : null });
+    if (firstSync) progress({ phase: "pull", done: firstSync.received, total: firstSync.total, first: page.has_more });
     if (page.epoch !== undefined && page.epoch !== epoch) await setMeta("serverEpoch", page.epoch);
     cursor = page.cursor;
     snapshot = page.snapshot ?? null;

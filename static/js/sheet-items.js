@@ -4,7 +4,7 @@
 import { h } from "./dom.js";
 import { blobImage } from "./field-docs.js";
 import { t } from "./i18n.js";
-import { localName, otherName, ticketPath } from "./page.js";
+import { localName, otherName, segmented, ticketPath } from "./page.js";
 import { NOTE_MAX, TEXT_ANSWER_MAX, VERSION_MAX, answerProblems, answerText, isFinding } from "./patrol-rules.js";
 import { limitLength } from "./text-limits.js";
 
@@ -34,16 +34,6 @@ function rangeText(item) {
   if (min !== null && min !== undefined) return t("Normal: at least %(low)s %(unit)s", { low: min, unit });
   if (max !== null && max !== undefined) return t("Normal: at most %(high)s %(unit)s", { high: max, unit });
   return "";
-}
-
-/** Segmented radio buttons: [[value, text, tone]]; calls onPick(value). */
-function segmented(name, choices, current, onPick, labelledBy) {
-  return h("div.seg-input", { role: "radiogroup", "aria-labelledby": labelledBy }, choices.map(([value, text, tone]) => {
-    const id = `${name}-${value}`;
-    const input = h("input.visually-hidden", { type: "radio", name, id, value, checked: current === value });
-    input.addEventListener("change", () => onPick(value));
-    return h("span.seg-option", [input, h(`label${tone ? `.tone-${tone}` : ""}`, { for: id }, text)]);
-  }));
 }
 
 /** The software-upgrade answer: each upgraded device with its new version. */

@@ -210,4 +210,7 @@ def core_js_strings() -> dict[str, str]:
         "You are offline. Everything stays on this device until the network is back.": _("You are offline. Everything stays on this device until the network is back."),
         "Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped.": _("Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped."),
         "synced %(time)s": _("synced %(time)s"),
+        # uxfield: signing on a phone held sideways
+        "Done signing": _("Done signing"),
+        "Tap the pad to sign on the whole screen.": _("Tap the pad to sign on the whole screen."),
     }

@@ -24,15 +24,14 @@ export function signatureBlock({ legend = "", hint = "", withRole = false, field
   const role = withRole
     ? limitLength(h("input", { type: "text", name: "signer_role", id: "signer_role", value: t("Customer representative") }), SIGNER_ROLE_MAX)
     : null;
-  const { frame, actions, ready } = signaturePadControls();
+  const { pad, ready } = signaturePadControls();
   const who = [h("div.field", [h("label", { for: "signer_name" }, t("Signer's name")), name])];
   if (role) who.push(h("div.field", [h("label", { for: "signer_role" }, t("Signer's role")), role]));
   const parts = [
     hint ? h("p.hint", hint) : null,
     fields,
     role ? h("div.form-grid", who) : who,
-    frame,
-    actions,
+    pad,
   ];
   const node = legend ? h("fieldset.signature-block", [h("legend", legend), parts]) : h("div.signature-block", parts);
   return { node, ready, name, role };

@@ -34,8 +34,7 @@ function traineeRow(n) {
   const node = h("li.card.trainee", { "data-trainee": String(n) }, [
     h("h3", traineeWords(n)),
     h("div.field", [h("label", { for: name.id }, t("Trainee's name")), name]),
-    pad.frame,
-    pad.actions,
+    pad.pad,
   ]);
   return { n, name, ready: pad.ready, node };
 }

@@ -142,6 +142,8 @@ export async function cabinetView(ctx) {
     title: d.name,
     node: h("div", [
       pageHead(d.name, t("Cabinet"), newDiaryButton({ customer: d.customer_id, cabinet: id })),
+      // After a scan the due patrol is what the technician came for: it comes before the facts.
+      await checklistSection(ctx, { customerId: d.customer_id, cabinetId: id }),
       h("section.card", facts([
         [t("Customer"), customer ? h("a", { href: pathOf("customer", customer.id) }, customer.data.name) : ""],
         [t("Code"), d.code],
@@ -151,7 +153,6 @@ export async function cabinetView(ctx) {
         [t("Label code"), shortCode(d.qr_token)],
         [t("Notes"), d.notes],
       ])),
-      await checklistSection(ctx, { customerId: d.customer_id, cabinetId: id }),
       section(t("Devices"), devices.length ? deviceList(devices, false) : null, t("No devices recorded.")),
       section(t("Service diary"), await diaryItems(diary), t("No diary entries yet.")),
     ]),

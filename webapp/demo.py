@@ -11,6 +11,7 @@ from .archive.qr import issue_token
 from .auth.models import Role, User
 from .auth.services import create_user
 from .extensions import db
+from .knowledge.demo import load_demo_knowledge
 from .maintenance.demo import load_demo_maintenance
 from .repairs.demo import load_demo_repairs
 from .training.demo import load_demo_training
@@ -170,5 +171,6 @@ def load_demo_data(seed: int = 2026) -> bool:
     db.session.flush()
     load_demo_maintenance()
     load_demo_repairs()
+    load_demo_knowledge()
     load_demo_training()
     return True

@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .clock import site_zone
+from .knowledge.field_strings import kb_js_strings
 from .maintenance.field_strings import patrol_js_strings
 from .maintenance.labels import ACTIVITY_LABELS
 from .projects.field_strings import project_js_strings, project_labels
@@ -50,7 +51,8 @@ def catalogue() -> dict:
 
 def js_strings() -> dict[str, str]:
     """Every string the field app's scripts show, keyed by its English text (t("...") in JS)."""
-    return repair_js_strings() | core_js_strings() | patrol_js_strings() | sync_js_strings() | project_js_strings()
+    return (repair_js_strings() | core_js_strings() | patrol_js_strings() | sync_js_strings() | project_js_strings()
+            | kb_js_strings())
 
 
 def core_js_strings() -> dict[str, str]:

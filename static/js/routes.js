@@ -12,6 +12,7 @@ import { sheetFormView } from "./view-sheet-form.js";
 import { syncView } from "./view-sync.js";
 import { todayView } from "./view-today.js";
 import { visitListView } from "./view-visits.js";
+import { articleView, knowledgeSearchView } from "./views-knowledge.js";
 
 export const routes = [
   [/^\/app\/?$/, todayView],
@@ -37,6 +38,8 @@ export const routes = [
   [/^\/app\/projects\/([^/]+)$/, projectView],
   [/^\/app\/scan\/?$/, scanView],
   [/^\/app\/search\/?$/, searchView],
+  [/^\/app\/knowledge\/?$/, knowledgeSearchView],
+  [/^\/app\/knowledge\/([^/]+)$/, articleView],
   [/^\/app\/sync\/?$/, syncView],
   [/^\/q\/([A-Za-z0-9_-]+)\/?$/, tokenView],
 ];

@@ -5,6 +5,7 @@ import { pageHead, pathOf, shortCode } from "./page.js";
 import { byName, diaryItems, linkList, searchBar, section, ticketItems } from "./record-lists.js";
 import { getRecord, listBy, listKind } from "./store.js";
 import { checklistSection } from "./view-visits.js";
+import { knownIssuesSection } from "./views-knowledge.js";
 
 const DEVICE_PAGE = 100;
 
@@ -198,6 +199,7 @@ export async function deviceView(ctx) {
         [t("Notes"), d.notes],
       ])),
       section(t("Repair tickets"), tickets.length ? h("ul.list", ticketItems(tickets)) : null, t("No repair tickets for this device.")),
+      await knownIssuesSection(device),
       await checklistSection(ctx, { customerId: d.customer_id, cabinetId: d.cabinet_id, deviceId: id }),
       section(t("Service diary"), await diaryItems(diary), t("No diary entries yet.")),
     ]),

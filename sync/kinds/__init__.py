@@ -17,6 +17,7 @@ MODULES = (
     "repair_events",  # the steps of a ticket
     "projects",       # installation projects of the technician's team and their site records
     "submissions",    # diary entries, signatures and photos (of sheets, tickets, entries)
+    "knowledge",      # knowledge-base articles about the devices at a technician's schools
 )
 
 

@@ -1,7 +1,7 @@
 """training and seminar: training sessions with signed attendance and handouts; the month-end seminar
 
-Revision ID: a3c5e7f9b1d2
-Revises: 2cddd6d0c2c1
+Revision ID: e8b4d1c6f2a7
+Revises: a3c5e7f9b1d2
 Create Date: 2026-12-02 10:30:00
 
 """
@@ -12,8 +12,8 @@ import webapp.records
 
 
 # revision identifiers, used by Alembic.
-revision = 'a3c5e7f9b1d2'
-down_revision = '2cddd6d0c2c1'
+revision = 'e8b4d1c6f2a7'
+down_revision = 'a3c5e7f9b1d2'
 branch_labels = None
 depends_on = None
 

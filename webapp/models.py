@@ -19,3 +19,4 @@ from .documents.models import Blob, Document, Photo, Signature  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .maintenance.diary import DiaryEntry  # noqa: F401
 from .maintenance.models import ChecklistTemplate, Inspection, MaintenancePlan, Visit  # noqa: F401
+from .appraisal.models import AppraisalAdjustment, AppraisalScheme, Suggestion  # noqa: F401

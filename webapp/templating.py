@@ -73,6 +73,8 @@ NAV = [
     ("audit.log", _l("Audit log"), ("supervisor", "admin")),
     ("workcal.years", _l("Working calendar"), ("supervisor", "admin")),
     ("auth.user_list", _l("Users"), ("admin",)),
+    ("appraisal.index", _l("Appraisal"), ("technician", "supervisor", "admin")),
+    ("appraisal.suggestions", _l("Suggestions"), None),
     ("notifications.index", _l("Notifications"), None),
     ("auth.settings", _l("Settings"), None),
 ]

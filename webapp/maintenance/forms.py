@@ -87,11 +87,12 @@ class PlanRowForm(Form):
 
 
 class PlanForm(FlaskForm):
-    """The three recurring activities of a customer."""
+    """The recurring activities of a customer."""
 
     monthly_patrol = FormField(PlanRowForm)
     semi_annual_maintenance = FormField(PlanRowForm)
     quarterly_inspection = FormField(PlanRowForm)
+    year_end_inspection = FormField(PlanRowForm)
 
     def rows(self):
         """(activity, sub-form) pairs in the usual order."""

@@ -35,7 +35,7 @@ MEASURE_LABELS = {
     "visits_on_time": _l("Patrols and maintenance on time"),
     "repair_deadlines": _l("Repair deadlines met"),
     "factory_returns": _l("Factory returns on time"),
-    "quality_score": _l("Quality checks of my schools"),
+    "quality_score": _l("Quality checks of the schools"),
     "follow_up": _l("Follow-up ratings"),
     "returned_sheet": _l("Sheets returned with issues"),
     "rework": _l("Reworks held responsible for"),

@@ -55,6 +55,13 @@ class Config:
     DOCUMENT_STORAGE_DIR = os.environ.get(
         "DOCUMENT_STORAGE_DIR", str(BASE_DIR / "instance" / "documents")
     )
+    # "folder" keeps blobs and documents in the two folders above (one app server); "s3" keeps
+    # them in one S3-compatible bucket under blobs/ and documents/, shared by several servers.
+    # Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "folder")
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # empty: AWS itself
+    S3_REGION = os.environ.get("S3_REGION", "")
     BLOB_MAX_BYTES = int(os.environ.get("BLOB_MAX_BYTES", 8 * 1024 * 1024))
     BLOB_MAX_PIXELS = int(os.environ.get("BLOB_MAX_PIXELS", 24_000_000))
     # Request body caps (webapp/request_body.py): every route has one; over it answers 413.

@@ -243,6 +243,8 @@ def build_spec() -> dict:
                              "description": "while a sync from cursor 0 has more pages: send it back as "
                              "?snapshot= with the next page (closed tickets, old history and tombstones "
                              "from before it are left out); null otherwise"},
+                "total": {"type": "integer", "description": "on the first page of a sync from cursor 0 "
+                          "that has more pages: how many changes the whole sync delivers (for progress)"},
                 "server_time": {"type": "string", "format": "date-time"},
                 "scope": {"type": "object", "properties": {"customer_ids": {
                     "type": "array", "items": {"type": "string"}, "nullable": True,

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, or_, select, text
+from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
 from webapp.auth.models import User, customer_technician
@@ -87,9 +87,10 @@ def track_scope(client: SyncClient | None, scope: list[str] | None, cursor: int)
         client.scope_customer_ids = scope
 
 
-def _kind_query(kind, user, technician: bool, scope, cursor: int, cap: int, snapshot: int, limit: int):
+def _kind_query(kind, user, technician: bool, scope, cursor: int, cap: int, snapshot: int, limit: int | None):
     """One kind's rows of a page: rows of the first sync's snapshot only when deliverable,
-    later rows labelled with whether they are still relevant (out of scope: a deletion)."""
+    later rows labelled with whether they are still relevant (out of scope: a deletion).
+    With no limit, all of them, unordered (for counting)."""
     model = kind.model
     conditions = [model.change_seq > cursor, model.change_seq <= cap]
     if technician and kind.customer_column is not None:
@@ -103,7 +104,17 @@ def _kind_query(kind, user, technician: bool, scope, cursor: int, cap: int, snap
         if snapshot > cursor:
             conditions.append(or_(model.change_seq > snapshot, and_(*deliverable)))
         stmt = select(model, and_(*relevant).label("relevant") if relevant else text("1"))
-    return stmt.where(*conditions).order_by(model.change_seq).limit(limit + 1)
+    stmt = stmt.where(*conditions)
+    return stmt if limit is None else stmt.order_by(model.change_seq).limit(limit + 1)
+
+
+def _first_sync_total(user, technician: bool, scope, cap: int) -> int:
+    """How many changes a sync from 0 delivers in all (the device shows "received n of total")."""
+    counts = [
+        select(func.count()).select_from(_kind_query(kind, user, technician, scope, 0, cap, cap, None).subquery())
+        for kind in all_kinds()
+    ]
+    return sum(db.session.scalar(stmt) or 0 for stmt in counts)
 
 
 def pull(user: User, cursor: int, limit: int, client: SyncClient | None = None, snapshot: int | None = None) -> dict:
@@ -133,6 +144,8 @@ def pull(user: User, cursor: int, limit: int, client: SyncClient | None = None, 
     has_more = len(rows) > limit
     next_cursor = page[-1][0] if has_more else max(cap, cursor)
     changes = [kind.change(record, out_of_scope=out) for _seq, kind, record, out in page]
+    # the first page of a long first sync says how much is coming, for the device's progress
+    total = {"total": _first_sync_total(user, technician, scope, cap)} if cursor == 0 and has_more else {}
     position = server_position(client)
     db.session.rollback()
     return {
@@ -142,6 +155,7 @@ def pull(user: User, cursor: int, limit: int, client: SyncClient | None = None, 
         "snapshot": snapshot if has_more and snapshot > next_cursor else None,
         "server_time": iso_datetime(utcnow()),
         "scope": {"customer_ids": scope},
+        **total,
         **position,
     }
 

@@ -58,9 +58,10 @@ def register_papers() -> None:
     (documents/signed_content.py)."""
     from .maintenance.sheet_pdf import register_paper as patrol_sheet
     from .maintenance.signed_sheet import register_signing as patrol_sheet_signing
+    from .projects.signatures import register as project_signers
     from .repairs.repair_form_pdf import register_paper as repair_form
 
-    for register in (patrol_sheet, patrol_sheet_signing, repair_form):
+    for register in (patrol_sheet, patrol_sheet_signing, repair_form, project_signers):
         register()
 
 

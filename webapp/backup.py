@@ -45,7 +45,8 @@ MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.dump"
 # Which rows name which stored files: (folder in the backup, table, key column).
-FILE_SOURCES = (("blobs", "blob", "stored_sha256"), ("documents", "document", "storage_key"))
+FILE_SOURCES = (("blobs", "blob", "stored_sha256"), ("documents", "document", "storage_key"),
+                ("blobs", "project_attachment", "sha256"))
 
 
 class BackupError(Exception):
@@ -97,7 +98,7 @@ def _snapshot_facts(conn: Connection) -> dict:
     for folder, table, column in FILE_SOURCES:
         if table in tables:
             rows = conn.execute(text(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'))
-            keys[folder] = sorted(r[0] for r in rows)
+            keys[folder] = sorted(set(keys.get(folder, ())) | {r[0] for r in rows})
     return {"tables": counts, "revision": revision, "keys": keys}
 
 

@@ -133,6 +133,19 @@ CATALOGUE: dict[str, Code] = {
     "invalid_image": Code(422, "Not a complete PNG or JPEG image.", "{reason}"),
     "sha256_mismatch": Code(422, "The bytes' SHA-256 is not the name they were sent under.", "{expected, received}"),
     "invalid_sha256": Code(400, "A blob is named by the lowercase SHA-256 hex of its bytes."),
+    # --- installation projects --------------------------------------------------------------
+    "project_stage": Code(409, "The project is not at the step this needs (no installation before the entry review "
+                               "is met, no external acceptance before internal passes, no hand-over before external "
+                               "acceptance; on hold or cancelled: nothing moves).",
+                          "{status, required: [statuses]}"),
+    "rectification_pending": Code(409, "The last internal acceptance failed and its items are not reported "
+                                       "rectified yet.", "{round}"),
+    "already_archived": Code(409, "The project's hand-over created its archive records already (exactly once).",
+                             "{archived_at}"),
+    "handover_incomplete": Code(409, "Hand-over items are not all checked off yet.", "{unchecked: count}"),
+    "attachment_type": Code(415, "Only PDF, images (PNG, JPEG) and office files (Word, Excel, PowerPoint) "
+                                 "may be attached.", "{filename}"),
+    "attachment_too_large": Code(413, "The file is over PROJECT_ATTACHMENT_MAX_BYTES.", "{max_bytes}"),
     # --- sync -------------------------------------------------------------------------------
     "client_belongs_to_another_user": Code(403, "The device's sync queue belongs to another user.", "{client_id}"),
     "batch_too_large": Code(400, "Too many mutations in one push.", "{max}"),

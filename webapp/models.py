@@ -20,3 +20,21 @@ from .notifications.models import Notification  # noqa: F401
 from .maintenance.diary import DiaryEntry  # noqa: F401
 from .maintenance.models import ChecklistTemplate, Inspection, MaintenancePlan, Visit  # noqa: F401
 from .appraisal.models import AppraisalAdjustment, AppraisalScheme, Suggestion  # noqa: F401
+from .projects.models import (  # noqa: F401
+    Attachment,
+    Change,
+    CompletionReport,
+    EntryReview,
+    ExternalAcceptance,
+    Handover,
+    HandoverCheck,
+    InternalAcceptance,
+    LogEntry,
+    Milestone,
+    PlanRevision,
+    Project,
+    ProjectDevice,
+    ProjectMember,
+    Rectification,
+    Training,
+)

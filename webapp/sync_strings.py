@@ -1,4 +1,4 @@
-"""Strings of the field app's sync page and update banner (static/js/view-sync.js, sw-client.js)."""
+"""Strings of the field app's sync page, update banner and first-sync notes (view-sync.js, sw-client.js, view-today.js)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -15,6 +15,10 @@ def sync_js_strings() -> dict[str, str]:
         "Items waiting on this device: %(n)s. They are safe here; if this goes on, export them and send the file to the office.":
             _("Items waiting on this device: %(n)s. They are safe here; if this goes on, export them and send the file to the office."),
         "Nothing is waiting on this device.": _("Nothing is waiting on this device."),
+        "Repair tickets are still arriving with the first sync.":
+            _("Repair tickets are still arriving with the first sync."),
+        "Your schools are still arriving with the first sync.":
+            _("Your schools are still arriving with the first sync."),
         "the server cannot be reached (no network, or the server is down).":
             _("the server cannot be reached (no network, or the server is down)."),
         "the server has a problem (%(reason)s). Tell the office.":

@@ -171,10 +171,25 @@ function watchSync() {
     refreshLive();
     void event;
   });
+  syncEvents.addEventListener("progress", (event) => showFirstSync(event.detail));
   const online = () => banner("offline", !navigator.onLine);
   window.addEventListener("online", online);
   window.addEventListener("offline", online);
   online();
+}
+
+/** While a first sync runs, how much of it has arrived ({total, received}, from the pull's
+ * progress or, after a reload in the middle, from what the device stored). */
+function showFirstSync({ phase, done, total, first } = {}) {
+  if (phase === "pull" && total) {
+    const node = document.querySelector("[data-banner=first-sync]");
+    node.querySelector("[data-first-sync-progress]").max = total;
+    node.querySelector("[data-first-sync-progress]").value = done;
+    node.querySelector("[data-first-sync-count]").textContent = `${done} / ${total}`;
+    banner("first-sync", first !== false);
+  } else if (phase === "done") {
+    getMeta("firstSync").then((left) => banner("first-sync", Boolean(left)));
+  }
 }
 
 /** True while the current view is a form that may hold unsaved input. */
@@ -210,6 +225,8 @@ async function boot() {
     updateBadge(state.user.id);
     const auth = await getMeta("auth");
     banner("auth", Boolean(auth?.required));
+    const firstSync = await getMeta("firstSync");
+    if (firstSync) showFirstSync({ phase: "pull", done: firstSync.received, total: firstSync.total });
   }
   await render();
   startAutoSync();

@@ -141,27 +141,34 @@ export async function findByShortCode(code) {
 
 /**
  * Apply one pulled page and its cursor in one transaction (SYNC.md): a version lower than the
- * one held is ignored, so a late page never rolls a record back.
+ * one held is ignored, so a late page never rolls a record back. `firstSync` ({total, received}
+ * while a first sync has more pages, else null) is stored with them.
  */
-export async function applyPulledPage(changes, cursor) {
+export async function applyPulledPage(changes, cursor, { firstSync = null } = {}) {
   const tx = (await db()).transaction(["records", "meta"], "readwrite");
   const records = tx.objectStore("records");
-  for (const change of changes) {
-    const held = await records.get([change.kind, change.id]);
-    if (held && !held.local && held.version > change.version) continue;
-    await records.put({
+  // All reads are asked at once and all writes follow without waiting for each other: the
+  // transaction commits them together, with one turn of the event loop per page rather than two
+  // per record (a slow phone's CPU, not the network, limited a first sync).
+  const held = await Promise.all(changes.map((change) => records.get([change.kind, change.id])));
+  const writes = [];
+  changes.forEach((change, index) => {
+    const mine = held[index];
+    if (mine && !mine.local && mine.version > change.version) return;
+    writes.push(records.put({
       kind: change.kind,
       id: change.id,
       version: change.version,
       change_seq: change.change_seq,
       deleted: Boolean(change.deleted),
       local: false,
-      data: change.data || held?.data || {},
-      blobs: held?.blobs,
-    });
-  }
-  await tx.objectStore("meta").put({ key: "cursor", value: cursor });
-  await tx.done;
+      data: change.data || mine?.data || {},
+      blobs: mine?.blobs,
+    }));
+  });
+  const meta = tx.objectStore("meta");
+  writes.push(meta.put({ key: "cursor", value: cursor }), meta.put({ key: "firstSync", value: firstSync }));
+  await Promise.all([...writes, tx.done]);
 }
 
 /**

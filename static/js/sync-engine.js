@@ -13,8 +13,13 @@ export const syncEvents = new EventTarget();
 const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("field-app") : null;
 const BATCH = 50;
 const TIMER_MS = 120000;
+// Photos go up a few at a time: one at a time leaves a slow uplink idle between requests.
+const UPLOADS_AT_ONCE = 3;
+// After a failed round the next one comes sooner than the timer: 5 s, 10 s, 20 s ... up to 2 min.
+const RETRY_FIRST_MS = 5000;
 let running = null;
 let again = false;
+let retryTimer = null;
 
 /** True while this tab runs (or waits to run) a sync round. */
 export function isSyncing() {
@@ -106,6 +111,7 @@ async function runSync(reason) {
     const now = new Date().toISOString();
     await setMeta("lastSync", now);
     await setMeta("failures", 0);
+    clearTimeout(retryTimer);
     await setMeta("failingSince", null);
     await setMeta("lastError", null);
     await askForPersistence();
@@ -120,6 +126,7 @@ async function runSync(reason) {
     }
     const failures = ((await getMeta("failures")) || 0) + 1;
     await setMeta("failures", failures);
+    scheduleRetry(failures);
     if (failures === 1) await setMeta("failingSince", new Date().toISOString());
     await setMeta("lastError", { at: new Date().toISOString(), message: describe(err), code: err.code || "", status: err.status || 0 });
     announce("status", { status: err instanceof NetworkError ? "offline" : "error", failures });
@@ -128,6 +135,14 @@ async function runSync(reason) {
     announce("outbox");
     progress({ phase: "done" });
   }
+}
+
+/** Try again after a failed round: sooner at first, then less often (never more than the timer). */
+function scheduleRetry(failures) {
+  clearTimeout(retryTimer);
+  const wait = Math.min(TIMER_MS, RETRY_FIRST_MS * 2 ** Math.min(failures - 1, 10));
+  // offline, the `online` event starts the next round
+  retryTimer = setTimeout(() => navigator.onLine !== false && requestSync("retry"), wait);
 }
 
 /** A short, human-readable reason for a failed sync. */
@@ -147,25 +162,41 @@ async function reopenSending(userId) {
   for (const [clientId, updates] of byClient) await updateEntries(clientId, updates);
 }
 
-/** Upload the user's blobs the server lacks (before the mutations that name them). */
+/**
+ * Upload the user's blobs the server lacks (before the mutations that name them), a few at once.
+ * A photo made on this device goes straight up the first time (the server cannot have it yet);
+ * after an attempt that may have got through (a dropped connection), the server is asked first.
+ */
 async function uploadBlobs(userId) {
   const blobs = await pendingBlobs(userId);
   let done = 0;
-  for (const row of blobs) {
-    progress({ phase: "blobs", done, total: blobs.length });
-    try {
-      if (!(await hasBlob(row.sha256))) await putBlob(row.sha256, row.blob);
-      await markBlob(row.sha256, { uploaded: true, error: null });
-    } catch (err) {
-      // A blob the server refuses (422 bad image, 413 too large) must not block the rest.
-      if (err instanceof HttpError && err.status >= 400 && err.status < 500) {
+  let next = 0;
+  let failure = null;
+  progress({ phase: "blobs", done, total: blobs.length });
+  const uploader = async () => {
+    while (next < blobs.length && !failure) {
+      const row = blobs[next];
+      next += 1;
+      try {
+        if (!row.tried || !(await hasBlob(row.sha256))) {
+          await markBlob(row.sha256, { tried: true });
+          await putBlob(row.sha256, row.blob);
+        }
+        await markBlob(row.sha256, { uploaded: true, error: null });
+      } catch (err) {
+        // A blob the server refuses (422 bad image, 413 too large) must not block the rest.
+        if (!(err instanceof HttpError && err.status >= 400 && err.status < 500)) {
+          failure = err;
+          return;
+        }
         await markBlob(row.sha256, { error: describe(err) });
-      } else {
-        throw err;
       }
+      done += 1;
+      progress({ phase: "blobs", done, total: blobs.length });
     }
-    done += 1;
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(UPLOADS_AT_ONCE, blobs.length) }, uploader));
+  if (failure) throw failure;
 }
 
 /** Push the user's queued entries in seq order, in batches; read every result before moving on. */
@@ -230,9 +261,12 @@ async function pullChanges(userId, clientId) {
   // a first sync names its snapshot; sent back, the later pages leave out old history
   let snapshot = cursor === 0 ? null : ((await getMeta("pullSnapshot")) ?? null);
   const epoch = await getMeta("serverEpoch");
+  // A first sync counts what has arrived against the total its first page announced (kept in
+  // meta, so a reload in the middle goes on counting); Today shows it while it runs.
+  let firstSync = cursor === 0 ? null : ((await getMeta("firstSync")) ?? null);
   let pages = 0;
   for (;;) {
-    progress({ phase: "pull", done: pages });
+    progress({ phase: "pull", done: firstSync?.received ?? 0, total: firstSync?.total ?? 0 });
     let page;
     try {
       page = await pull(cursor, snapshot);
@@ -242,12 +276,16 @@ async function pullChanges(userId, clientId) {
         await clearRecords({ keepLocal: true });
         cursor = 0;
         snapshot = null;
+        firstSync = null;
         continue;
       }
       throw err;
     }
     if (pages === 0 && (await restoredServer(page, epoch, userId, clientId))) return page;
-    await applyPulledPage(page.changes || [], page.cursor);
+    if (cursor === 0) firstSync = page.total ? { total: page.total, received: 0 } : null;
+    if (firstSync) firstSync = { ...firstSync, received: firstSync.received + (page.changes || []).length };
+    await applyPulledPage(page.changes || [], page.cursor, { firstSync: page.has_more ? firstSync : null });
+    if (firstSync) progress({ phase: "pull", done: firstSync.received, total: firstSync.total, first: page.has_more });
     if (page.epoch !== undefined && page.epoch !== epoch) await setMeta("serverEpoch", page.epoch);
     cursor = page.cursor;
     snapshot = page.snapshot ?? null;

@@ -3,7 +3,7 @@ import { h } from "./dom.js";
 import { formatDate, t, todayInSiteZone } from "./i18n.js";
 import { pageHead, pathOf } from "./page.js";
 import { byName, diaryItems, searchBar, section, ticketItems } from "./record-lists.js";
-import { listBy, listKind } from "./store.js";
+import { getMeta, listBy, listKind } from "./store.js";
 import { visitsSection } from "./view-visits.js";
 
 /** Today: my customers, open tickets, today's diary. */
@@ -26,6 +26,11 @@ export async function todayView(ctx) {
     );
   }
   const diaryList = await diaryItems(diary);
+  // During a first sync an empty list only means "not here yet".
+  const arriving = Boolean(await getMeta("firstSync"));
+  const stillArriving = (text, list) => [list, h("p.muted.small.arriving", { role: "status" }, text)];
+  const ticketList = tickets.length ? h("ul.list", ticketItems(tickets, customerMap)) : null;
+  const customerList = customerRows.length ? h("ul.cards", customerRows) : null;
   return {
     title: t("Today"),
     node: h("div", [
@@ -33,9 +38,13 @@ export async function todayView(ctx) {
         h("a.btn.btn-primary", { href: "/app/scan" }, t("Scan a label"))),
       searchBar(ctx),
       await visitsSection(ctx),
-      section(t("Open repair tickets"), tickets.length ? h("ul.list", ticketItems(tickets, customerMap)) : null, t("No open repair tickets.")),
+      arriving
+        ? section(t("Open repair tickets"), stillArriving(t("Repair tickets are still arriving with the first sync."), ticketList))
+        : section(t("Open repair tickets"), ticketList, t("No open repair tickets.")),
       section(t("Today's service diary"), diaryList, t("No diary entry yet today. Open a customer, cabinet or device to write one.")),
-      section(t("My customers"), customerRows.length ? h("ul.cards", customerRows) : null, t("No customers are assigned to you yet.")),
+      arriving
+        ? section(t("My customers"), stillArriving(t("Your schools are still arriving with the first sync."), customerList))
+        : section(t("My customers"), customerList, t("No customers are assigned to you yet.")),
     ]),
   };
 }

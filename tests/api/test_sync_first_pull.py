@@ -150,3 +150,18 @@ def test_incremental_pull_after_a_first_sync_still_carries_deletions(app, histor
     assert by_id[ticket_id]["deleted"] and by_id[ticket_id]["out_of_scope"]
     assert by_id[device_id]["deleted"] and not by_id[device_id].get("out_of_scope")
     assert all(c["data"].get("customer_id") in mine or c["kind"] == "checklist_template" for c in later)
+
+
+def test_the_first_page_of_a_long_first_sync_says_how_many_changes_come(app, history):
+    """`total` on the first page is exactly the number of changes the whole first sync delivers,
+    so the device can show "received n of total"; later pages and short syncs do not repeat it."""
+    phone = _phone(app, history)
+    first = phone.pull(0, PAGE).get_json()
+    assert first["has_more"] and first["total"] > 4 * PAGE
+    received, body = len(first["changes"]), first
+    while body["has_more"]:
+        body = phone.pull(body["cursor"], PAGE, first["snapshot"]).get_json()
+        assert "total" not in body
+        received += len(body["changes"])
+    assert received == first["total"]
+    assert "total" not in phone.pull(0, 100000).get_json()

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from .models import Blob, Document, Signature
-from .storage import FolderStorage, storage_for
+from .storage import BlobStorage, configured_store, storage_for
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +106,10 @@ def produce_missing(*document_kinds: str) -> int:
 # --- what producers use ---------------------------------------------------------------------
 
 
-def document_storage(app: Flask | None = None) -> FolderStorage:
-    """The folder the produced documents live in (DOCUMENT_STORAGE_DIR), content-addressed."""
-    app = app or current_app._get_current_object()
-    store = app.extensions.get("document_storage")
-    if store is None:
-        store = FolderStorage(app.config["DOCUMENT_STORAGE_DIR"])
-        app.extensions["document_storage"] = store
-    return store
+def document_storage(app: Flask | None = None) -> BlobStorage:
+    """Where the produced documents live (DOCUMENT_STORAGE_DIR, or the bucket's documents/),
+    content-addressed."""
+    return configured_store(app or current_app._get_current_object(), "document_storage", "DOCUMENT_STORAGE_DIR", "documents/")
 
 
 def read_document(document: Document) -> bytes | None:

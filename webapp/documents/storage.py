@@ -12,15 +12,15 @@ bytes uploaded twice are one blob.
 
 A backend implements `put(key, data)`, `get(key)`, `exists(key)` and `delete(key)` with keys
 that are lowercase SHA-256 hex. `FolderStorage` writes `<dir>/<ab>/<abcdef...>` atomically.
-An S3-compatible backend only has to implement the same four methods; `storage_for(app)` picks
-the backend from config (`BLOB_STORAGE_BACKEND`, default "folder").
+`object_storage.S3Storage` implements the same four methods over an S3-compatible bucket, for
+several app servers; `storage_for(app)` and `filing.document_storage(app)` pick the backend from
+config (`STORAGE_BACKEND`: "folder", the default, or "s3").
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,14 +31,12 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import DomainError
+from .keys import is_sha256
+from .object_storage import s3_store
 
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+__all__ = ["is_sha256"]  # the key rule is keys.is_sha256; many callers import it from here
+
 CHUNK = 64 * 1024
-
-
-def is_sha256(value: object) -> bool:
-    """True for a lowercase SHA-256 hex digest."""
-    return isinstance(value, str) and bool(SHA256_RE.match(value))
 
 
 class BlobStorage(Protocol):
@@ -108,18 +106,28 @@ class FolderStorage:
         return tmp
 
 
-BACKENDS = {"folder": lambda app: FolderStorage(app.config["BLOB_STORAGE_DIR"])}
+# What each backend makes of a store's folder setting and object-store prefix.
+BACKENDS = {
+    "folder": lambda app, folder_setting, prefix: FolderStorage(app.config[folder_setting]),
+    "s3": lambda app, folder_setting, prefix: s3_store(app, prefix),
+}
+
+
+def configured_store(app: Flask, name: str, folder_setting: str, prefix: str) -> BlobStorage:
+    """The store `name` of an app, made once by the configured backend (STORAGE_BACKEND)."""
+    store = app.extensions.get(name)
+    if store is None:
+        backend = app.config.get("STORAGE_BACKEND", "folder")
+        if backend not in BACKENDS:
+            raise RuntimeError(f"STORAGE_BACKEND must be one of {sorted(BACKENDS)}, not {backend!r}")
+        store = BACKENDS[backend](app, folder_setting, prefix)
+        app.extensions[name] = store
+    return store
 
 
 def storage_for(app: Flask | None = None) -> BlobStorage:
-    """The configured backend of an app (cached on the app)."""
-    app = app or current_app._get_current_object()
-    store = app.extensions.get("blob_storage")
-    if store is None:
-        backend = app.config.get("BLOB_STORAGE_BACKEND", "folder")
-        store = BACKENDS[backend](app)
-        app.extensions["blob_storage"] = store
-    return store
+    """Where uploaded photos and signatures live (cached on the app)."""
+    return configured_store(app or current_app._get_current_object(), "blob_storage", "BLOB_STORAGE_DIR", "blobs/")
 
 
 def upload_temp_dir(app: Flask | None = None) -> Path:

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 KINDS = (
     "assigned", "escalated", "deadline_at_risk", "deadline_breached", "quote_awaiting_approval",
     "rework_opened", "new_request", "unhappy_customer",
+    # installation projects (webapp/projects): a new project, a team, a change, a failed round
+    "project_opened", "project_team", "project_change", "project_entry_failed", "project_acceptance_failed",
 )
 MAIL_QUEUE = "notification_mail"
 

@@ -116,6 +116,7 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     from .auth.views import api_bp as auth_api_bp
     from .auth.views import bp as auth_bp
     from .main import bp as main_bp
+    from .knowledge.views import bp as knowledge_bp
     from .maintenance.views import bp as maintenance_bp
     from .notifications.views import bp as notifications_bp
     from .pwa import bp as pwa_bp
@@ -124,7 +125,7 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     from .workcal.views import bp as workcal_bp
 
     for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, archive_api_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp,
-                      maintenance_bp, notifications_bp, appraisal_bp):
+                      maintenance_bp, notifications_bp, appraisal_bp, knowledge_bp):
         app.register_blueprint(blueprint)
 
     register_papers()

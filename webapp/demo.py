@@ -12,6 +12,7 @@ from .archive.qr import issue_token
 from .auth.models import Role, User
 from .auth.services import create_user
 from .extensions import db
+from .knowledge.demo import load_demo_knowledge
 from .maintenance.demo import load_demo_maintenance
 from .repairs.demo import load_demo_repairs
 
@@ -171,4 +172,5 @@ def load_demo_data(seed: int = 2026) -> bool:
     load_demo_maintenance()
     load_demo_repairs()
     load_demo_appraisal()
+    load_demo_knowledge()
     return True

@@ -122,6 +122,11 @@ CATALOGUE: dict[str, Code] = {
     "not_assignee": Code(400, "Only the assigned technician may accept the ticket.", "{status, event}"),
     "quote_not_approved": Code(400, "The customer must approve the quote before the repair.", "{status, event}"),
     "ticket_withdrawn": Code(400, "The ticket was withdrawn."),
+    # --- the knowledge base ---------------------------------------------------------------
+    "kb_not_difficult": Code(400, "An article is written from a resolved difficult-fault ticket; this one is not.",
+                             "{ticket_id, category, status}"),
+    "kb_unknown_source": Code(400, "An article's source kind is not one the knowledge base knows.", "{source_kind}"),
+    "kb_already_published": Code(400, "The article's present version is published already.", "{version}"),
     # --- working calendar -------------------------------------------------------------------
     "bad_year": Code(400, "The year is outside the calendar's range."),
     "invalid_calendar": Code(400, "The holidays or make-up days do not pass; `errors` per list."),

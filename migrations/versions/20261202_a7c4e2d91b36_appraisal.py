@@ -1,7 +1,7 @@
 """appraisal: weighting schemes, adjustments, suggestions; attendees of a quarterly inspection
 
 Revision ID: a7c4e2d91b36
-Revises: 2cddd6d0c2c1
+Revises: a3c5e7f9b1d2
 Create Date: 2026-12-02 10:30:00
 
 """
@@ -13,7 +13,7 @@ import webapp.clock
 
 # revision identifiers, used by Alembic.
 revision = 'a7c4e2d91b36'
-down_revision = '2cddd6d0c2c1'
+down_revision = 'a3c5e7f9b1d2'
 branch_labels = None
 depends_on = None
 

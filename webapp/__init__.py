@@ -112,6 +112,7 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     init_security_headers(app)
 
     from . import models  # noqa: F401  (every model registered before migrations look)
+    from .appraisal.views import bp as appraisal_bp
     from .archive.api import bp as archive_api_bp
     from .archive.views import bp as archive_bp
     from .audit.views import bp as audit_bp
@@ -128,7 +129,7 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     from .workcal.views import bp as workcal_bp
 
     for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, archive_api_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp,
-                      maintenance_bp, notifications_bp, knowledge_bp, training_bp):
+                      maintenance_bp, notifications_bp, appraisal_bp, knowledge_bp, training_bp):
         app.register_blueprint(blueprint)
 
     register_papers()

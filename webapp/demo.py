@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from .appraisal.demo import load_demo_appraisal
 from .archive.models import Cabinet, Contact, Customer, Device, HandoverItem, Room, Site
 from .archive.qr import issue_token
 from .auth.models import Role, User
@@ -171,6 +172,7 @@ def load_demo_data(seed: int = 2026) -> bool:
     db.session.flush()
     load_demo_maintenance()
     load_demo_repairs()
+    load_demo_appraisal()
     load_demo_knowledge()
     load_demo_training()
     return True

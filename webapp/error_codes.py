@@ -101,6 +101,15 @@ CATALOGUE: dict[str, Code] = {
     "date_in_future": Code(400, "A visit cannot be done in the future."),
     "reason_required": Code(400, "Give a reason."),
     "visit_closed": Code(400, "The visit is closed."),
+    "quality_team_only": Code(403, "Spot checks and the year-end inspection are filled by the quality team (and "
+                                   "their plans owned by it): nobody scores his own school.", "{activity}"),
+    "head_only": Code(403, "Only the department head may do this: lead the quarterly inspection (with the school's "
+                           "leaders), set the appraisal scheme, adjust a month, answer a suggestion.", "{activity?}"),
+    "attendees_required": Code(400, "A quarterly inspection names at least one of the school's leaders who took part."),
+    # --- appraisal ---------------------------------------------------------------------------
+    "invalid_weights": Code(400, "A scheme's weights do not pass; `errors` per measure key."),
+    "scheme_in_past": Code(400, "A scheme cannot take effect before the current month (past months keep theirs).",
+                           "{earliest: the first day it may start}"),
     # --- repairs ----------------------------------------------------------------------------
     "bad_source": Code(400, "Unknown ticket source.", "{source: the value sent}"),
     "bad_customer": Code(400, "The customer is not in the archive."),

@@ -76,6 +76,8 @@ NAV = [
     ("auth.user_list", _l("Users"), ("admin",)),
     ("training.index", _l("Training and seminars"),
      ("technician", "office", "supervisor", "quality", "admin", "leadership", "rnd")),
+    ("appraisal.index", _l("Appraisal"), ("technician", "supervisor", "admin")),
+    ("appraisal.suggestions", _l("Suggestions"), None),
     ("notifications.index", _l("Notifications"), None),
     ("auth.settings", _l("Settings"), None),
 ]

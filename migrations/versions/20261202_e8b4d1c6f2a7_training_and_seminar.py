@@ -1,7 +1,7 @@
 """training and seminar: training sessions with signed attendance and handouts; the month-end seminar
 
 Revision ID: e8b4d1c6f2a7
-Revises: a3c5e7f9b1d2
+Revises: a7c4e2d91b36
 Create Date: 2026-12-02 10:30:00
 
 """
@@ -13,7 +13,7 @@ import webapp.records
 
 # revision identifiers, used by Alembic.
 revision = 'e8b4d1c6f2a7'
-down_revision = 'a3c5e7f9b1d2'
+down_revision = 'a7c4e2d91b36'
 branch_labels = None
 depends_on = None
 

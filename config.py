@@ -98,6 +98,8 @@ class Config:
     # a report time may lie this many days before the server received the ticket.
     DEVICE_CLOCK_TOLERANCE_MINUTES = int(os.environ.get("DEVICE_CLOCK_TOLERANCE_MINUTES", 10))
     REPORT_MAX_BACKDATE_DAYS = int(os.environ.get("REPORT_MAX_BACKDATE_DAYS", 30))
+    # A training handout (slides, a manual) may be this large; its upload route takes this much.
+    TRAINING_MATERIAL_MAX_BYTES = int(os.environ.get("TRAINING_MATERIAL_MAX_BYTES", 20 * 1024 * 1024))
     DEMO_PASSWORD = "demo1234"
 
 

@@ -60,8 +60,11 @@ def register_papers() -> None:
     from .maintenance.signed_sheet import register_signing as patrol_sheet_signing
     from .projects.signatures import register as project_signers
     from .repairs.repair_form_pdf import register_paper as repair_form
+    from .training.attendance_pdf import register_paper as attendance_sheet
+    from .training.minutes_pdf import register_paper as seminar_minutes
 
-    for register in (patrol_sheet, patrol_sheet_signing, repair_form, project_signers):
+    for register in (patrol_sheet, patrol_sheet_signing, repair_form, project_signers, attendance_sheet,
+                     seminar_minutes):
         register()
 
 
@@ -109,21 +112,24 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     init_security_headers(app)
 
     from . import models  # noqa: F401  (every model registered before migrations look)
+    from .appraisal.views import bp as appraisal_bp
     from .archive.api import bp as archive_api_bp
     from .archive.views import bp as archive_bp
     from .audit.views import bp as audit_bp
     from .auth.views import api_bp as auth_api_bp
     from .auth.views import bp as auth_bp
     from .main import bp as main_bp
+    from .knowledge.views import bp as knowledge_bp
     from .maintenance.views import bp as maintenance_bp
     from .notifications.views import bp as notifications_bp
     from .pwa import bp as pwa_bp
     from .qr.views import bp as qr_bp
     from .repairs.views import bp as repairs_bp
+    from .training.views import bp as training_bp
     from .workcal.views import bp as workcal_bp
 
     for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, archive_api_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp,
-                      maintenance_bp, notifications_bp):
+                      maintenance_bp, notifications_bp, appraisal_bp, knowledge_bp, training_bp):
         app.register_blueprint(blueprint)
 
     register_papers()

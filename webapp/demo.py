@@ -6,14 +6,17 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from .appraisal.demo import load_demo_appraisal
 from .archive.models import Cabinet, Contact, Customer, Device, HandoverItem, Room, Site
 from .archive.qr import issue_token
 from .auth.models import Role, User
 from .auth.services import create_user
 from .demo_history import load_demo_history
 from .extensions import db
+from .knowledge.demo import load_demo_knowledge
 from .maintenance.demo import load_demo_maintenance
 from .repairs.demo import load_demo_repairs
+from .training.demo import load_demo_training
 
 DEMO_USERS = [
     ("tech", "张伟", Role.TECHNICIAN, "13800000001"),
@@ -171,4 +174,7 @@ def load_demo_data(seed: int = 2026) -> bool:
     load_demo_maintenance()
     load_demo_repairs()
     load_demo_history()
+    load_demo_appraisal()
+    load_demo_knowledge()
+    load_demo_training()
     return True

@@ -101,6 +101,15 @@ CATALOGUE: dict[str, Code] = {
     "date_in_future": Code(400, "A visit cannot be done in the future."),
     "reason_required": Code(400, "Give a reason."),
     "visit_closed": Code(400, "The visit is closed."),
+    "quality_team_only": Code(403, "Spot checks and the year-end inspection are filled by the quality team (and "
+                                   "their plans owned by it): nobody scores his own school.", "{activity}"),
+    "head_only": Code(403, "Only the department head may do this: lead the quarterly inspection (with the school's "
+                           "leaders), set the appraisal scheme, adjust a month, answer a suggestion.", "{activity?}"),
+    "attendees_required": Code(400, "A quarterly inspection names at least one of the school's leaders who took part."),
+    # --- appraisal ---------------------------------------------------------------------------
+    "invalid_weights": Code(400, "A scheme's weights do not pass; `errors` per measure key."),
+    "scheme_in_past": Code(400, "A scheme cannot take effect before the current month (past months keep theirs).",
+                           "{earliest: the first day it may start}"),
     # --- repairs ----------------------------------------------------------------------------
     "bad_source": Code(400, "Unknown ticket source.", "{source: the value sent}"),
     "bad_customer": Code(400, "The customer is not in the archive."),
@@ -113,10 +122,25 @@ CATALOGUE: dict[str, Code] = {
     "not_assignee": Code(400, "Only the assigned technician may accept the ticket.", "{status, event}"),
     "quote_not_approved": Code(400, "The customer must approve the quote before the repair.", "{status, event}"),
     "ticket_withdrawn": Code(400, "The ticket was withdrawn."),
+    # --- the knowledge base ---------------------------------------------------------------
+    "kb_not_difficult": Code(400, "An article is written from a resolved difficult-fault ticket; this one is not.",
+                             "{ticket_id, category, status}"),
+    "kb_unknown_source": Code(400, "An article's source kind is not one the knowledge base knows.", "{source_kind}"),
+    "kb_already_published": Code(400, "The article's present version is published already.", "{version}"),
     # --- working calendar -------------------------------------------------------------------
     "bad_year": Code(400, "The year is outside the calendar's range."),
     "invalid_calendar": Code(400, "The holidays or make-up days do not pass; `errors` per list."),
     "not_entered": Code(400, "Nothing is entered for that year."),
+    # --- training and the seminar ---------------------------------------------------------
+    "session_closed": Code(400, "The training session is closed: no more signatures, attendees or handouts.",
+                           "{session_id}"),
+    "nobody_signed": Code(400, "A training session cannot be closed before anyone has signed."),
+    "material_too_large": Code(413, "The handout is over TRAINING_MATERIAL_MAX_BYTES.", "{max_bytes}"),
+    "unsupported_material": Code(400, "The handout is not one of the kinds kept (by name and first bytes).",
+                                 "{allowed: extensions}"),
+    "seminar_issued": Code(400, "The seminar's minutes are issued and no longer change.", "{seminar_id}"),
+    "month_in_future": Code(400, "The month has not come yet: no seminar for it.", "{year, month}"),
+    "minutes_incomplete": Code(400, "The minutes need the day, the attendees and an agenda; `errors` says which."),
     # --- documents and blobs ----------------------------------------------------------------
     "blob_too_large": Code(413, "The upload is over BLOB_MAX_BYTES.", "{max_bytes}"),
     "too_many_pixels": Code(413, "The image is over BLOB_MAX_PIXELS.", "{max_pixels, width?, height?}"),

@@ -3,7 +3,8 @@
 The app shell (`pwa.app_shell`) renders `catalogue()` into the page, and t("...") in the
 scripts looks its English text up there. The strings of the core screens (customers, the
 archive, the diary, scanning, signing, sync) are listed here; the repair and patrol screens
-keep theirs beside their feature (`repairs/field_strings.py`, `maintenance/field_strings.py`),
+keep theirs beside their feature (`repairs/field_strings.py`, `maintenance/field_strings.py`,
+`projects/field_strings.py`),
 and the sync page its own (`sync_strings.py`).
 """
 from __future__ import annotations
@@ -12,8 +13,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .clock import site_zone
+from .knowledge.field_strings import kb_js_strings
 from .maintenance.field_strings import patrol_js_strings
 from .maintenance.labels import ACTIVITY_LABELS
+from .projects.field_strings import project_js_strings, project_labels
 from .repairs.field_strings import repair_js_strings
 from .repairs.vocabulary import CLASSIFICATION_LABELS
 from .repairs.vocabulary import EVENT_LABELS as TICKET_EVENT_LABELS
@@ -41,13 +44,15 @@ def catalogue() -> dict:
             "activity": {k: str(v) for k, v in ACTIVITY_LABELS.items()},
             "customer_kind": {k: str(v) for k, v in CUSTOMER_KIND_LABELS.items()},
             "role": {k: str(v) for k, v in ROLE_LABELS.items()},
+            **project_labels(),
         },
     }
 
 
 def js_strings() -> dict[str, str]:
     """Every string the field app's scripts show, keyed by its English text (t("...") in JS)."""
-    return repair_js_strings() | core_js_strings() | patrol_js_strings() | sync_js_strings()
+    return (repair_js_strings() | core_js_strings() | patrol_js_strings() | sync_js_strings() | project_js_strings()
+            | kb_js_strings())
 
 
 def core_js_strings() -> dict[str, str]:
@@ -205,4 +210,7 @@ def core_js_strings() -> dict[str, str]:
         "You are offline. Everything stays on this device until the network is back.": _("You are offline. Everything stays on this device until the network is back."),
         "Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped.": _("Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped."),
         "synced %(time)s": _("synced %(time)s"),
+        # uxfield: signing on a phone held sideways
+        "Done signing": _("Done signing"),
+        "Tap the pad to sign on the whole screen.": _("Tap the pad to sign on the whole screen."),
     }

@@ -18,6 +18,7 @@ from .maintenance.schedule import month_overview, my_visits
 from .repairs import deadlines as dl
 from .repairs.follow_up import follow_up_list
 from .repairs.models import RepairTicket
+from .training.sessions import overdue_kinds
 
 bp = Blueprint("main", __name__)
 
@@ -34,6 +35,7 @@ class Dashboard:
     open_tickets: list[RepairTicket]
     visits: dict[str, list[Any]] = field(default_factory=dict)
     tiles: list[tuple[str, int, str, str]] = field(default_factory=list)
+    training_overdue: list[Any] = field(default_factory=list)
 
 
 def _counts(model, ids: list[str]) -> dict[str, int]:
@@ -90,6 +92,8 @@ def dashboard_for(user: User) -> Dashboard:
         board.visits = my_visits(user)
     if user.has_role(*OFFICE_ROLES):
         board.tiles = _office_tiles()
+    if user.has_role(Role.SUPERVISOR, Role.ADMIN):
+        board.training_overdue = overdue_kinds()
     return board
 
 

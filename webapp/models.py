@@ -19,6 +19,8 @@ from .documents.models import Blob, Document, Photo, Signature  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .maintenance.diary import DiaryEntry  # noqa: F401
 from .maintenance.models import ChecklistTemplate, Inspection, MaintenancePlan, Visit  # noqa: F401
+from .appraisal.models import AppraisalAdjustment, AppraisalScheme, Suggestion  # noqa: F401
+from .knowledge.models import Article, ArticleModel, ArticleTerm, ArticleVersion  # noqa: F401
 from .projects.models import (  # noqa: F401
     Attachment,
     Change,
@@ -36,4 +38,12 @@ from .projects.models import (  # noqa: F401
     ProjectMember,
     Rectification,
     Training,
+)
+from .training.models import (  # noqa: F401
+    Seminar,
+    SeminarItem,
+    TrainingAttendee,
+    TrainingMaterial,
+    TrainingSession,
+    seminar_attendee,
 )

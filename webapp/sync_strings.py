@@ -25,4 +25,8 @@ def sync_js_strings() -> dict[str, str]:
             _("the server has a problem (%(reason)s). Tell the office."),
         "the server refused the request (%(reason)s). Tell the office.":
             _("the server refused the request (%(reason)s). Tell the office."),
+        # uxfield: every kind in words, and a heading that is not the checklist's "items"
+        "Sheet": _("Sheet"),
+        "Repair step": _("Repair step"),
+        "Records on this device": _("Records on this device"),
     }

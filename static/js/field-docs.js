@@ -3,6 +3,7 @@
 // and the tag saying where a record's outbox entry stands.
 import { getBlobBytes } from "./api.js";
 import { blobRow, signatureMutation } from "./documents.js";
+import { compressPhoto } from "./photos.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { cacheBlob, getBlob, listOutbox } from "./store.js";
@@ -23,15 +24,14 @@ export function signatureBlock({ legend = "", hint = "", withRole = false, field
   const role = withRole
     ? limitLength(h("input", { type: "text", name: "signer_role", id: "signer_role", value: t("Customer representative") }), SIGNER_ROLE_MAX)
     : null;
-  const { frame, actions, ready } = signaturePadControls();
+  const { pad, ready } = signaturePadControls();
   const who = [h("div.field", [h("label", { for: "signer_name" }, t("Signer's name")), name])];
   if (role) who.push(h("div.field", [h("label", { for: "signer_role" }, t("Signer's role")), role]));
   const parts = [
     hint ? h("p.hint", hint) : null,
     fields,
     role ? h("div.form-grid", who) : who,
-    frame,
-    actions,
+    pad,
   ];
   const node = legend ? h("fieldset.signature-block", [h("legend", legend), parts]) : h("div.signature-block", parts);
   return { node, ready, name, role };
@@ -45,6 +45,43 @@ export async function signatureParts({ field, documentKind, documentId, document
     signedAt: new Date().toISOString(), label,
   });
   return { mutation, blob };
+}
+
+/**
+ * Photos of a record being filled: take or choose, shrunk at once, shown as thumbnails that can
+ * be removed. Returns {node, photos}; `photos()` gives the blob rows (with `takenAt`) to queue.
+ */
+export function photoPicker(keeper, onError, { idPrefix = "photo" } = {}) {
+  const picked = [];
+  const thumbs = h("ul.thumbs", { "aria-live": "polite" });
+  const draw = () => thumbs.replaceChildren(...picked.map((p, i) => h("li.thumb", [
+    h("img", { src: p.url, alt: t("Photo %(n)s", { n: i + 1 }) }),
+    h("button.btn.thumb-remove", {
+      type: "button", "aria-label": t("Remove photo %(n)s", { n: i + 1 }),
+      onclick: () => { picked.splice(i, 1); draw(); },
+    }, "×"),
+  ])));
+  const add = async (input) => {
+    const files = Array.from(input.files || []);
+    input.value = "";
+    for (const file of files) {
+      try {
+        const { blob } = await compressPhoto(file);
+        picked.push({ ...(await blobRow(blob)), url: keeper.make(blob), takenAt: new Date(file.lastModified || Date.now()).toISOString() });
+      } catch {
+        onError(t("This file is not a photo the app can read."));
+      }
+    }
+    draw();
+  };
+  const camera = h("input.visually-hidden", { type: "file", accept: "image/*", capture: "environment", id: `${idPrefix}_camera`, onchange: (e) => add(e.target) });
+  const chooser = h("input.visually-hidden", { type: "file", accept: "image/*", multiple: true, id: `${idPrefix}_pick`, onchange: (e) => add(e.target) });
+  const node = h("fieldset.photos", [
+    h("legend", t("Photos")),
+    h("div.actions", [camera, h("label.btn", { for: camera.id }, t("Take photo")), chooser, h("label.btn", { for: chooser.id }, t("Choose photos"))]),
+    thumbs,
+  ]);
+  return { node, photos: () => picked.map(({ url, ...row }) => row) };
 }
 
 /** An <img> of a stored blob: from the device, else from the server when online. */

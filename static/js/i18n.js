@@ -24,6 +24,11 @@ export function label(group, code) {
   return load().labels[group]?.[code] ?? code ?? "";
 }
 
+/** Every label of a group as {code: words}, in the server's order. */
+export function labelGroup(group) {
+  return load().labels[group] || {};
+}
+
 /** "zh" or "en". */
 export function lang() {
   return load().lang;

@@ -2,6 +2,7 @@
 // twin of the server's services. Each verb builds its mutations and hands them to `queue`, which
 // stores them in one transaction (with the optimistic local records), tells the app and asks for a
 // sync. Screens call these verbs and never build a mutation by hand.
+import { photoMutation } from "./documents.js";
 import { enqueue } from "./store.js";
 import { announce, requestSync } from "./sync-engine.js";
 import { t } from "./i18n.js";
@@ -51,4 +52,24 @@ export async function recordStep(ctx, ticket, type, data = {}, { mutations = [],
   const step = stepMutation(ticket, type, data);
   await queue(ctx, [step, ...mutations], blobs);
   return step.id;
+}
+
+/**
+ * File a record a project's team makes on site (entry review, site log, change, training,
+ * acceptance round) with its photos and signatures; returns its id. `photos` are blob rows with
+ * `takenAt`; `signatures` are signatureParts ({mutation, blob}) made for this record's id.
+ */
+export async function fileProjectRecord(ctx, { kind, id = crypto.randomUUID(), data, label, photos = [], signatures = [] }) {
+  const mutations = [{ kind, op: "create", id, data, label }];
+  const blobs = [];
+  for (const photo of photos) {
+    blobs.push(photo);
+    mutations.push(photoMutation({ documentKind: kind, documentId: id, sha256: photo.sha256, takenAt: photo.takenAt, label }));
+  }
+  for (const signed of signatures) {
+    mutations.push(signed.mutation);
+    blobs.push(signed.blob);
+  }
+  await queue(ctx, mutations, blobs);
+  return id;
 }

@@ -45,3 +45,13 @@ export function localName(data, field = "name") {
 export function otherName(data, field = "label") {
   return lang() === "en" ? data[`${field}_zh`] || "" : data[`${field}_en`] || "";
 }
+
+/** Segmented radio buttons: [[value, text, tone]]; calls onPick(value). */
+export function segmented(name, choices, current, onPick, labelledBy) {
+  return h("div.seg-input", { role: "radiogroup", "aria-labelledby": labelledBy }, choices.map(([value, text, tone]) => {
+    const id = `${name}-${value}`;
+    const input = h("input.visually-hidden", { type: "radio", name, id, value, checked: current === value });
+    input.addEventListener("change", () => onPick(value));
+    return h("span.seg-option", [input, h(`label${tone ? `.tone-${tone}` : ""}`, { for: id }, text)]);
+  }));
+}

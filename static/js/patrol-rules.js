@@ -66,6 +66,30 @@ export function isFinding(item, answer) {
   return byRule || Boolean(answer.flagged);
 }
 
+/** True when an item is answered (or marked not applicable): what the sheet's progress counts. */
+export function isAnswered(item, answer) {
+  return Boolean(answer) && (Boolean(answer.na) || !isEmpty(item, answer));
+}
+
+/**
+ * The value that says "all is normal" for an item, or null where only the technician can say it
+ * (a reading, a text, a photo, a yes/no with no side flagged): what "all normal" fills in.
+ */
+export function normalAnswer(item) {
+  switch (item.type) {
+    case "pass_flag_fail":
+      return "pass";
+    case "yes_no":
+      return item.flag_on === "yes" ? "no" : item.flag_on === "no" ? "yes" : null;
+    case "single_choice":
+      return (item.options || []).find((o) => !o.flag)?.key ?? null;
+    case "software_upgrade":
+      return [];
+    default:
+      return null;
+  }
+}
+
 /** The code of what is wrong with an answered value of the item's type, or null (validation._check_value). */
 function valueProblem(item, v) {
   switch (item.type) {

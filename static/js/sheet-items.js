@@ -4,7 +4,7 @@
 import { h } from "./dom.js";
 import { blobImage } from "./field-docs.js";
 import { t } from "./i18n.js";
-import { localName, otherName, ticketPath } from "./page.js";
+import { localName, otherName, segmented, ticketPath } from "./page.js";
 import { NOTE_MAX, TEXT_ANSWER_MAX, VERSION_MAX, answerProblems, answerText, isFinding } from "./patrol-rules.js";
 import { limitLength } from "./text-limits.js";
 
@@ -34,16 +34,6 @@ function rangeText(item) {
   if (min !== null && min !== undefined) return t("Normal: at least %(low)s %(unit)s", { low: min, unit });
   if (max !== null && max !== undefined) return t("Normal: at most %(high)s %(unit)s", { high: max, unit });
   return "";
-}
-
-/** Segmented radio buttons: [[value, text, tone]]; calls onPick(value). */
-function segmented(name, choices, current, onPick, labelledBy) {
-  return h("div.seg-input", { role: "radiogroup", "aria-labelledby": labelledBy }, choices.map(([value, text, tone]) => {
-    const id = `${name}-${value}`;
-    const input = h("input.visually-hidden", { type: "radio", name, id, value, checked: current === value });
-    input.addEventListener("change", () => onPick(value));
-    return h("span.seg-option", [input, h(`label${tone ? `.tone-${tone}` : ""}`, { for: id }, text)]);
-  }));
 }
 
 /** The software-upgrade answer: each upgraded device with its new version. */
@@ -76,7 +66,8 @@ function ticketPanel({ item, answer, devices, defaultDevice, onCreate }) {
   ]);
   const text = h("textarea", { id: `ticket-text-${item.key}`, rows: 3 });
   const note = (answer.note || "").trim();
-  text.value = `${t("Found on patrol")}: ${localName(item, "label")} — ${answerText(item, answer)}${note ? `. ${note}` : ""}`;
+  const found = t("Found on patrol: %(item)s — %(answer)s", { item: localName(item, "label"), answer: answerText(item, answer) });
+  text.value = note ? t("%(finding)s. %(note)s", { finding: found, note }) : found;
   limitLength(text, TICKET_DESCRIPTION_MAX);
   const create = h("button.btn.btn-primary", { type: "button" }, t("Create the repair ticket"));
   create.addEventListener("click", () => {
@@ -108,11 +99,26 @@ function answerInput(form, item, a, set, headId) {
   }
   if (item.type === "number") {
     const box = h("input", { type: "text", inputmode: "decimal", id: `a-${item.key}`, value: a.value ?? "", "aria-labelledby": headId, autocomplete: "off" });
+    let live = 0;
     box.addEventListener("input", () => {
       a.value = box.value.trim() === "" ? null : box.value.trim();
       form.keepDraft();
+      form.onAnswer?.();
+      // A reading out of range shows its note and photo while the keyboard is still up, so the
+      // next tap lands on them instead of first closing the keyboard.
+      clearTimeout(live);
+      live = setTimeout(() => {
+        if (document.activeElement !== box || form.cards.get(item.key).dataset.shape === cardShape(item, a)) return;
+        drawItem(form, item);
+        const again = document.getElementById(box.id);
+        again?.focus();
+        again?.setSelectionRange(again.value.length, again.value.length);
+      }, 400);
     });
-    box.addEventListener("change", () => drawItem(form, item));
+    box.addEventListener("change", () => {
+      clearTimeout(live);
+      refreshItem(form, item);
+    });
     return h("div.num-input", [box, item.unit ? h("span.unit", item.unit) : null, h("span.muted.small", rangeText(item))]);
   }
   if (item.type === "text") {
@@ -122,6 +128,7 @@ function answerInput(form, item, a, set, headId) {
     box.addEventListener("input", () => {
       a.value = box.value;
       form.keepDraft();
+      form.onAnswer?.();
     });
     return box;
   }
@@ -153,7 +160,7 @@ function noteBox(form, item, a, finding) {
     a.note = note.value;
     form.keepDraft();
   });
-  note.addEventListener("change", () => drawItem(form, item));
+  note.addEventListener("change", () => refreshItem(form, item));
   return note;
 }
 
@@ -179,11 +186,41 @@ function ticketPart(form, item, a, finding) {
   return [offer, panel];
 }
 
+/** What decides which parts an item's card has: when it stays the same, the card keeps its nodes. */
+function cardShape(item, a) {
+  const finding = isFinding(item, a);
+  return JSON.stringify([finding, Boolean(a.na), Boolean(finding || a.noteOpen || (a.note || "").trim())]);
+}
+
+/** The problems list and the finding/problem marks of a card, updated in place. */
+function markProblems(form, item, card, a) {
+  const problems = card.dataset.checked ? answerProblems(item, a) : [];
+  card.classList.toggle("has-problem", problems.length > 0);
+  const list = problems.length ? h("ul.problems", problems.map((p) => h("li", problemText(p)))) : null;
+  const old = card.querySelector(".problems");
+  if (old && list) old.replaceWith(list);
+  else if (old) old.remove();
+  else if (list) card.querySelector(".check-item-body").append(list);
+}
+
+/** After a typed value or note is left: redraw only when the card's parts change.
+ *
+ * Leaving a box fires `change` on the press that lands on the next button (拍照, 转为报修单);
+ * redrawing the card then would replace that button under the finger and swallow the tap. */
+export function refreshItem(form, item) {
+  const card = form.cards.get(item.key);
+  const a = form.answerOf(item.key);
+  if (card.dataset.shape !== cardShape(item, a)) return drawItem(form, item);
+  markProblems(form, item, card, a);
+  form.onAnswer?.();
+}
+
 /** Draw (or redraw) one item's card from its answer. */
 export function drawItem(form, item) {
   const card = form.cards.get(item.key);
   const a = form.answerOf(item.key);
   const finding = isFinding(item, a);
+  card.dataset.shape = cardShape(item, a);
   const headId = `item-${item.key}-label`;
   const set = (patch) => {
     Object.assign(a, patch);
@@ -221,4 +258,5 @@ export function drawItem(form, item) {
       problems.length ? h("ul.problems", problems.map((p) => h("li", problemText(p)))) : null,
     ]),
   );
+  form.onAnswer?.();
 }

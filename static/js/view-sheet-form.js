@@ -9,7 +9,7 @@ import { signatureBlock, signatureParts } from "./field-docs.js";
 import { formatDate, t } from "./i18n.js";
 import { fileSheet, reportFinding } from "./outbox.js";
 import { localName, pageHead, pathOf, sheetPath } from "./page.js";
-import { answerProblems, cleanAnswers, signedSheetData } from "./patrol-rules.js";
+import { answerProblems, cleanAnswers, isAnswered, isFinding, normalAnswer, signedSheetData } from "./patrol-rules.js";
 import { activityText } from "./patrol-words.js";
 import { compressPhoto } from "./photos.js";
 import { drawItem } from "./sheet-items.js";
@@ -42,7 +42,9 @@ async function sheetContext(query) {
 function placeOf(template, { cabinet, device, sites }) {
   const to = template.data.applies_to;
   const place = { site_id: null, cabinet_id: null, device_id: null };
-  if (to === "each_cabinet" && cabinet) place.cabinet_id = cabinet.id;
+  // The cabinet the sheet was started from is kept whatever the checklist is for, so the office
+  // page and the PDF name it (a site patrol started by scanning a cabinet's label).
+  if (cabinet) place.cabinet_id = cabinet.id;
   if (to === "devices_of_category" && device) place.device_id = device.id;
   place.site_id = cabinet?.data.site_id || (sites.length === 1 ? sites[0].id : null);
   return place;
@@ -187,6 +189,80 @@ function saver(ctx, form, where, signature) {
   };
 }
 
+/** The items in their sections: runs of items with the same section name (a sheet without sections is one). */
+function sections(items) {
+  const groups = [];
+  for (const item of items) {
+    const name = localName(item, "section");
+    if (!groups.length || localName(groups.at(-1)[0], "section") !== name) groups.push([]);
+    groups.at(-1).push(item);
+  }
+  return groups;
+}
+
+/** Answer every unanswered item of a section with its normal value; the findings already marked stay. */
+function markRestNormal(form, items) {
+  const filled = [];
+  for (const item of items) {
+    const a = form.answerOf(item.key);
+    const normal = normalAnswer(item);
+    if (normal === null || isAnswered(item, a)) continue;
+    a.value = structuredClone(normal);
+    filled.push(item);
+  }
+  form.keepDraft();
+  for (const item of filled) drawItem(form, item);
+  const open = items.find((item) => !isAnswered(item, form.answerOf(item.key)) && item.required);
+  if (open) form.cards.get(open.key).scrollIntoView({ block: "center" });
+}
+
+/** One section of the sheet: its name, the "rest normal" button and its items' cards. */
+function sectionBlock(form, items) {
+  const name = localName(items[0], "section");
+  const start = form.items.indexOf(items[0]) + 1;
+  const restNormal = h("button.btn.rest-normal", { type: "button" });
+  const list = h("ol.check-list", { start });
+  for (const item of items) {
+    const card = h("li.check-item", { id: `item-${item.key}`, "data-item": item.key });
+    form.cards.set(item.key, card);
+    list.append(card);
+  }
+  restNormal.addEventListener("click", () => markRestNormal(form, items));
+  const block = h("section.sheet-section", [
+    h("div.sheet-section-head", [name ? h("h2", name) : null, restNormal]),
+    list,
+  ]);
+  block.update = () => {
+    const open = items.filter((item) => normalAnswer(item) !== null && !isAnswered(item, form.answerOf(item.key))).length;
+    restNormal.hidden = open === 0;
+    restNormal.textContent = t("Mark the other %(n)s normal", { n: open });
+  };
+  (form.sectionBlocks ||= []).push(block);
+  return block;
+}
+
+/** The sheet's progress, kept in sight at the foot of the screen: answered of all, findings, the next open item. */
+function progressBar(form) {
+  const bar = h("progress.sheet-progress-bar", { max: form.items.length, value: 0, "aria-labelledby": "sheet-progress-text" });
+  const text = h("span#sheet-progress-text.sheet-progress-text");
+  const next = h("button.btn.btn-small.next-open", { type: "button" }, t("Next open item"));
+  next.addEventListener("click", () => {
+    const open = form.items.find((item) => !isAnswered(item, form.answerOf(item.key)) && item.required);
+    if (open) form.cards.get(open.key).scrollIntoView({ block: "center" });
+  });
+  const update = () => {
+    const done = form.items.filter((item) => isAnswered(item, form.answerOf(item.key))).length;
+    const findings = form.items.filter((item) => isFinding(item, form.answerOf(item.key))).length;
+    bar.value = done;
+    text.textContent = findings
+      ? t("%(done)s of %(all)s answered · %(n)s findings", { done, all: form.items.length, n: findings })
+      : t("%(done)s of %(all)s answered", { done, all: form.items.length });
+    next.hidden = !form.items.some((item) => !isAnswered(item, form.answerOf(item.key)) && item.required);
+    for (const block of form.sectionBlocks || []) block.update();
+  };
+  return { node: h("div.sheet-progress", [text, bar, next]), update };
+}
+
 /** A new sheet: fill every item offline, get the customer's opinion and signature, save on the device. */
 export async function sheetFormView(ctx) {
   const draftId = ctx.query.get("draft");
@@ -204,13 +280,11 @@ export async function sheetFormView(ctx) {
   }
   const form = await newForm(ctx, where, draft, sheetId);
   const signature = signatureBlock();
-  const list = h("ol.check-list.sheet-form-items");
-  for (const item of form.items) {
-    const card = h("li.check-item", { id: `item-${item.key}`, "data-item": item.key });
-    form.cards.set(item.key, card);
-    list.append(card);
-    drawItem(form, item);
-  }
+  const progress = progressBar(form);
+  const list = h("div.sheet-form-items", sections(form.items).map((items) => sectionBlock(form, items)));
+  for (const item of form.items) drawItem(form, item);
+  form.onAnswer = progress.update;
+  progress.update();
   const title = localName(template.data);
   return {
     title,
@@ -234,6 +308,7 @@ export async function sheetFormView(ctx) {
         [t("Checklist"), `${title} · ${t("version %(n)s", { n: template.data.version_no })}`],
       ])),
       list,
+      progress.node,
       h("fieldset.customer-confirm", [
         h("legend", t("The customer")),
         h("p.hint", t("Let the customer read the sheet, write their opinion and sign. A signed sheet is locked.")),

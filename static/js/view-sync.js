@@ -15,6 +15,7 @@ function kindLabel(kind) {
   const labels = {
     diary_entry: t("Diary entry"), photo: t("Photo"), signature: t("Signature"), customer: t("Customer"),
     cabinet: t("Cabinet"), device: t("Device"), repair_ticket: t("Repair ticket"),
+    inspection: t("Sheet"), repair_event: t("Repair step"),
   };
   return labels[kind] || kind;
 }
@@ -161,7 +162,7 @@ export async function syncView(ctx) {
         progress,
         progressText,
       ]),
-      h("section", [h("h2", t("Items")), items.length ? h("ul.list.outbox", items) : h("p.empty", t("Nothing written on this device yet."))]),
+      h("section", [h("h2", t("Records on this device")), items.length ? h("ul.list.outbox", items) : h("p.empty", t("Nothing written on this device yet."))]),
       h("p", [h("a", { href: "/", "data-reload": "" }, t("Office pages")), " · ", signOut]),
     ]),
   };

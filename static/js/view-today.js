@@ -4,6 +4,7 @@ import { formatDate, t, todayInSiteZone } from "./i18n.js";
 import { pageHead, pathOf } from "./page.js";
 import { byName, diaryItems, searchBar, section, ticketItems } from "./record-lists.js";
 import { getMeta, listBy, listKind } from "./store.js";
+import { projectsSection } from "./view-project.js";
 import { visitsSection } from "./view-visits.js";
 
 /** Today: my customers, open tickets, today's diary. */
@@ -37,6 +38,7 @@ export async function todayView(ctx) {
       pageHead(t("Today"), [formatDate(today), " · ", ctx.user.display_name],
         h("a.btn.btn-primary", { href: "/app/scan" }, t("Scan a label"))),
       searchBar(ctx),
+      await projectsSection(ctx),
       await visitsSection(ctx),
       arriving
         ? section(t("Open repair tickets"), stillArriving(t("Repair tickets are still arriving with the first sync."), ticketList))

@@ -5,6 +5,7 @@ import { pageHead, pathOf, shortCode } from "./page.js";
 import { byName, diaryItems, linkList, searchBar, section, ticketItems } from "./record-lists.js";
 import { getRecord, listBy, listKind } from "./store.js";
 import { checklistSection } from "./view-visits.js";
+import { knownIssuesSection } from "./views-knowledge.js";
 
 const DEVICE_PAGE = 100;
 
@@ -141,6 +142,8 @@ export async function cabinetView(ctx) {
     title: d.name,
     node: h("div", [
       pageHead(d.name, t("Cabinet"), newDiaryButton({ customer: d.customer_id, cabinet: id })),
+      // After a scan the due patrol is what the technician came for: it comes before the facts.
+      await checklistSection(ctx, { customerId: d.customer_id, cabinetId: id }),
       h("section.card", facts([
         [t("Customer"), customer ? h("a", { href: pathOf("customer", customer.id) }, customer.data.name) : ""],
         [t("Code"), d.code],
@@ -150,7 +153,6 @@ export async function cabinetView(ctx) {
         [t("Label code"), shortCode(d.qr_token)],
         [t("Notes"), d.notes],
       ])),
-      await checklistSection(ctx, { customerId: d.customer_id, cabinetId: id }),
       section(t("Devices"), devices.length ? deviceList(devices, false) : null, t("No devices recorded.")),
       section(t("Service diary"), await diaryItems(diary), t("No diary entries yet.")),
     ]),
@@ -197,6 +199,7 @@ export async function deviceView(ctx) {
         [t("Notes"), d.notes],
       ])),
       section(t("Repair tickets"), tickets.length ? h("ul.list", ticketItems(tickets)) : null, t("No repair tickets for this device.")),
+      await knownIssuesSection(device),
       await checklistSection(ctx, { customerId: d.customer_id, cabinetId: d.cabinet_id, deviceId: id }),
       section(t("Service diary"), await diaryItems(diary), t("No diary entries yet.")),
     ]),

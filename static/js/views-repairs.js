@@ -13,6 +13,7 @@ import { ticketLink } from "./record-lists.js";
 import { CLASSES, SATISFACTION, classText, stepText } from "./repair-words.js";
 import { getRecord, listKind } from "./store.js";
 import { limitLength } from "./text-limits.js";
+import { suggestedArticlesSection } from "./views-knowledge.js";
 
 // The device's limits on the repair form's fields, in code points.
 const LIMITS = { fault_found: 1000, cause: 1000, action: 1000, parts_used: 300, opinion: 500 };
@@ -147,6 +148,7 @@ export async function ticketView(ctx) {
       buttons.length ? h("div.actions.step-actions", buttons) : null,
       classify,
       error,
+      state.classification === "difficult" ? await suggestedArticlesSection(ticket, device, state.resolved) : null,
       h("section", [h("h2", t("Steps")), timeline]),
     ]),
   };

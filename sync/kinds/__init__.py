@@ -15,7 +15,9 @@ MODULES = (
     "repairs",        # repair tickets (of customers, cabinets, devices), one opened from a patrol finding
     "maintenance",    # checklist templates, visits, sheets
     "repair_events",  # the steps of a ticket
+    "projects",       # installation projects of the technician's team and their site records
     "submissions",    # diary entries, signatures and photos (of sheets, tickets, entries)
+    "knowledge",      # knowledge-base articles about the devices at a technician's schools
 )
 
 

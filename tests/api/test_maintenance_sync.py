@@ -237,7 +237,7 @@ def test_a_device_cannot_choose_a_tickets_source_or_status(app, school, tablet):
     ticket_id = new_id()
     tablet.push([ticket_mutation(tablet, school, record_id=ticket_id, source="phone", status="closed")])
     ticket = db.session.get(RepairTicket, ticket_id)
-    assert (ticket.source, ticket.status) == ("patrol", "assigned")
+    assert (ticket.source, ticket.status) == ("patrol", "on_site")  # the finder is there: arrived
 
 
 def test_the_sheet_names_the_ticket_opened_from_its_finding(app, school, tablet):

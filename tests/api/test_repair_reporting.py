@@ -36,10 +36,32 @@ def told(user) -> list[str]:
 def test_a_finding_stays_with_the_responsible_technician_who_found_it(app, shop):
     """The finder is on site already: the ticket is theirs, and they are not told of their own report."""
     ticket = services.report_finding(shop.tech2, shop.customer.id, "巡查发现：交换机风扇异响", device_id=shop.device.id)
-    assert (ticket.source, ticket.status, ticket.assigned_to_id) == ("patrol", "assigned", shop.tech2.id)
+    assert (ticket.source, ticket.status, ticket.assigned_to_id) == ("patrol", "on_site", shop.tech2.id)
     assert (ticket.reporter_name, ticket.created_by_id, ticket.cabinet_id) == (
         shop.tech2.display_name, shop.tech2.id, shop.cabinet.id)
     assert told(shop.tech2) == [] and told(shop.tech) == []
+
+
+def test_a_finding_records_the_finders_arrival_so_no_arrival_clock_runs(app, shop):
+    """The technician is standing at the fault: an `arrived` step by them, the arrival clock already met."""
+    from webapp.repairs.deadlines import ARRIVAL, ticket_clocks
+    from webapp.repairs.events import load_events
+
+    ticket = services.report_finding(shop.tech2, shop.customer.id, "巡查发现：交换机风扇异响", device_id=shop.device.id)
+    assert [(e.type, e.user_id) for e in load_events(ticket.id)] == [("arrived", shop.tech2.id)]
+    (arrival,) = [c for c in ticket_clocks(ticket) if c.key == ARRIVAL]
+    assert not arrival.running and arrival.state == "met", arrival
+
+
+def test_a_finding_passed_to_another_technician_keeps_its_arrival_clock(app, shop):
+    """Nobody who will fix it is there yet: no arrival, and the same-day arrival clock runs."""
+    from webapp.repairs.deadlines import ARRIVAL, ticket_clocks
+    from webapp.repairs.events import load_events
+
+    ticket = services.report_finding(shop.supervisor, shop.customer.id, "巡查发现：机柜门锁损坏", cabinet_id=shop.cabinet.id)
+    assert [e.type for e in load_events(ticket.id)] == []
+    (arrival,) = [c for c in ticket_clocks(ticket) if c.key == ARRIVAL]
+    assert arrival.running
 
 
 def test_a_finding_by_someone_else_goes_to_the_suggested_technician_who_is_told(app, shop):

@@ -30,6 +30,8 @@ ENTITY_LABELS = {
     "signature": _l("Signature"),
     "photo": _l("Photo"),
     "user": _l("User"),
+    "inspection": _l("Sheet"),
+    "repair_event": _l("Repair step"),
 }
 
 ACTION_LABELS = {

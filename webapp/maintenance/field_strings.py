@@ -87,4 +87,11 @@ def patrol_js_strings() -> dict[str, str]:
         "Yes": _("Yes"),
         "due %(date)s": _("due %(date)s"),
         "version %(n)s": _("version %(n)s"),
+        # uxfield: a patrol in few taps
+        "Mark the other %(n)s normal": _("Mark the other %(n)s normal"),
+        "Next open item": _("Next open item"),
+        "Found on patrol: %(item)s — %(answer)s": _("Found on patrol: %(item)s — %(answer)s"),
+        "%(finding)s. %(note)s": _("%(finding)s. %(note)s"),
+        "%(done)s of %(all)s answered": _("%(done)s of %(all)s answered"),
+        "%(done)s of %(all)s answered · %(n)s findings": _("%(done)s of %(all)s answered · %(n)s findings"),
     }

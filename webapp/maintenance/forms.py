@@ -64,6 +64,26 @@ class DoneForm(FlaskForm):
     done_on = DateField(_l("Done on"), validators=[DataRequired()])
 
 
+class NoSignatureForm(FlaskForm):
+    """Why the customer did not sign a done patrol's sheet (it then counts as on time)."""
+
+    reason = TextAreaField(_l("Why the customer did not sign"), validators=[DataRequired(), Length(max=300)])
+
+
+class AttendeesForm(FlaskForm):
+    """The school's leaders who took part in a quarterly inspection, one a line: name, title."""
+
+    attendees = TextAreaField(_l("School leaders present"), validators=[DataRequired(), Length(max=2000)])
+
+    def people(self) -> list[dict]:
+        """[{"name", "title"}] from the lines typed."""
+        out = []
+        for line in (self.attendees.data or "").splitlines():
+            name, _sep, title = line.replace("，", ",").partition(",")
+            out.append({"name": name.strip(), "title": title.strip()})
+        return out
+
+
 class CalendarFilterForm(FlaskForm):
     """Filters of the month calendar (a GET form)."""
 
@@ -87,11 +107,12 @@ class PlanRowForm(Form):
 
 
 class PlanForm(FlaskForm):
-    """The three recurring activities of a customer."""
+    """The recurring activities of a customer."""
 
     monthly_patrol = FormField(PlanRowForm)
     semi_annual_maintenance = FormField(PlanRowForm)
     quarterly_inspection = FormField(PlanRowForm)
+    year_end_inspection = FormField(PlanRowForm)
 
     def rows(self):
         """(activity, sub-form) pairs in the usual order."""

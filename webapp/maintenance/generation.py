@@ -20,7 +20,7 @@ from ..clock import local_today, utcnow
 from ..extensions import db
 from ..records import audit_values, created_values, stamp_new_rows, write_audit_rows
 from .models import OPEN_VISIT_STATES, RECURRING_ACTIVITIES, MaintenancePlan, Visit
-from .periods import monthly_periods, next_semi_annual, quarterly_periods
+from .periods import monthly_periods, next_semi_annual, quarterly_periods, yearly_periods
 
 
 @dataclass
@@ -72,6 +72,8 @@ def _periods(plan: MaintenancePlan, known: _Known | None, until: date) -> Iterat
         yield from monthly_periods(plan.start_date, until)
     elif plan.activity == "quarterly_inspection":
         yield from quarterly_periods(plan.start_date, until)
+    elif plan.activity == "year_end_inspection":
+        yield from yearly_periods(plan.start_date, until)
     elif plan.activity == "semi_annual_maintenance":
         yield from _semi_annual_periods(plan, known.last if known else None, until)
 

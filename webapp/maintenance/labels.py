@@ -54,6 +54,7 @@ HISTORY_ACTION_LABELS = {
     "cancelled": _l("Cancelled"),
     "done": _l("Done"),
     "reopened": _l("Reopened"),
+    "no_signature": _l("Customer did not sign"),
 }
 
 AUTO_REASON_LABELS = {

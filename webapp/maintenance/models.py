@@ -37,7 +37,7 @@ ACTIVITIES = (
     "other",
 )
 # The ones a customer's plan makes recur; the others are started by hand.
-RECURRING_ACTIVITIES = ("monthly_patrol", "semi_annual_maintenance", "quarterly_inspection")
+RECURRING_ACTIVITIES = ("monthly_patrol", "semi_annual_maintenance", "quarterly_inspection", "year_end_inspection")
 
 APPLIES_TO = ("site", "each_cabinet", "devices_of_category")
 
@@ -189,6 +189,9 @@ class Inspection(SyncedMixin, db.Model):
     score_points: Mapped[float | None] = mapped_column(Float, nullable=True)
     score_max: Mapped[float | None] = mapped_column(Float, nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # A quarterly inspection is led by the head with the school's leaders: who attended,
+    # [{"name", "title"}], recorded by the head (quality.record_attendees).
+    attendees: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     # The signed PDF filed in the archive (maintenance/sheet_pdf.py), once sheet and signature are in.
     document_id: Mapped[str | None] = mapped_column(ForeignKey("document.id"), nullable=True)
 

@@ -3,6 +3,7 @@
 Rules (DOMAIN.md, "Deadlines the system must compute"):
 - monthly patrol: one per month, due on the month's last day ('2026-11' → 2026-11-30);
 - quarterly inspection: one per quarter, due on the quarter's last day ('2026-Q4' → 2026-12-31);
+- year-end inspection (the quality team's): one a year, due on 31 December ('2026' → 2026-12-31);
 - semi-annual maintenance: due six months after the last one was DONE, clamped to the end of a
   shorter month (31 Aug + 6 months → 28 or 29 Feb); its key names a half year ('2026-H2').
 """
@@ -82,6 +83,12 @@ def quarterly_periods(start: date, until: date) -> Iterator[tuple[str, date]]:
     while (year, quarter) <= (until.year, quarter_of(until)):
         yield quarter_key(year, quarter), quarter_end(year, quarter)
         year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+
+
+def yearly_periods(start: date, until: date) -> Iterator[tuple[str, date]]:
+    """(key, due date) of the year-end inspection of every year from `start`'s to `until`'s."""
+    for year in range(start.year, until.year + 1):
+        yield f"{year:04d}", date(year, 12, 31)
 
 
 def next_semi_annual(anchor: date, previous_key: str | None) -> tuple[str, date]:

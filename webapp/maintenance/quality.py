@@ -4,6 +4,13 @@ A quality check is a sheet of a scored checklist (scoring.py): its total is stor
 when it is handed in; here the checks of a year are grouped per school and site with their
 findings, for the supervisor, and each check counts for the technicians responsible for the
 school (figures.py).
+
+Fair inputs to the appraisal (考核): the checks that score a technician's schools are not his to
+fill. A spot check or a year-end inspection is the quality team's (`check_performer` refuses
+anyone else with `quality_team_only`, so nobody scores his own school 100); the quarterly
+inspection is the head's, with the school's leaders, whose names the head records on the sheet
+(`record_attendees`); the plan of a year-end inspection belongs to a quality inspector and of a
+quarterly inspection to the head (`check_plan_owner`).
 """
 from __future__ import annotations
 
@@ -11,18 +18,56 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..archive.models import Customer
+from ..auth.models import User
 from ..clock import site_zone
+from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..repairs.models import RepairTicket
 from .models import Inspection, MaintenancePlan
+from .roles import HEAD_ROLES, QUALITY_TEAM_ROLES
 from .scoring import SheetScore, score_sheet
 
 QUALITY_ACTIVITIES = ("spot_check", "year_end_inspection")
 COUNTED_STATES = ("submitted", "received", "has_issues", "accepted")
+HEAD_ACTIVITIES = ("quarterly_inspection",)
+MAX_ATTENDEES = 20
+
+
+def check_performer(activity: str, user: User) -> None:
+    """Refuse a check filled by someone it does not belong to (a technician scoring his own school)."""
+    if activity in QUALITY_ACTIVITIES and not user.has_role(*QUALITY_TEAM_ROLES):
+        raise Forbidden(_("Spot checks and the year-end inspection are filled by the quality team."),
+                        code="quality_team_only", details={"activity": activity})
+    if activity in HEAD_ACTIVITIES and not user.has_role(*HEAD_ROLES):
+        raise Forbidden(_("The quarterly inspection is led by the department head."), code="head_only",
+                        details={"activity": activity})
+
+
+def check_plan_owner(activity: str, user: User | None) -> None:
+    """The person responsible for a plan of a quality or head's activity must hold that role."""
+    if user is not None:
+        check_performer(activity, user)
+
+
+def record_attendees(sheet: Inspection, user: User, attendees: list[dict]) -> None:
+    """The head records the school's leaders who took part in a quarterly inspection."""
+    if sheet.activity not in HEAD_ACTIVITIES:
+        raise DomainError(_("Attendees are recorded on a quarterly inspection."), code="invalid_scope")
+    check_performer(sheet.activity, user)
+    people = []
+    for person in attendees or []:
+        name = str(person.get("name") or "").strip()[:100]
+        if name:
+            people.append({"name": name, "title": str(person.get("title") or "").strip()[:100]})
+    if not people:
+        message = _("Name at least one of the school's leaders who took part.")
+        raise DomainError(message, code="attendees_required", errors={"attendees": [message]})
+    sheet.attendees = people[:MAX_ATTENDEES]
 
 
 def sheet_score(sheet: Inspection) -> SheetScore | None:

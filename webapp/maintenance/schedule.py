@@ -23,6 +23,7 @@ from ..extensions import db
 from .models import OPEN_VISIT_STATES, RECURRING_ACTIVITIES, MaintenancePlan, Visit
 from .generation import generate_visits
 from .periods import month_end, week_end
+from .quality import check_plan_owner
 
 # Who may be responsible for a visit besides the customer's own technicians.
 FIELD_STAFF_ROLES = (Role.SUPERVISOR.value, Role.QUALITY.value)
@@ -114,6 +115,7 @@ def save_plan(
         raise DomainError(_("Choose who is responsible."), code="responsible_required")
     today = today or local_today()
     responsible = _check_assignee(customer.id, responsible_id)
+    check_plan_owner(activity, responsible)
     plan = plans_for(customer.id).get(activity)
     if active and start_date is None and plan is None:
         raise DomainError(_("Give the date the plan starts."), code="start_required")
@@ -195,6 +197,7 @@ def reassign_visit(visit: Visit, assignee_id: int | None, by: User | None, reaso
     if assignee_id == visit.assignee_id:
         raise DomainError(_("The visit is already assigned to that person."), code="unchanged")
     new = _check_assignee(visit.customer_id, assignee_id)
+    check_plan_owner(visit.activity, new)
     old = visit.assignee.display_name if visit.assignee else None
     _add_history(visit, "reassigned", by, old=old, new=new.display_name, reason=(reason or "").strip()[:300])
     visit.assignee_id = assignee_id
@@ -227,6 +230,22 @@ def complete_visit(visit: Visit, done_on: date | None, by: User | None, *, inspe
     db.session.flush()
     if visit.activity == "semi_annual_maintenance" and visit.plan_id:
         generate_visits(done_on, customer_ids=[visit.customer_id], today=today)
+
+
+def no_signature_reason(visit: Visit) -> str:
+    """Why the customer did not sign this visit's sheet, when someone recorded it ('' otherwise)."""
+    return next((h.get("reason") or "" for h in reversed(visit.history or []) if h.get("action") == "no_signature"), "")
+
+
+def record_no_signature_reason(visit: Visit, reason: str, by: User | None) -> None:
+    """Say why the customer did not sign a done visit's sheet (a monthly patrol counts as on time
+    only when the customer signed or a reason is recorded); kept in the visit's history."""
+    if visit.state != "done":
+        raise DomainError(_("Record the visit done first."), code="illegal_step")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the customer did not sign."), code="reason_required")
+    _add_history(visit, "no_signature", by, reason=reason[:300])
 
 
 # --- what people look at ----------------------------------------------------------------

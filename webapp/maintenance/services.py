@@ -23,6 +23,7 @@ from ..documents.models import Signature
 from ..errors import DomainError, NotFound, flatten_messages
 from ..extensions import db
 from .models import ChecklistTemplate, Inspection, Visit
+from .quality import check_performer
 from .schedule import complete_visit
 from .schemas import KEY_PATTERN, SHA256_PATTERN, TemplateSchema
 from .scoring import score_sheet
@@ -181,6 +182,7 @@ def start_inspection(
     """Open a draft checklist filled with this template version (which it keeps for good)."""
     if template.deleted_at is not None:
         raise DomainError(_("This checklist has been retired."), code="template_retired")
+    check_performer(template.activity, user)
     _check_scope(template, customer_id, site_id, cabinet_id, device_id)
     if visit is not None and visit.customer_id != customer_id:
         raise DomainError(_("That visit belongs to another customer."), code="invalid_scope")

@@ -19,10 +19,10 @@ from ..templating import format_month
 from ..paging import page_number
 from . import queries, quality, services
 from .figures import technician_month_figures
-from .forms import QualityFilterForm, ReviewForm
+from .forms import AttendeesForm, QualityFilterForm, ReviewForm
 from .models import REVIEW_STATES, Inspection
 from .periods import parse_month, shift_month
-from .roles import CALENDAR_ROLES, REVIEW_ROLES
+from .roles import CALENDAR_ROLES, HEAD_ROLES, REVIEW_ROLES
 from .sheet_pdf import customer_signature, sheet_document
 
 def _can_review() -> bool:
@@ -30,7 +30,8 @@ def _can_review() -> bool:
     return current_user.is_authenticated and current_user.has_role(*REVIEW_ROLES)
 
 
-def _render_sheet(sheet: Inspection, form: ReviewForm | None = None, status: int = 200):
+def _render_sheet(sheet: Inspection, form: ReviewForm | None = None, status: int = 200,
+                  attendees_form: AttendeesForm | None = None):
     """The sheet page."""
     return render_template(
         "maintenance/sheet_detail.html", sheet=sheet, template=sheet.template,
@@ -38,6 +39,9 @@ def _render_sheet(sheet: Inspection, form: ReviewForm | None = None, status: int
         corrections=queries.corrections_of(sheet), document=sheet_document(sheet),
         signature=customer_signature(sheet.id),
         form=form or ReviewForm(outcome="accepted"), can_review=_can_review(),
+        attendees_form=attendees_form or AttendeesForm(attendees="\n".join(
+            ", ".join(x for x in (p.get("name"), p.get("title")) if x) for p in sheet.attendees or [])),
+        can_record_attendees=sheet.activity in quality.HEAD_ACTIVITIES and current_user.has_role(*HEAD_ROLES),
     ), status
 
 
@@ -79,6 +83,25 @@ def sheet_review(sheet_id: str):
         return _render_sheet(sheet, form, 400)
     flash(_("Accepted.") if form.outcome.data == "accepted" else _("Returned to the technician."), "success")
     return redirect(url_for("maintenance.review_list", state="received"))
+
+
+@roles_required(*HEAD_ROLES)
+def sheet_attendees(sheet_id: str):
+    """The head records the school's leaders who took part in a quarterly inspection."""
+    sheet = get_visible(Inspection, sheet_id, current_user)
+    form = AttendeesForm()
+    if not form.validate_on_submit():
+        return _render_sheet(sheet, status=400, attendees_form=form)
+    try:
+        quality.record_attendees(sheet, current_user, form.people())
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        sheet = get_visible(Inspection, sheet_id, current_user)
+        form.attendees.errors = list(form.attendees.errors) + [err.message]
+        return _render_sheet(sheet, status=400, attendees_form=form)
+    flash(_("Saved."), "success")
+    return redirect(url_for("maintenance.sheet_detail", sheet_id=sheet.id))
 
 
 @roles_required(*CALENDAR_ROLES)

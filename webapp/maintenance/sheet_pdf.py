@@ -32,14 +32,13 @@ from ..documents.pdf import SignedContent, number_text, thumbnail, zh_label
 from ..documents.signing import signatures_of
 from ..extensions import db
 from ..repairs.models import RepairTicket
-from .labels import ACTIVITY_LABELS
+from .labels import ACTIVITY_LABELS, ANSWER_LABELS
 from .models import Inspection
 from .scoring import score_sheet
 from .sheet_drawing import render_patrol_sheet
 
 KIND = "inspection_sheet"
 DOCUMENT_KIND = Inspection.SYNC_KIND  # what the sheet's signature is attached to
-ANSWER_ZH = {"pass": "合格", "flag": "需关注", "fail": "不合格", "yes": "是", "no": "否"}
 
 
 
@@ -71,7 +70,7 @@ def answer_text(item: dict, answer: dict | None, device_names: dict[str, str]) -
     if value is None:
         return "—"
     if kind in ("pass_flag_fail", "yes_no"):
-        return ANSWER_ZH.get(value, str(value))
+        return zh_label(ANSWER_LABELS, value)  # the words the phone shows (正常 / 异常 / 故障)
     if kind == "number":
         return f"{number_text(value)} {item.get('unit') or ''}".strip()
     if kind == "single_choice":

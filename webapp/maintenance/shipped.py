@@ -126,8 +126,8 @@ SHIPPED_TEMPLATES = [
         "name_en": "Spot-check record",
         "activity": "spot_check",
         "applies_to": "site",
-        "description": "质量检查小组对施工学校的运行及维护情况进行不定期抽查。各项按分值评分（合格得满分、"
-                       "需关注得一半、不合格不得分），不适用项不计入总分。",
+        "description": "质量检查小组对施工学校的运行及维护情况进行不定期抽查。各项按分值评分（正常得满分、"
+                       "异常得一半、故障不得分），不适用项不计入总分。",
         "items": [
             _item("diary_kept", "服务日记记录完整", "Service diary kept up to date", "yes_no", na=True, flag_on="no",
                   points=10, **_RECORDS),

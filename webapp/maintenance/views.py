@@ -20,7 +20,7 @@ from ..extensions import db
 from ..templating import format_month
 from ..paging import page_number
 from . import generation, schedule, services, sheet_pages, template_editor
-from .forms import CalendarFilterForm, CancelForm, DoneForm, PlanForm, ReassignForm, RescheduleForm
+from .forms import CalendarFilterForm, CancelForm, DoneForm, NoSignatureForm, PlanForm, ReassignForm, RescheduleForm
 from .labels import labels
 from .models import RECURRING_ACTIVITIES, Inspection, MaintenancePlan, Visit
 from .periods import month_end, parse_month, shift_month
@@ -131,6 +131,7 @@ def _visit_forms(visit: Visit) -> dict:
         "reschedule_form": RescheduleForm(prefix="reschedule"),
         "cancel_form": CancelForm(prefix="cancel"),
         "done_form": DoneForm(prefix="done", done_on=local_today()),
+        "no_signature_form": NoSignatureForm(prefix="nosig"),
     }
 
 
@@ -148,7 +149,8 @@ def _render_visit(visit: Visit, status: int = 200, **forms):
         sheet = db.session.get(Inspection, visit.inspection_id)
     return render_template(
         "maintenance/visit_detail.html", visit=visit, today=local_today(), can_edit=_can_edit(),
-        can_complete=_can_complete(visit), sheet=sheet, **context,
+        can_complete=_can_complete(visit), sheet=sheet, no_signature_reason=schedule.no_signature_reason(visit),
+        **context,
     ), status
 
 
@@ -209,6 +211,17 @@ def visit_done(visit_id: str):
     if not _can_complete(visit):
         abort(403)
     return _visit_change(visit_id, "done_form", lambda v, f: schedule.complete_visit(v, f.done_on.data, current_user))
+
+
+@bp.route("/visits/<visit_id>/no-signature", methods=["POST"])
+@login_required
+def visit_no_signature(visit_id: str):
+    """Say why the customer did not sign the done patrol's sheet (the assignee or a supervisor)."""
+    visit = _load_visit(visit_id)
+    if not _can_complete(visit):
+        abort(403)
+    return _visit_change(visit_id, "no_signature_form", lambda v, f: schedule.record_no_signature_reason(
+        v, f.reason.data, current_user))
 
 
 # --- plans -------------------------------------------------------------------------------
@@ -324,6 +337,7 @@ def template_edit(template_id: str):
 bp.add_url_rule("/sheets/<sheet_id>", view_func=sheet_pages.sheet_detail)
 bp.add_url_rule("/sheets/<sheet_id>/pdf", view_func=sheet_pages.sheet_pdf)
 bp.add_url_rule("/sheets/<sheet_id>/review", view_func=sheet_pages.sheet_review, methods=["POST"])
+bp.add_url_rule("/sheets/<sheet_id>/attendees", view_func=sheet_pages.sheet_attendees, methods=["POST"])
 bp.add_url_rule("/review", view_func=sheet_pages.review_list)
 bp.add_url_rule("/quality", view_func=sheet_pages.quality_checks)
 bp.add_url_rule("/figures", view_func=sheet_pages.figures)

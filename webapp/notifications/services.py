@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 KINDS = (
     "assigned", "escalated", "deadline_at_risk", "deadline_breached", "quote_awaiting_approval",
     "rework_opened", "new_request", "unhappy_customer",
+    "seminar_minutes",
     # installation projects (webapp/projects): a new project, a team, a change, a failed round
     "project_opened", "project_team", "project_change", "project_entry_failed", "project_acceptance_failed",
 )

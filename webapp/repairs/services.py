@@ -202,8 +202,9 @@ def report_finding(
     """A technician's finding on a patrol becomes a ticket (source 'patrol'), under the device's id.
 
     The finder must see the customer. A technician responsible for the customer keeps the
-    ticket (they are on site already); anyone else's finding goes to the suggested technician,
-    who is told. The caller commits.
+    ticket, and since they are standing at the fault their arrival is recorded as it is raised
+    (no same-day arrival clock runs against them); anyone else's finding goes to the suggested
+    technician, who is told. The caller commits.
     """
     customer = db.session.get(Customer, customer_id or "")
     if customer is None or not can_see_customer(user, customer.id):
@@ -217,6 +218,8 @@ def report_finding(
         created_by=user, record_id=record_id,
     )
     refresh_ticket(ticket)
+    if finder_is_responsible:
+        record_event(ticket, Event.ARRIVED, {}, user)
     alerts.announce_new_ticket(ticket, reporter=user)
     return ticket
 

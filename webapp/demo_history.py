@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
-from .archive.models import Customer, Device
+from .archive.models import Customer
 from .auth.models import User
 from .clock import local_today, site_zone
 from .extensions import db
@@ -20,6 +20,7 @@ from .maintenance.periods import shift_month
 from .maintenance.services import current_templates, file_sheet_from_device, review_inspection
 from .records import new_id
 from .repairs import events as ev
+from .repairs.demo import demo_user, first_device
 from .repairs.follow_up import record_follow_up
 from .repairs.services import take_call
 
@@ -50,32 +51,27 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), site_zone()).astimezone(timezone.utc)
 
 
-def _user(username: str) -> User:
-    """A demo user by name."""
-    return db.session.scalar(select(User).where(User.username == username))
-
-
-def _device(customer: Customer, category: str) -> Device | None:
-    """The first device of a category at a customer."""
-    return db.session.scalars(
-        select(Device).where(Device.customer_id == customer.id, Device.category == category).order_by(Device.name)
-    ).first()
+def _carry_out(ticket, tech: User, start: datetime, found: str, action: str, signer: str,
+               minutes: tuple[int, ...] = (10, 70, 80, 150, 155), lag: timedelta = timedelta(minutes=2)) -> None:
+    """The technician's steps from acceptance to the customer's signature, `minutes` after `start`
+    (each received by the server `lag` later)."""
+    steps = [("accepted", {}), ("arrived", {}), ("classified", {"classification": "general"}),
+             ("resolved", {"fault_found": found, "action": action}),
+             ("customer_signed", {"signer_name": signer, "satisfaction": "satisfied"})]
+    for (step, data), offset in zip(steps, minutes):
+        moment = start + timedelta(minutes=offset)
+        ev.record_event(ticket, step, data, tech, device_time=moment, now=moment + lag)
+    ev.refresh_ticket(ticket)
 
 
 def _closed_repair(office: User, customer: Customer, tech: User, reported: datetime, story: tuple,
                    *, unhappy: bool = False):
     """A ticket taken on the phone and carried to its end: arrival, repair, signature, follow-up."""
     description, found, action, category = story
-    device = _device(customer, category)
+    device = first_device(customer, category)
     ticket = take_call(office, customer, description, device=device, assignee=tech, reported_at=reported,
                        location=device.cabinet.location if device and device.cabinet else "")
-    steps = [("accepted", {}, 10), ("arrived", {}, 70), ("classified", {"classification": "general"}, 80),
-             ("resolved", {"fault_found": found, "action": action}, 150),
-             ("customer_signed", {"signer_name": customer.person_in_charge or "学校联系人", "satisfaction": "satisfied"}, 155)]
-    for step, data, minutes in steps:
-        moment = reported + timedelta(minutes=minutes)
-        ev.record_event(ticket, step, data, tech, device_time=moment, now=moment + timedelta(minutes=2))
-    ev.refresh_ticket(ticket)
+    _carry_out(ticket, tech, reported, found, action, customer.person_in_charge or "学校联系人")
     if unhappy:
         return record_follow_up(ticket, office, quality=2, attitude=4, result="not_satisfied",
                                 reason="故障三天后再次出现", responsible=tech, assignee=tech)
@@ -85,7 +81,7 @@ def _closed_repair(office: User, customer: Customer, tech: User, reported: datet
 
 def _past_repairs(rng: random.Random, today: date) -> None:
     """Two or three closed tickets per school in each of the last three months; one reworked."""
-    office = _user("office")
+    office = demo_user("office")
     schools = db.session.scalars(select(Customer).where(Customer.deleted_at.is_(None)).order_by(Customer.name)).all()
     story = 0
     for back in (3, 2, 1):
@@ -100,21 +96,14 @@ def _past_repairs(rng: random.Random, today: date) -> None:
                                         unhappy=(back == 2 and story % 7 == 0))
                 story += 1
                 if rework is not None:  # done again two days later, and this time it holds
-                    again = _at(day + timedelta(days=2), 9)
-                    for step, data, minutes in [("accepted", {}, 5), ("arrived", {}, 60),
-                                                ("classified", {"classification": "general"}, 65),
-                                                ("resolved", {"fault_found": "接头氧化", "action": "更换接头并做防水处理"}, 120),
-                                                ("customer_signed", {"signer_name": school.person_in_charge or "学校联系人",
-                                                                     "satisfaction": "satisfied"}, 125)]:
-                        moment = again + timedelta(minutes=minutes)
-                        ev.record_event(rework, step, data, tech, device_time=moment, now=moment)
-                    ev.refresh_ticket(rework)
+                    _carry_out(rework, tech, _at(day + timedelta(days=2), 9), "接头氧化", "更换接头并做防水处理",
+                               school.person_in_charge or "学校联系人", minutes=(5, 60, 65, 120, 125), lag=timedelta(0))
                     record_follow_up(rework, office, quality=5, attitude=5, result="satisfied")
 
 
 def _past_sheets(today: date) -> None:
     """The patrol visits of the months before last were done with a sheet the office accepted."""
-    office = _user("office")
+    office = demo_user("office")
     (template,) = current_templates("monthly_patrol") or [None]
     if template is None:
         return

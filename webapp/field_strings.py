@@ -93,7 +93,6 @@ def core_js_strings() -> dict[str, str]:
         "Image not on this device yet": _("Image not on this device yet"),
         "In warranty": _("In warranty"),
         "Installed on": _("Installed on"),
-        "Items": _("Items"),
         "Items of another user waiting on this device: %(n)s. They are sent when that user signs in.": _("Items of another user waiting on this device: %(n)s. They are sent when that user signs in."),
         "Kept by the browser (persistent)": _("Kept by the browser (persistent)"),
         "Label code": _("Label code"),

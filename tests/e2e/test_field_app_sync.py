@@ -107,19 +107,20 @@ def test_expired_sign_in_mid_sync_keeps_every_entry(app_page, live_server, live_
                                  photo=write_photo(tmp_path / "p.jpg"), signer="吴敏")
     assert len(outbox(page)) == 3
 
-    seen = []
+    answered = []
 
     def expire_after_first_upload(route):
-        """After the first image is uploaded, the server stops accepting the session (its key rotates)."""
-        if "PUT" in seen and route.request.method == "HEAD":
+        """Once the first image is stored, the server stops accepting the session (its key rotates)."""
+        response = route.fetch()
+        if not answered:
             live_app.secret_key = "rotated-after-the-first-upload"
-        seen.append(route.request.method)
-        route.continue_()
+        answered.append((route.request.method, response.status))
+        route.fulfill(response=response)
 
     context.route("**/api/sync/blobs/*", expire_after_first_upload)
     context.set_offline(False)
     page.wait_for_selector("[data-banner=auth]:not([hidden])", timeout=20000)
-    assert seen.count("PUT") == 1, seen
+    assert answered[0] == ("PUT", 201), answered
     entries = outbox(page)
     assert len(entries) == 3 and {e["state"] for e in entries} == {"queued"}
     assert counts(live_app, entry_id) == (0, 0, 0)

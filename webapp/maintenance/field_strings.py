@@ -36,7 +36,6 @@ def patrol_js_strings() -> dict[str, str]:
         "Findings": _("Findings"),
         "Finished": _("Finished"),
         "Flag": _("Flag"),
-        "Found on patrol": _("Found on patrol"),
         "Has issues": _("Has issues"),
         "Let the customer read the sheet, write their opinion and sign. A signed sheet is locked.": _("Let the customer read the sheet, write their opinion and sign. A signed sheet is locked."),
         "Make a correction": _("Make a correction"),

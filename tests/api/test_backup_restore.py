@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.support.maintenance import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
+from tests.support.maintenance import demo_with_signed_sheet, patrol_school, signature_png
 from tests.support.field_device import FieldDevice, HttpDevice, LiveServer, jpeg_bytes, sha256, statuses
 from tests.conftest import is_postgres
 from tests.unit.test_migrations import scratch_database_url
 from webapp import backup
-from webapp.demo import load_demo_data
 from webapp.documents.models import Blob, Document
 from webapp.extensions import db
 from webapp.maintenance.diary import DiaryEntry
@@ -59,15 +58,7 @@ def wipe(app) -> None:
 @pytest.fixture
 def populated(app):
     """The demo district, plus a signed patrol sheet (photo, signature, filed PDF) from a tablet."""
-    load_demo_data()
-    db.session.commit()
-    school = patrol_school()
-    tablet = FieldDevice(app.test_client(), school.tech)
-    tablet.put_blob(PHOTO)
-    tablet.put_blob(SIGNATURE)
-    pushed = tablet.push([sheet_mutation(tablet, school, patrol_answers(sha256(PHOTO)))])
-    (sheet,) = pushed.get_json()["results"]
-    assert statuses(tablet.push([sign_mutation(tablet, sheet["id"], SIGNATURE)])) == ["applied"]
+    school = demo_with_signed_sheet(app.test_client(), PHOTO, SIGNATURE)
     assert db.session.scalar(select(func.count()).select_from(Document)) >= 1, "the signed sheet was filed"
     return school
 

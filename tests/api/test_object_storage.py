@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.support.field_device import FieldDevice, jpeg_bytes, sha256, statuses
-from tests.support.maintenance import patrol_answers, patrol_school, sheet_mutation, sign_mutation, signature_png
+from tests.support.field_device import FieldDevice, jpeg_bytes, sha256
+from tests.support.maintenance import demo_with_signed_sheet, signature_png
 from tests.support.object_store import start_object_store
 from webapp import backup
 from webapp.auth.models import User
-from webapp.demo import load_demo_data
 from webapp.documents.filing import document_storage, read_document
 from webapp.documents.models import Blob, Document
 from webapp.documents.object_storage import S3Storage
@@ -77,14 +76,7 @@ def test_a_signed_sheet_lives_in_the_bucket_and_a_second_server_serves_it(make_a
     first = make_app(**settings)
     second = make_app(**settings)
     with first.app_context():
-        load_demo_data()
-        db.session.commit()
-        school = patrol_school()
-        tablet = FieldDevice(first.test_client(), school.tech)
-        assert tablet.put_blob(PHOTO).status_code == 201
-        assert tablet.put_blob(SIGNATURE).status_code == 201
-        (sheet,) = tablet.push([sheet_mutation(tablet, school, patrol_answers(sha256(PHOTO)))]).get_json()["results"]
-        assert statuses(tablet.push([sign_mutation(tablet, sheet["id"], SIGNATURE)])) == ["applied"]
+        school = demo_with_signed_sheet(first.test_client(), PHOTO, SIGNATURE)
         mine = [sha256(PHOTO), sha256(SIGNATURE)]
         assert len(db.session.scalars(select(Blob.sha256).where(Blob.sha256.in_(mine))).all()) == 2
         blob_keys = sorted(db.session.scalars(select(Blob.stored_sha256)))  # the demo's own papers too
@@ -108,15 +100,7 @@ def test_a_backup_copies_the_bucket_and_checks_it(make_app, object_store, bucket
     """`flask backup create` reads photos and PDFs out of the bucket, and verify finds them whole."""
     app = make_app(**s3_settings(object_store, bucket))
     with app.app_context():
-        load_demo_data()
-        db.session.commit()
-        school = patrol_school()
-        tablet = FieldDevice(app.test_client(), school.tech)
-        tablet.put_blob(PHOTO)
-        tablet.put_blob(SIGNATURE)
-        (sheet,) = tablet.push([sheet_mutation(tablet, school, patrol_answers(sha256(PHOTO)))]).get_json()["results"]
-        assert statuses(tablet.push([sign_mutation(tablet, sheet["id"], SIGNATURE)])) == ["applied"]
-        db.session.commit()
+        demo_with_signed_sheet(app.test_client(), PHOTO, SIGNATURE)
         manifest = backup.create_backup(tmp_path / "backup")
         copied = set(manifest["files"])
         assert manifest["missing_files"] == []

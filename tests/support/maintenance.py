@@ -98,3 +98,21 @@ def sign_mutation(device: FieldDevice, sheet_id: str, image: bytes, signer: str 
 
 __all__ = ["PatrolSchool", "patrol_school", "patrol_answers", "sheet_mutation", "ticket_mutation",
            "signature_png", "sign_mutation", "sha256", "date"]
+
+
+def demo_with_signed_sheet(client, photo: bytes, signature: bytes) -> PatrolSchool:
+    """The demo district, plus a patrol sheet a tablet filled (with `photo`) and had signed (with
+    `signature`), so a photo, a signature and a filed PDF exist; returns the sheet's school."""
+    from tests.support.field_device import statuses
+    from webapp.demo import load_demo_data
+
+    load_demo_data()
+    db.session.commit()
+    school = patrol_school()
+    tablet = FieldDevice(client, school.tech)
+    assert tablet.put_blob(photo).status_code == 201
+    assert tablet.put_blob(signature).status_code == 201
+    (sheet,) = tablet.push([sheet_mutation(tablet, school, patrol_answers(sha256(photo)))]).get_json()["results"]
+    assert statuses(tablet.push([sign_mutation(tablet, sheet["id"], signature)])) == ["applied"]
+    db.session.commit()
+    return school

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from webapp.auth.models import User
+from webapp.auth.models import User, customer_technician
 from webapp.auth.permissions import can_see_customer
 from webapp.documents import signing
 from webapp.documents.models import Blob
@@ -96,20 +96,33 @@ def complete_records(sha256: str) -> list[dict]:
 
 
 def may_read_blob(blob: Blob, user: User) -> bool:
-    """Office roles read any blob; others their own uploads and blobs of customers they see."""
+    """Office roles read any blob; others their own uploads and the blobs named by records of
+    customers they see: an image slot (a signature, a photo) or a record's data (a sheet's
+    answers name their photos, so a colleague sharing the school sees them too)."""
     if user.sees_all_customers or blob.uploaded_by_id == user.id:
         return True
     sha256 = blob.sha256
     for kind in all_kinds():
-        if not kind.blobs:
-            continue
-        model = kind.model
-        columns = [getattr(model, column) == sha256 for column in kind.blobs.values()]
-        stmt = select(model).where(or_(*columns)).limit(20)
-        for record in db.session.scalars(stmt):
-            if kind.customer_column is None or can_see_customer(user, kind.customer_id_of(record)):
-                return True
+        if kind.blobs:
+            model = kind.model
+            columns = [getattr(model, column) == sha256 for column in kind.blobs.values()]
+            stmt = select(model).where(or_(*columns)).limit(20)
+            for record in db.session.scalars(stmt):
+                if kind.customer_column is None or can_see_customer(user, kind.customer_id_of(record)):
+                    return True
+        if kind.names_blob is not None and _names_blob_in_scope(kind, sha256, user):
+            return True
     return False
+
+
+def _names_blob_in_scope(kind, sha256: str, user: User) -> bool:
+    """Whether a record of this kind, of a customer the user sees, names the blob in its data."""
+    stmt = select(kind.model.id).where(kind.names_blob(sha256))
+    if kind.customer_column is not None:
+        stmt = stmt.where(kind.customer_attr().in_(
+            select(customer_technician.c.customer_id).where(customer_technician.c.user_id == user.id)
+        ))
+    return db.session.scalar(stmt.limit(1)) is not None
 
 
 def read_blob(blob: Blob) -> Any:

@@ -40,6 +40,9 @@ What the arguments mean:
   being relevant reaches devices once as `deleted: true, out_of_scope: true`.
 - `blobs`: {slot name in the mutation's `blobs`: column holding the SHA-256}; such a model
   has a boolean `complete` column, false until every blob has arrived.
+- `names_blob(sha256) -> condition`: for a kind whose data names blobs inside a JSON value
+  (a sheet's answers carry their photos' SHA-256s): the SQL condition "this record names the
+  blob", so whoever may see the record may download the image (sync/blobs.py).
 
 `data` in pull is the model's own columns minus the envelope (id, version, change_seq,
 created_at, updated_at, deleted_at): dates as ISO dates, timestamps as ISO-8601 UTC with `Z`.
@@ -165,6 +168,7 @@ class Kind:
     customer_column: str | None = "customer_id"
     relevant: Callable[[User], list] | None = None
     blobs: dict[str, str] = field(default_factory=dict)
+    names_blob: Callable[[str], Any] | None = None
     read_only: frozenset[str] = frozenset()
     create_only: frozenset[str] = frozenset()
     description: str = ""
@@ -245,6 +249,7 @@ def register_kind(
     customer_column: str | None = "customer_id",
     relevant: Callable[[User], list] | None = None,
     blobs: dict[str, str] | None = None,
+    names_blob: Callable[[str], Any] | None = None,
     description: str = "",
 ) -> Kind:
     """Register (or replace) a sync kind; see the module docstring."""
@@ -270,6 +275,7 @@ def register_kind(
         customer_column=customer_column,
         relevant=relevant,
         blobs=blobs,
+        names_blob=names_blob,
         read_only=frozenset(read_only),
         create_only=frozenset(create_only),
         description=description or (model.__doc__ or "").strip().splitlines()[0],

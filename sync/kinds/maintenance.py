@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from marshmallow import fields, validate
-from sqlalchemy import or_
+from sqlalchemy import Text, cast, or_
 
 from webapp.clock import local_today, utcnow
 from webapp.maintenance import services
@@ -75,6 +75,11 @@ def last_year_of_sheets(user) -> list:
     return [Inspection.created_at >= utcnow() - timedelta(days=HISTORY_DAYS)]
 
 
+def sheet_names_photo(sha256: str):
+    """A sheet names a photo in its answers (`photo_ids`): the answers' JSON text holds its hex digest."""
+    return cast(Inspection.answers, Text).contains(f'"{sha256}"')
+
+
 SHEET_INPUT = {"template_id", "customer_id", "site_id", "cabinet_id", "device_id", "visit_id", "answers",
                "started_at", "finished_at", "customer_opinion", "supersedes_id"}
 
@@ -87,6 +92,7 @@ register_kind(
     required=("template_id", "customer_id", "answers"),
     create_only=(),
     relevant=last_year_of_sheets,
+    names_blob=sheet_names_photo,
     extra_fields={
         "answers": fields.Dict(keys=fields.String(), required=True),
         "customer_opinion": fields.String(load_default="", validate=validate.Length(max=2000)),

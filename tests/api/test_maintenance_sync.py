@@ -246,3 +246,35 @@ def test_the_sheet_names_the_ticket_opened_from_its_finding(app, school, tablet)
     tablet.push([ticket_mutation(tablet, school, record_id=ticket_id)])
     result = _result(tablet.push([sheet_mutation(tablet, school, patrol_answers(sha256(PHOTO), ticket_id))]))
     assert db.session.get(Inspection, result["id"]).answers["room_temperature"]["ticket_id"] == ticket_id
+
+
+# --- a colleague's device --------------------------------------------------------------------
+
+
+def test_a_colleague_sharing_the_school_downloads_the_sheets_photos(app, school, tablet):
+    """Tech B covers the same school: the photo A's sheet names comes down to B's tablet (and
+    appears in B's pull inside the sheet's answers); a technician of another school gets 404."""
+    assert _push_sheet(tablet, school)["status"] == "applied"
+    colleague = make_user(Role.TECHNICIAN)
+    school.customer.technicians.append(colleague)
+    db.session.commit()
+    b_tablet = FieldDevice(app.test_client(), colleague)
+    changes, _cursor = b_tablet.pull_all()
+    sheets = [c for c in changes if c["kind"] == "inspection"]
+    assert [c["data"]["answers"]["room_temperature"]["photo_ids"] for c in sheets] == [[sha256(PHOTO)]]
+
+    response = b_tablet.client.get(f"/api/sync/blobs/{sha256(PHOTO)}", headers=b_tablet.headers())
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+
+    stranger = FieldDevice(app.test_client(), patrol_school("城北中学").tech)
+    assert stranger.client.get(f"/api/sync/blobs/{sha256(PHOTO)}", headers=stranger.headers()).status_code == 404
+
+
+def test_a_photo_uploaded_but_named_by_no_sheet_stays_with_its_uploader(app, school, tablet):
+    """An uploaded image no record names is not readable by a colleague (only its uploader)."""
+    colleague = make_user(Role.TECHNICIAN)
+    school.customer.technicians.append(colleague)
+    db.session.commit()
+    b_tablet = FieldDevice(app.test_client(), colleague)
+    assert b_tablet.client.get(f"/api/sync/blobs/{sha256(PHOTO)}", headers=b_tablet.headers()).status_code == 404
+    assert tablet.client.get(f"/api/sync/blobs/{sha256(PHOTO)}", headers=tablet.headers()).status_code == 200

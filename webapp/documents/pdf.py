@@ -31,9 +31,29 @@ def register_font(font_path: str) -> str:
     return name
 
 
+# Chinese line-breaking rules (GB/T 15834, as 禁则 in CJK typesetting): closing punctuation never
+# begins a line, opening punctuation never ends one.
+CANNOT_START = set("，。、；：？！）」』】〕〉》”’·…—%,.;:?!)]}")
+CANNOT_END = set("（「『【〔〈《“‘([{")
+
+
+def _carry(current: str, ch: str) -> tuple[str, str]:
+    """Where to break before `ch` when it does not fit on `current`: (line to finish, start of the
+    next line). Characters move down with `ch` so that the next line begins with no closing mark
+    and the finished one ends with no opening mark; when only one character would be left, the
+    mark hangs at the end of the line instead (a line of one mark is worse than a slight overhang)."""
+    head, tail = current, ch
+    while len(head) > 1 and (tail[0] in CANNOT_START or head[-1] in CANNOT_END):
+        head, tail = head[:-1], head[-1] + tail
+    if tail[0] in CANNOT_START or head[-1] in CANNOT_END:
+        return "", current + ch
+    return head, tail
+
+
 def wrap(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
     """Break text into lines that fit `width` points: at spaces where there are any, else anywhere
-    (Chinese has no spaces); the last line ends in an ellipsis when text is left over."""
+    (Chinese has no spaces) but never before closing or after opening punctuation; the last line
+    ends in an ellipsis when text is left over."""
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -41,15 +61,16 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int) -> lis
         if pdfmetrics.stringWidth(candidate, font, size) <= width:
             current = candidate
             continue
-        if current:
+        if current and word[0] not in CANNOT_START:
             lines.append(current)
             current = ""
         for ch in word:
             if pdfmetrics.stringWidth(current + ch, font, size) <= width or not current:
                 current += ch
-            else:
-                lines.append(current)
-                current = ch
+                continue
+            done, current = _carry(current, ch)
+            if done:
+                lines.append(done.rstrip())
     if current:
         lines.append(current)
     if len(lines) > max_lines:

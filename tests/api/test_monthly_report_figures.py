@@ -10,7 +10,8 @@ import pytest
 
 from tests.support.appraisal import bj
 from tests.support.reports import report_october
-from webapp.reports.figures import compute_figures, figure_of, row_text, school_rows
+from webapp.reports.figures import compute_figures
+from webapp.reports.reading import figure_of, row_text, school_rows
 
 NOW = bj(12, 1, 9)
 

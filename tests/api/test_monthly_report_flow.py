@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from tests.support.appraisal import bj
@@ -17,7 +18,8 @@ from webapp.extensions import db
 from webapp.notifications.models import Notification
 from webapp.reports import services
 from webapp.reports import views as report_views
-from webapp.reports.figures import compute_figures, figure_of
+from webapp.reports.figures import compute_figures
+from webapp.reports.reading import figure_of
 from webapp.reports.models import MonthlyReport
 
 NOW = bj(12, 1, 9)
@@ -55,7 +57,7 @@ def test_the_command_refuses_a_month_not_ended(app, people, monkeypatch):
     """December cannot be drafted on 1 Dec: nothing is made."""
     monkeypatch.setattr(services, "local_today", lambda: date(2026, 12, 1))
     result = app.test_cli_runner().invoke(args=["report-draft", "--month", "2026-12"])
-    assert result.exit_code != 0 and "once it has ended" in result.output
+    assert result.exit_code != 0 and gettext("A month is reported once it has ended.") in result.output
     assert db.session.scalar(select(func.count()).select_from(MonthlyReport)) == 0
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from .figures import FIGURE_LABELS, figure_of, row_label, row_value
+from .figures import FIGURE_LABELS
+from .reading import figure_of, row_label, row_value
 
 # figure key -> (how many rows at most, which unit the bars read in)
 CHARTED = {

@@ -34,7 +34,7 @@ from ..notifications.services import notify_each, users_with_role
 from ..records import new_id
 from ..repairs.models import RepairTicket
 from ..workcal.services import WorkCalendar
-from .figures import compute_figures
+from .figures import compute_figures, month_span
 from .models import DRAFT, ISSUED, MonthlyReport, ProductIssue
 
 READERS = (Role.LEADERSHIP, Role.RND)
@@ -250,8 +250,6 @@ def answer_issue(issue: ProductIssue, by: User, answer: str) -> ProductIssue:
 
 def issues_of_month(year: int, month: int) -> list[ProductIssue]:
     """The problems raised in a month, by model then time (the report's R&D section)."""
-    from .figures import month_span
-
     start, end = month_span(year, month)
     return list(db.session.scalars(select(ProductIssue).where(ProductIssue.raised_at >= start, ProductIssue.raised_at < end)
                                    .order_by(ProductIssue.brand, ProductIssue.model, ProductIssue.raised_at)))

@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 import click
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -24,7 +24,10 @@ from ..repairs.models import RepairTicket
 from ..templating import format_month
 from . import services
 from .charts import charts_of
-from .figures import FIGURE_LABELS, FIGURES, figure_of, row_label, row_text, school_rows
+from .excel import report_workbook
+from .figures import FIGURE_LABELS, FIGURES
+from .pdf import render_report
+from .reading import figure_of, row_label, row_text, school_rows
 from .forms import IssueAnswerForm, IssueForm, ProductIssueForm, ReportTextForm
 from .models import ProductIssue
 
@@ -156,11 +159,10 @@ def records(month: str):
 @roles_required(*READ_ROLES)
 def pdf(month: str):
     """The report as a PDF."""
-    from .pdf import render_report
-
     year, month_no = _parse(month)
     report = services.get_report(year, month_no, current_user)
-    data = render_report(report, services.figures_of(report), services.issues_of_month(year, month_no))
+    data = render_report(report, services.figures_of(report), services.issues_of_month(year, month_no),
+                         current_app.config["PDF_FONT_PATH"])
     return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"om-report-{month}.pdf")
 
 
@@ -168,8 +170,6 @@ def pdf(month: str):
 @roles_required(*READ_ROLES)
 def excel(month: str):
     """The report as an Excel workbook with native charts."""
-    from .excel import report_workbook
-
     year, month_no = _parse(month)
     report = services.get_report(year, month_no, current_user)
     data = report_workbook(report, services.figures_of(report))

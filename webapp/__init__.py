@@ -125,11 +125,12 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     from .pwa import bp as pwa_bp
     from .qr.views import bp as qr_bp
     from .repairs.views import bp as repairs_bp
+    from .reports.views import bp as reports_bp
     from .training.views import bp as training_bp
     from .workcal.views import bp as workcal_bp
 
     for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, archive_api_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp,
-                      maintenance_bp, notifications_bp, appraisal_bp, knowledge_bp, training_bp):
+                      maintenance_bp, notifications_bp, appraisal_bp, knowledge_bp, training_bp, reports_bp):
         app.register_blueprint(blueprint)
 
     register_papers()

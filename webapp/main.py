@@ -18,6 +18,7 @@ from .maintenance.schedule import month_overview, my_visits
 from .repairs import deadlines as dl
 from .repairs.follow_up import follow_up_list
 from .repairs.models import RepairTicket
+from .reports import services as report_services
 from .training.sessions import overdue_kinds
 
 bp = Blueprint("main", __name__)
@@ -36,6 +37,8 @@ class Dashboard:
     visits: dict[str, list[Any]] = field(default_factory=dict)
     tiles: list[tuple[str, int, str, str]] = field(default_factory=list)
     training_overdue: list[Any] = field(default_factory=list)
+    report_deadline: Any = None  # the head: last month's report and its "early next month" due day
+    last_report: Any = None  # leadership and R&D: the newest issued monthly report
 
 
 def _counts(model, ids: list[str]) -> dict[str, int]:
@@ -94,6 +97,9 @@ def dashboard_for(user: User) -> Dashboard:
         board.tiles = _office_tiles()
     if user.has_role(Role.SUPERVISOR, Role.ADMIN):
         board.training_overdue = overdue_kinds()
+        board.report_deadline = report_services.head_deadline()
+    if user.has_role(*report_services.READERS):
+        board.last_report = report_services.last_issued()
     return board
 
 
@@ -101,4 +107,4 @@ def dashboard_for(user: User) -> Dashboard:
 @login_required
 def home():
     """Dashboard: my day (technicians) or what needs action (office, department head)."""
-    return render_template("main/home.html", board=dashboard_for(current_user))
+    return render_template("main/home.html", board=dashboard_for(current_user), today=local_today())

@@ -47,3 +47,4 @@ from .training.models import (  # noqa: F401
     TrainingSession,
     seminar_attendee,
 )
+from .reports.models import MonthlyReport, ProductIssue  # noqa: F401

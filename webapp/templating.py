@@ -78,6 +78,8 @@ NAV = [
      ("technician", "office", "supervisor", "quality", "admin", "leadership", "rnd")),
     ("appraisal.index", _l("Appraisal"), ("technician", "supervisor", "admin")),
     ("appraisal.suggestions", _l("Suggestions"), None),
+    ("reports.index", _l("Monthly reports"), ("supervisor", "admin", "leadership", "rnd")),
+    ("reports.issues", _l("Product-quality problems"), ("technician", "supervisor", "admin", "leadership", "rnd")),
     ("notifications.index", _l("Notifications"), None),
     ("auth.settings", _l("Settings"), None),
 ]

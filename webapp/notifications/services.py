@@ -31,11 +31,14 @@ KINDS = (
     "seminar_minutes",
     # installation projects (webapp/projects): a new project, a team, a change, a failed round
     "project_opened", "project_team", "project_change", "project_entry_failed", "project_acceptance_failed",
+    # the monthly report (webapp/reports), issued to leadership and R&D
+    "monthly_report",
 )
 MAIL_QUEUE = "notification_mail"
 
 
-def notify(user: User | None, kind: str, ticket=None, message: str = "", *, dedupe_key: str | None = None) -> Notification | None:
+def notify(user: User | None, kind: str, ticket=None, message: str = "", *, dedupe_key: str | None = None,
+           link: str | None = None) -> Notification | None:
     """Tell one user something (once per dedupe key); queue an e-mail for after the commit."""
     if user is None or not user.is_active:
         return None
@@ -45,7 +48,7 @@ def notify(user: User | None, kind: str, ticket=None, message: str = "", *, dedu
         return None
     note = Notification(
         user_id=user.id, kind=kind, ticket_id=getattr(ticket, "id", None), message=message,
-        dedupe_key=dedupe_key, created_at=utcnow(),
+        dedupe_key=dedupe_key, created_at=utcnow(), link=link,
     )
     try:
         with db.session.begin_nested():  # a concurrent check with the same key: keep theirs
@@ -63,7 +66,7 @@ def recipient_locale(user: User) -> str:
 
 
 def notify_each(users: Iterable[User], kind: str, ticket, make_message: Callable[[], str], *,
-                dedupe_key: str | None = None) -> list[Notification]:
+                dedupe_key: str | None = None, link: str | None = None) -> list[Notification]:
     """Notify several users, each in their own language (make_message runs in that locale)."""
     made = []
     seen: set[int] = set()
@@ -73,7 +76,7 @@ def notify_each(users: Iterable[User], kind: str, ticket, make_message: Callable
         seen.add(user.id)
         with force_locale(recipient_locale(user)):
             message = str(make_message())
-        note = notify(user, kind, ticket, message, dedupe_key=dedupe_key)
+        note = notify(user, kind, ticket, message, dedupe_key=dedupe_key, link=link)
         if note is not None:
             made.append(note)
     return made

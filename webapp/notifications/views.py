@@ -48,6 +48,8 @@ def open_one(notification_id: int):
     db.session.commit()
     if note.ticket_id:
         return redirect(url_for("repairs.ticket_detail", ticket_id=note.ticket_id))
+    if note.link and note.link.startswith("/") and not note.link.startswith("//"):
+        return redirect(note.link)
     return redirect(url_for(".index"))
 
 

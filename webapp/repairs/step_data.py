@@ -65,6 +65,9 @@ def validate_data(event_type: str, data: Any) -> dict[str, str]:
             errors["result"] = _("Say whether the customer was satisfied.")
         elif data.get("result") == "not_satisfied" and not text("reason"):
             errors["reason"] = _("Say why the customer was not satisfied.")
+    elif t == Event.RESOLVED:
+        if parts_of(data.get("parts", [])) is None:
+            errors["parts"] = _("Each part used needs a name, a quantity of at least 1 and a unit cost of 0 or more.")
     elif t == Event.REWORK_OPENED:
         if not text("reason"):
             errors["reason"] = _("Say why the repair is done again.")
@@ -72,6 +75,29 @@ def validate_data(event_type: str, data: Any) -> dict[str, str]:
             if data.get(name) not in (None, "") and as_int(data.get(name)) is None:
                 errors[name] = _("Choose a person.")
     return errors
+
+
+MAX_PARTS = 30
+
+
+def parts_of(value: Any) -> list[dict] | None:
+    """The parts used on a repair form (`resolved` data `parts`: [{name, qty, unit_cost}]),
+    normalised (cost as text with two decimals); None when any line does not pass."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or len(value) > MAX_PARTS:
+        return None
+    out = []
+    for line in value:
+        if not isinstance(line, dict):
+            return None
+        name = str(line.get("name") or "").strip()[:100]
+        qty = as_int(line.get("qty"))
+        cost = as_decimal(line.get("unit_cost", 0))
+        if not name or qty is None or qty < 1 or qty > 10000 or cost is None or cost < 0 or cost > 10**7:
+            return None
+        out.append({"name": name, "qty": qty, "unit_cost": f"{cost.quantize(Decimal('0.01'))}"})
+    return out
 
 
 def as_int(value: Any) -> int | None:

@@ -23,7 +23,7 @@ from .forms import AttendeesForm, QualityFilterForm, ReviewForm
 from .models import REVIEW_STATES, Inspection
 from .periods import parse_month, shift_month
 from .roles import CALENDAR_ROLES, HEAD_ROLES, REVIEW_ROLES
-from .sheet_pdf import customer_signature, sheet_document
+from .sheet_pdf import customer_signature, sheet_document, upgraded_device_names
 
 def _can_review() -> bool:
     """The office and the supervisor review synced sheets."""
@@ -37,7 +37,7 @@ def _render_sheet(sheet: Inspection, form: ReviewForm | None = None, status: int
         "maintenance/sheet_detail.html", sheet=sheet, template=sheet.template,
         score=quality.sheet_score(sheet), tickets=quality.tickets_of(sheet),
         corrections=queries.corrections_of(sheet), document=sheet_document(sheet),
-        signature=customer_signature(sheet.id),
+        signature=customer_signature(sheet.id), device_names=upgraded_device_names(sheet.answers or {}),
         form=form or ReviewForm(outcome="accepted"), can_review=_can_review(),
         attendees_form=attendees_form or AttendeesForm(attendees="\n".join(
             ", ".join(x for x in (p.get("name"), p.get("title")) if x) for p in sheet.attendees or [])),

@@ -73,7 +73,7 @@ NAV = [
     ("sync_admin.review", _l("Sync review"), ("office", "supervisor", "admin")),
     ("audit.log", _l("Audit log"), ("supervisor", "admin")),
     ("workcal.years", _l("Working calendar"), ("supervisor", "admin")),
-    ("auth.user_list", _l("Users"), ("admin",)),
+    ("auth.user_list", _l("Users"), ("supervisor", "admin")),
     ("training.index", _l("Training and seminars"),
      ("technician", "office", "supervisor", "quality", "admin", "leadership", "rnd")),
     ("appraisal.index", _l("Appraisal"), ("technician", "supervisor", "admin")),

@@ -29,6 +29,7 @@ ENTITY_LABELS = {
     "repair_ticket": _l("Repair ticket"),
     "diary_entry": _l("Service diary entry"),
     "signature": _l("Signature"),
+    "stand_in": _l("Stand-in"),
     "photo": _l("Photo"),
     "user": _l("User"),
     "inspection": _l("Sheet"),
@@ -43,6 +44,8 @@ ACTION_LABELS = {
     "import": _l("Imported"),
     "password": _l("Password changed"),
     "sign_out_all": _l("Signed out on every device"),
+    "password_reset": _l("Temporary password given"),
+    "assign": _l("Schools assigned"),
 }
 
 FIELD_LABELS = {
@@ -100,6 +103,12 @@ FIELD_LABELS = {
     "photos": _l("Photos"),
     "sources": _l("Sources"),
     "data": _l("Details"),
+    "customers": _l("Schools covered"),
+    "starts_on": _l("First day away"),
+    "ends_on": _l("Last day away"),
+    "absent_id": _l("Away"),
+    "stand_in_id": _l("Stand-in"),
+    "cancelled_at": _l("Ended early at"),
 }
 
 MAX_SHOWN = 300  # characters of one old or new value on the page; the log keeps all

@@ -61,6 +61,7 @@ NAV = [
     ("maintenance.template_list", _l("Checklists"), ("office", "supervisor", "quality", "admin")),
     ("maintenance.plan_list", _l("Customer plans"), ("supervisor", "admin")),
     ("maintenance.review_list", _l("Sheets to review"), ("office", "supervisor", "quality", "admin")),
+    ("maintenance.diary_list", _l("Service diary"), ("office", "supervisor", "quality", "admin")),
     ("maintenance.quality_checks", _l("Quality checks"), ("office", "supervisor", "quality", "admin")),
     ("maintenance.figures", _l("Figures per technician"), ("supervisor", "admin")),
     ("repairs.inbox", _l("Repair inbox"), ("office", "supervisor", "admin")),

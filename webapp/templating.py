@@ -87,6 +87,10 @@ NAV = [
 def register(app: Flask) -> None:
     """Add filters and globals to Jinja."""
 
+    from .history import timeline
+
+    app.add_template_global(timeline, "history_timeline")  # one date-ordered list of a record's history
+
     @app.template_filter("dt")
     def _dt(value: datetime | None, fmt: str = "short") -> str:
         """A UTC timestamp shown in the site's time zone."""

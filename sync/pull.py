@@ -22,7 +22,8 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
-from webapp.auth.models import User, customer_technician
+from webapp.auth.models import User
+from webapp.auth.permissions import covered_customers
 from webapp.clock import utcnow
 from webapp.errors import DomainError
 from webapp.extensions import db
@@ -48,11 +49,7 @@ def scope_customer_ids(user: User) -> list[str] | None:
     """The customers a technician pulls (sorted); None for roles that see everything."""
     if user.sees_all_customers:
         return None
-    return sorted(
-        db.session.scalars(
-            select(customer_technician.c.customer_id).where(customer_technician.c.user_id == user.id)
-        ).all()
-    )
+    return sorted(set(db.session.scalars(covered_customers(user)).all()))  # a stand-in's too
 
 
 def check_cursor(cursor: int, cap: int, client: SyncClient | None = None) -> None:

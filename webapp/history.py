@@ -10,7 +10,7 @@ sections in the order the pages show them; registering a key again replaces it i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, Callable
 
 from flask import current_app, has_request_context, url_for
@@ -61,6 +61,32 @@ def register_section(record_kind: str, key: str, provider: HistoryProvider) -> N
 def sections_for(record_kind: str, record: Any, user: Any) -> list[HistorySection]:
     """The history sections of a record, in registration order."""
     return [provider(record, user) for _key, provider in _providers.get(record_kind, [])]
+
+
+@dataclass
+class TimelineEntry:
+    """One line of a record's timeline: a history item and the section it comes from."""
+
+    key: str
+    kind: str
+    item: HistoryItem
+
+
+def _when(item: HistoryItem) -> datetime:
+    """A sort key for a line: a bare date counts as the end of that day (after its timed lines)."""
+    at = item.at
+    if at is None:
+        return datetime.min.replace(tzinfo=UTC)
+    if isinstance(at, datetime):
+        return at if at.tzinfo else at.replace(tzinfo=UTC)
+    return datetime.combine(at, time.max, tzinfo=UTC)
+
+
+def timeline(sections: list[HistorySection]) -> list[TimelineEntry]:
+    """Every section's lines in one list, newest first: repairs, sheets, papers and changes
+    read as the record lived them, not section by section."""
+    entries = [TimelineEntry(s.key, s.title, item) for s in sections for item in s.items]
+    return sorted(entries, key=lambda e: _when(e.item), reverse=True)
 
 
 def registered_keys(record_kind: str) -> list[str]:

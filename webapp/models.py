@@ -10,7 +10,7 @@ from .archive.models import (  # noqa: F401
     Site,
 )
 from .audit.models import AuditLog  # noqa: F401
-from .auth.models import User, UserSession, customer_technician  # noqa: F401
+from .auth.models import StandIn, User, UserSession, customer_technician  # noqa: F401
 from .records import SyncCounter  # noqa: F401
 from .repairs.models import RepairTicket, TicketNumberCounter  # noqa: F401
 from .repairs.events import RepairEvent  # noqa: F401

@@ -61,6 +61,7 @@ NAV = [
     ("maintenance.template_list", _l("Checklists"), ("office", "supervisor", "quality", "admin")),
     ("maintenance.plan_list", _l("Customer plans"), ("supervisor", "admin")),
     ("maintenance.review_list", _l("Sheets to review"), ("office", "supervisor", "quality", "admin")),
+    ("maintenance.diary_list", _l("Service diary"), ("office", "supervisor", "quality", "admin")),
     ("maintenance.quality_checks", _l("Quality checks"), ("office", "supervisor", "quality", "admin")),
     ("maintenance.figures", _l("Figures per technician"), ("supervisor", "admin")),
     ("repairs.inbox", _l("Repair inbox"), ("office", "supervisor", "admin")),
@@ -73,7 +74,7 @@ NAV = [
     ("sync_admin.review", _l("Sync review"), ("office", "supervisor", "admin")),
     ("audit.log", _l("Audit log"), ("supervisor", "admin")),
     ("workcal.years", _l("Working calendar"), ("supervisor", "admin")),
-    ("auth.user_list", _l("Users"), ("admin",)),
+    ("auth.user_list", _l("Users"), ("supervisor", "admin")),
     ("training.index", _l("Training and seminars"),
      ("technician", "office", "supervisor", "quality", "admin", "leadership", "rnd")),
     ("appraisal.index", _l("Appraisal"), ("technician", "supervisor", "admin")),
@@ -87,6 +88,10 @@ NAV = [
 
 def register(app: Flask) -> None:
     """Add filters and globals to Jinja."""
+
+    from .history import timeline
+
+    app.add_template_global(timeline, "history_timeline")  # one date-ordered list of a record's history
 
     @app.template_filter("dt")
     def _dt(value: datetime | None, fmt: str = "short") -> str:

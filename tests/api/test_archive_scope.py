@@ -159,13 +159,14 @@ def test_technician_cannot_field_edit_a_device_elsewhere(web, district):
     assert response.status_code == 404
 
 
-def test_only_admin_manages_users(web, district):
-    """The user administration pages answer 403 to everyone but the administrator."""
-    for role in ("tech", "office", "supervisor", "quality"):
+def test_only_admin_and_head_manage_users(web, district):
+    """The user administration pages answer 403 to everyone but the administrator and the head."""
+    for role in ("tech", "office", "quality"):
         sign_in(web, getattr(district, role))
         assert web.get("/admin/users").status_code == 403, role
-    sign_in(web, district.admin)
-    assert web.get("/admin/users").status_code == 200
+    for role in ("admin", "supervisor"):
+        sign_in(web, getattr(district, role))
+        assert web.get("/admin/users").status_code == 200, role
 
 
 def test_admin_cannot_demote_or_disable_themselves(web, district):
@@ -175,6 +176,6 @@ def test_admin_cannot_demote_or_disable_themselves(web, district):
         "username": district.admin.username, "display_name": "Admin", "role": "office", "phone": "", "password": "",
         "active": "y",
     })
-    assert "You cannot remove your own administrator role" in response.get_data(as_text=True)
+    assert "You cannot change your own role or disable your own account." in response.get_data(as_text=True)
     db.session.refresh(district.admin)
     assert district.admin.role == "admin"

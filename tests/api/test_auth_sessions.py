@@ -304,18 +304,15 @@ def test_only_an_admin_may_revoke(app, tech):
     assert _signed_in(victim)
 
 
-def test_an_admin_setting_a_password_ends_that_users_sign_ins(app, tech, admin):
-    """A password set by the admin (a suspected leak) signs the user out everywhere."""
+def test_an_admin_resetting_a_password_ends_that_users_sign_ins(app, tech, admin):
+    """A temporary password given by the admin (a suspected leak) signs the user out everywhere."""
     tablet = app.test_client()
     login(tablet, tech)
     office = app.test_client()
     forget_cached_user()
     login(office, admin)
     forget_cached_user()
-    response = office.post(f"/admin/users/{tech.id}", data={
-        "username": tech.username, "display_name": tech.display_name, "role": "technician",
-        "password": NEW_PASSWORD, "active": "y",
-    })
+    response = office.post(f"/admin/users/{tech.id}/temporary-password")
     assert response.status_code == 302
     assert not _signed_in(tablet)
     assert _signed_in(office)

@@ -125,6 +125,7 @@ PAGES = {
     "audit log filtered": ("admin", lambda s: "/audit?entity=device"),
     "visits calendar": ("office", lambda s: "/maintenance/calendar"),
     "sheet review list": ("super", lambda s: "/maintenance/review"),
+    "service diary": ("office", lambda s: "/maintenance/diary"),
     "follow-ups": ("office", lambda s: "/repairs/follow-ups"),
     "quality figures": ("super", lambda s: "/maintenance/figures"),
     "quality checks": ("super", lambda s: "/maintenance/quality"),

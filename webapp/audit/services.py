@@ -1,16 +1,17 @@
 """Reading the audit log: filters, a record's trail, and old → new values people can read."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
 from flask import has_request_context, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from ..archive.models import Cabinet, Contact, Customer, Device, HandoverItem, Room, Site
+from ..auth.models import User
 from ..clock import local_day_start
 from ..extensions import db
 from ..templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, HANDOVER_LABELS, ROLE_LABELS
@@ -28,6 +29,7 @@ ENTITY_LABELS = {
     "repair_ticket": _l("Repair ticket"),
     "diary_entry": _l("Service diary entry"),
     "signature": _l("Signature"),
+    "stand_in": _l("Stand-in"),
     "photo": _l("Photo"),
     "user": _l("User"),
     "inspection": _l("Sheet"),
@@ -42,6 +44,8 @@ ACTION_LABELS = {
     "import": _l("Imported"),
     "password": _l("Password changed"),
     "sign_out_all": _l("Signed out on every device"),
+    "password_reset": _l("Temporary password given"),
+    "assign": _l("Schools assigned"),
 }
 
 FIELD_LABELS = {
@@ -89,6 +93,22 @@ FIELD_LABELS = {
     "created": _l("Created"),
     "sessions_ended": _l("Sign-ins ended"),
     "updated": _l("Changed"),
+    "user_id": _l("Person"),
+    "items": _l("Checklist items"),
+    "answers": _l("Answers"),
+    "history": _l("History"),
+    "steps": _l("Steps"),
+    "models": _l("Models"),
+    "software_versions": _l("Software versions"),
+    "photos": _l("Photos"),
+    "sources": _l("Sources"),
+    "data": _l("Details"),
+    "customers": _l("Schools covered"),
+    "starts_on": _l("First day away"),
+    "ends_on": _l("Last day away"),
+    "absent_id": _l("Away"),
+    "stand_in_id": _l("Stand-in"),
+    "cancelled_at": _l("Ended early at"),
 }
 
 MAX_SHOWN = 300  # characters of one old or new value on the page; the log keeps all
@@ -189,6 +209,7 @@ class Entry:
 def _names_for(entries: Iterable[AuditLog]) -> dict[str, str]:
     """Names of every record an entry mentions (by id), looked up in one query per model."""
     wanted: dict[type, set[str]] = {}
+    user_ids: set[int] = set()
     for entry in entries:
         model = REFERENCE_MODELS.get(entry.entity + "_id") or CHILD_MODELS.get(entry.entity)
         if model is not None and entry.entity_id:
@@ -196,11 +217,16 @@ def _names_for(entries: Iterable[AuditLog]) -> dict[str, str]:
         if entry.customer_id:
             wanted.setdefault(Customer, set()).add(entry.customer_id)
         for key, pair in (entry.changes or {}).items():
+            if isinstance(pair, list):
+                user_ids.update(v["user_id"] for v in pair if isinstance(v, dict) and isinstance(v.get("user_id"), int))
             model = REFERENCE_MODELS.get(key)
             if model is None or not isinstance(pair, list):
                 continue
             wanted.setdefault(model, set()).update(v for v in pair if isinstance(v, str) and v)
     names: dict[str, str] = {}
+    if user_ids:
+        for user_id, name in db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all():
+            names[f"user:{user_id}"] = name
     for model, ids in wanted.items():
         label = model.description if model is HandoverItem else model.name
         for record_id, name in db.session.execute(select(model.id, label).where(model.id.in_(ids))).all():
@@ -223,7 +249,7 @@ def _show(key: str, value: Any, names: dict[str, str]) -> str:
     if isinstance(value, bool):
         return "✓" if value else "✗"
     if isinstance(value, (list, dict)):
-        text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        text = _structured(value, names) or "—"
         return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
     if key.endswith("_at") and isinstance(value, str):
         try:
@@ -234,6 +260,59 @@ def _show(key: str, value: Any, names: dict[str, str]) -> str:
             return value
     text = str(value)
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+# Keys a stored object is named by, best first (a checklist item, a person, an option).
+NAME_KEYS = ("label", "name", "title", "description", "key")
+
+
+def _scalar(value: Any) -> str:
+    """One plain value inside a list or object."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _object_name(value: dict) -> str | None:
+    """What a stored object is called, in the reader's language when it says it in both."""
+    locale = str(get_locale() or "zh") if has_request_context() else "zh"
+    for key in NAME_KEYS:
+        for candidate in (f"{key}_{locale[:2]}", key, f"{key}_zh", f"{key}_en"):
+            if isinstance(value.get(candidate), str) and value[candidate]:
+                return value[candidate]
+    return None
+
+
+def _structured(value: Any, names: dict[str, str]) -> str:
+    """A list or object as a sentence people read: "a; b; c" and "Field: value", never JSON.
+
+    Objects that carry a name (checklist items, people) are listed by it; other objects by their
+    fields, each under its label; ids of known records by the record's name.
+    """
+    if isinstance(value, list):
+        return "; ".join(_structured(v, names) for v in value)
+    if isinstance(value, dict):
+        named = _object_name(value)
+        if named is not None:
+            return named
+        parts = []
+        for key, inner in value.items():
+            label = str(FIELD_LABELS.get(key, key))
+            if key in REFERENCE_MODELS and isinstance(inner, str):
+                shown = names.get(inner, inner[:8])
+            elif key == "user_id" and isinstance(inner, int):
+                shown = names.get(f"user:{inner}", str(inner))
+            elif isinstance(inner, (list, dict)):
+                shown = _structured(inner, names) or "—"
+            else:
+                shown = _scalar(inner)
+            parts.append(f"{label}: {shown}")
+        return ", ".join(parts)
+    return _scalar(value)
 
 
 def record_url(entity: str, entity_id: str | None, customer_id: str | None) -> str | None:

@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import listing
 from ..archive.models import Customer
 from ..archive.queries import paginate
 from ..auth.models import Role, User
@@ -46,8 +47,18 @@ def log():
         date_to=form.date_to.data if valid else None,
     )
 
+    if listing.wants_export():
+        entries = prepare(listing.export_rows(audit_query(filters)))
+        return listing.excel_response(_("Audit log"), [
+            (_("When"), lambda e: e.log.at),
+            (_("Who"), lambda e: e.log.user.display_name if e.log.user else _("System")),
+            (_("Action"), lambda e: e.action_label),
+            (_("Record"), lambda e: " ".join(x for x in (e.entity_label, e.record_name) if x)),
+            (_("Changes"), lambda e: "\n".join(f"{c.label}: {c.old} → {c.new}" for c in e.changes)),
+        ], entries, "audit-log")
     page = paginate(audit_query(filters), page_number())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
-        "audit/log.html", form=form, page=page, entries=prepare(list(page.items)), args=args
+        "audit/log.html", form=form, page=page, entries=prepare(list(page.items)), args=args,
+        export_url=listing.export_url(),
     )

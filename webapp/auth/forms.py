@@ -1,7 +1,7 @@
 """Sign-in and settings forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 
@@ -47,12 +47,27 @@ ROLE_CHOICES = [
 
 
 class UserForm(FlaskForm):
-    """Create or edit a user (admin only)."""
+    """Edit a colleague (the head or an administrator); passwords are reset, never typed here."""
 
     username = StringField(_l("User name"), validators=[DataRequired(), Length(min=2, max=64)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
-    password = PasswordField(_l("New password"), validators=[Optional(), Length(max=200)])
     active = BooleanField(_l("Active"), default=True)
-    customers = SelectMultipleField(_l("Assigned customers"), choices=[], validate_choice=False)
+    customers = SelectMultipleField(_l("Schools covered"), choices=[], validate_choice=False)
+
+
+class NewUserForm(UserForm):
+    """Create a colleague with a first password, to be changed at the first sign-in."""
+
+    password = PasswordField(_l("First password"), validators=[DataRequired(), Length(max=200)])
+
+
+class StandInForm(FlaskForm):
+    """Who covers an absent technician's schools, and from when to when."""
+
+    stand_in = SelectField(_l("Stand-in"), coerce=int, choices=[], validate_choice=False,
+                           validators=[DataRequired()])
+    starts_on = DateField(_l("First day away"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day away"), validators=[DataRequired()])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])

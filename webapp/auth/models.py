@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -51,6 +51,9 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(120), nullable=True)
     locale: Mapped[str | None] = mapped_column(String(10), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when an administrator or the head gives the user a temporary password: every page but
+    # the password page sends them there until they choose their own.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # The sign-in (UserSession token) this instance was loaded through; set by the session
@@ -93,6 +96,31 @@ class User(UserMixin, db.Model):
 
     def audit_customer_id(self) -> None:
         """Users belong to no customer."""
+        return None
+
+
+class StandIn(db.Model):
+    """While a technician is away (from starts_on to ends_on, site-local days, inclusive) a
+    colleague covers their schools: lists, pages and the colleague's device include them."""
+
+    __tablename__ = "stand_in"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    absent_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    stand_in_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Ended before its last day (the colleague came back early); the row stays for the record.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    absent = relationship("User", foreign_keys=[absent_id])
+    stand_in = relationship("User", foreign_keys=[stand_in_id])
+
+    def audit_customer_id(self) -> None:
+        """Stand-ins belong to no customer."""
         return None
 
 

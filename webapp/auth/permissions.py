@@ -7,11 +7,14 @@ from typing import Callable
 from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import Select, select
+from datetime import date
 
+from sqlalchemy import Select, or_, select
+
+from ..clock import local_today
 from ..errors import NotFound
 from ..extensions import db
-from .models import Role, User, customer_technician
+from .models import Role, StandIn, User, customer_technician
 
 STAFF_ROLES = (Role.OFFICE, Role.SUPERVISOR, Role.QUALITY, Role.ADMIN)
 
@@ -32,23 +35,34 @@ def roles_required(*roles: Role) -> Callable:
     return decorator
 
 
+def covered_customers(user: User, on: date | None = None) -> Select:
+    """The ids of the customers a technician looks after on a day (today by default): their own
+    schools, and the schools of every colleague they stand in for on that day.
+
+    The one definition of a technician's scope: pages, lists and the device's pull all ask it.
+    """
+    day = on or local_today()
+    standing_in_for = select(StandIn.absent_id).where(
+        StandIn.stand_in_id == user.id, StandIn.starts_on <= day, StandIn.ends_on >= day,
+        StandIn.cancelled_at.is_(None),
+    )
+    return select(customer_technician.c.customer_id).where(
+        or_(customer_technician.c.user_id == user.id, customer_technician.c.user_id.in_(standing_in_for))
+    )
+
+
 def customer_scope(stmt: Select, user: User, customer_id_column) -> Select:
     """Limit a query to the customers the user may see."""
     if user.sees_all_customers:
         return stmt
-    assigned = select(customer_technician.c.customer_id).where(
-        customer_technician.c.user_id == user.id
-    )
-    return stmt.where(customer_id_column.in_(assigned))
+    return stmt.where(customer_id_column.in_(covered_customers(user)))
 
 
 def visible_customer_ids(user: User) -> set[str] | None:
     """The customers whose records the user may see: None for roles that see all of them."""
     if user.sees_all_customers:
         return None
-    return set(db.session.scalars(
-        select(customer_technician.c.customer_id).where(customer_technician.c.user_id == user.id)
-    ).all())
+    return set(db.session.scalars(covered_customers(user)).all())
 
 
 def can_see_customer(user: User, customer_id: str | None) -> bool:
@@ -58,10 +72,7 @@ def can_see_customer(user: User, customer_id: str | None) -> bool:
     if user.sees_all_customers:
         return True
     found = db.session.execute(
-        select(customer_technician.c.customer_id).where(
-            customer_technician.c.user_id == user.id,
-            customer_technician.c.customer_id == customer_id,
-        )
+        covered_customers(user).where(customer_technician.c.customer_id == customer_id).limit(1)
     ).first()
     return found is not None
 

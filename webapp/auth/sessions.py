@@ -127,7 +127,10 @@ def change_password(user: User, current_password: str, new_password: str) -> int
         raise DomainError(
             _("Password too weak: %(problems)s", problems="; ".join(problems)), code="weak_password"
         )
+    if new_password == current_password:
+        raise DomainError(_("Choose a password different from the current one."), code="weak_password")
     user.set_password(new_password)
+    user.must_change_password = False
     ended = end_sessions(user, keep_current=True)
     _audit(user, "password", ended)
     return ended

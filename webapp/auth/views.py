@@ -12,13 +12,13 @@ from ..archive.models import Customer
 from ..errors import DomainError, error_response
 from ..extensions import csrf, db, limiter, login_manager
 from ..request_body import body_limit, has_unstorable_text, json_object
-from .forms import LoginForm, PasswordForm, SettingsForm, UserForm
-from .models import Role, User
+from . import staff
+from .forms import ROLE_CHOICES, LoginForm, NewUserForm, PasswordForm, SettingsForm, StandInForm, UserForm
+from .models import StandIn, User
 from .permissions import roles_required
-from .services import authenticate, create_user, password_problems, set_locale
+from .services import authenticate, set_locale
 from .sessions import (
-    change_password, end_session, load_signed_in_user, open_sessions, reset_password, revoke_devices,
-    start_session,
+    change_password, end_session, load_signed_in_user, open_sessions, revoke_devices, start_session,
 )
 
 bp = Blueprint("auth", __name__)
@@ -52,6 +52,26 @@ def _sign_out() -> None:
         end_session(current_user._get_current_object())
         db.session.commit()
     logout_user()
+
+
+# What a user with a temporary password may still open: the password page and the way out.
+TEMPORARY_PASSWORD_ENDPOINTS = {"auth.password", "auth.logout", "auth.login", "static",
+                                "auth_api.api_session_show", "auth_api.api_session_delete"}
+
+
+@bp.before_app_request
+def _temporary_password_first():
+    """A password someone else chose is changed before anything else is opened."""
+    endpoint = request.endpoint or ""
+    if endpoint in TEMPORARY_PASSWORD_ENDPOINTS or endpoint.startswith("pwa."):
+        return None
+    if not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    message = _("Your password is temporary: choose your own before you go on.")
+    if request.path.startswith("/api/"):
+        return error_response(403, "password_change_required", message)
+    flash(message, "warning")
+    return redirect(url_for("auth.password"))
 
 
 @login_manager.unauthorized_handler
@@ -186,15 +206,7 @@ def _user_json(user: User) -> dict:
     }
 
 
-# --- user administration (admin only) -------------------------------------------------
-
-
-@bp.route("/admin/users")
-@roles_required(Role.ADMIN)
-def user_list():
-    """All users."""
-    users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
-    return render_template("auth/users.html", users=users)
+# --- staff administration (the department head and the administrator) -----------------
 
 
 def _customer_choices() -> list[tuple[str, str]]:
@@ -205,70 +217,162 @@ def _customer_choices() -> list[tuple[str, str]]:
     return [(c.id, c.name) for c in rows]
 
 
-@bp.route("/admin/users/new", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def user_new():
-    """Create a user."""
-    form = UserForm()
+def _staff_form(form: UserForm) -> UserForm:
+    """Fill a staff form's choices: the schools, and the roles the signed-in manager may give."""
     form.customers.choices = _customer_choices()
+    allowed = staff.assignable_roles(current_user)
+    form.role.choices = [(value, label) for value, label in ROLE_CHOICES if value in allowed]
+    return form
+
+
+def _field_errors(form, err: DomainError, fallback) -> None:
+    """Put a refused verb's messages under the fields they name (else under the fallback field)."""
+    placed = False
+    for name, messages in (err.errors or {}).items():
+        target = getattr(form, name, None)
+        if target is not None:
+            target.errors = list(target.errors) + list(messages)
+            placed = True
+    if not placed:
+        fallback.errors = list(fallback.errors) + [err.message]
+
+
+@bp.route("/admin/users")
+@roles_required(*staff.MANAGER_ROLES)
+def user_list():
+    """All staff, with the stand-ins under way or coming."""
+    users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    return render_template("auth/users.html", users=users, stand_ins=staff.current_stand_ins())
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@roles_required(*staff.MANAGER_ROLES)
+def user_new():
+    """Create a colleague."""
+    form = _staff_form(NewUserForm())
     if form.validate_on_submit():
         try:
-            user = create_user(
-                form.username.data, form.display_name.data, form.role.data,
-                form.password.data or "", phone=form.phone.data or None,
+            user = staff.create_staff(
+                current_user, username=form.username.data, display_name=form.display_name.data,
+                role=form.role.data, password=form.password.data or "", phone=form.phone.data or None,
+                active=form.active.data, customer_ids=form.customers.data,
             )
-            user.active = form.active.data
-            user.customers = [db.session.get(Customer, cid) for cid in form.customers.data]
             db.session.commit()
         except DomainError as err:
             db.session.rollback()
-            form.password.errors = list(form.password.errors) + [err.message]
+            target = {"duplicate": form.username, "invalid_username": form.username}.get(err.code, form.password)
+            _field_errors(form, err, target)
         else:
-            flash(_("User %(name)s created.", name=user.username), "success")
+            flash(_("User %(name)s created. The first password must be changed at the first sign-in.",
+                    name=user.username), "success")
             return redirect(url_for("auth.user_list"))
     return render_template("auth/user_form.html", form=form, user=None)
 
 
-@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def user_edit(user_id: int):
-    """Edit a user's role, assignments and password."""
+def _managed_user(user_id: int) -> User:
+    """The colleague a manager opens; 404 when missing, 403 when beyond the manager's rights."""
     user = db.session.get(User, user_id) or abort_404()
-    form = UserForm(obj=user)
-    form.customers.choices = _customer_choices()
+    staff.check_may_manage(current_user, user)
+    return user
+
+
+def _render_user(user: User, form: UserForm, stand_in_form: StandInForm | None = None, status: int = 200):
+    """A colleague's page: details, schools, stand-ins, password and devices."""
+    stand_in_form = stand_in_form or StandInForm()
+    stand_in_form.stand_in.choices = [(t.id, t.display_name) for t in staff.technicians() if t.id != user.id]
+    return render_template(
+        "auth/user_form.html", form=form, user=user, sessions=open_sessions(user),
+        stand_in_form=stand_in_form, stand_ins=staff.stand_ins_of(user),
+    ), status
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(*staff.MANAGER_ROLES)
+def user_edit(user_id: int):
+    """Edit a colleague's name, role, schools and active flag."""
+    user = _managed_user(user_id)
+    form = _staff_form(UserForm(obj=user))
     if request.method == "GET":
         form.customers.data = [c.id for c in user.customers]
     if form.validate_on_submit():
-        new_password = form.password.data or ""
-        problems = password_problems(new_password, user.username) if new_password else []
-        if user.id == current_user.id and (form.role.data != Role.ADMIN.value or not form.active.data):
-            # otherwise the last administrator could lock everyone out of user management
-            form.role.errors = list(form.role.errors) + [
-                _("You cannot remove your own administrator role or disable your own account.")
-            ]
-        elif problems:
-            form.password.errors = list(form.password.errors) + [
-                _("Password too weak: %(problems)s", problems="; ".join(problems))
-            ]
-        else:
-            user.display_name = form.display_name.data
-            user.role = form.role.data
-            user.phone = form.phone.data or None
-            user.active = form.active.data
-            if new_password:
-                reset_password(user, new_password, by=current_user)
-            user.customers = [db.session.get(Customer, cid) for cid in form.customers.data]
+        try:
+            staff.save_staff(
+                current_user, user, display_name=form.display_name.data, role=form.role.data,
+                phone=form.phone.data or None, active=form.active.data, customer_ids=form.customers.data,
+            )
             db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            _field_errors(form, err, form.role if err.code in ("self_change", "forbidden") else form.customers)
+        else:
             flash(_("User %(name)s saved.", name=user.username), "success")
             return redirect(url_for("auth.user_list"))
-    return render_template("auth/user_form.html", form=form, user=user, sessions=open_sessions(user))
+        return _render_user(user, form, status=400)
+    return _render_user(user, form, status=400 if form.errors else 200)
+
+
+@bp.route("/admin/users/<int:user_id>/temporary-password", methods=["POST"])
+@roles_required(*staff.MANAGER_ROLES)
+def user_reset_password(user_id: int):
+    """Give a colleague a temporary password, shown once; they must change it at the next sign-in."""
+    user = _managed_user(user_id)
+    try:
+        password = staff.reset_to_temporary(current_user, user)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    else:
+        flash(_("Temporary password for %(name)s: %(password)s — pass it on now; it is not shown again. "
+                "It must be changed at the next sign-in.", name=user.username, password=password), "success")
+    return redirect(url_for("auth.user_edit", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/stand-ins", methods=["POST"])
+@roles_required(*staff.MANAGER_ROLES)
+def user_add_stand_in(user_id: int):
+    """Name a colleague who covers this technician's schools while they are away."""
+    user = _managed_user(user_id)
+    form = StandInForm()
+    form.stand_in.choices = [(t.id, t.display_name) for t in staff.technicians() if t.id != user.id]
+    if form.validate_on_submit():
+        colleague = db.session.get(User, form.stand_in.data)
+        try:
+            if colleague is None:
+                raise DomainError(_("Choose a colleague."), code="invalid_stand_in",
+                                  errors={"stand_in": [_("Choose a colleague.")]})
+            staff.add_stand_in(current_user, user, colleague, form.starts_on.data, form.ends_on.data,
+                               form.note.data or "")
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            _field_errors(form, err, form.stand_in)
+        else:
+            flash(_("%(stand_in)s covers the schools of %(name)s from %(start)s to %(end)s.",
+                    stand_in=colleague.display_name, name=user.display_name,
+                    start=form.starts_on.data.isoformat(), end=form.ends_on.data.isoformat()), "success")
+            return redirect(url_for("auth.user_edit", user_id=user.id))
+    edit_form = _staff_form(UserForm(obj=user))
+    edit_form.customers.data = [c.id for c in user.customers]
+    return _render_user(user, edit_form, form, status=400)
+
+
+@bp.route("/admin/stand-ins/<int:stand_in_id>/end", methods=["POST"])
+@roles_required(*staff.MANAGER_ROLES)
+def stand_in_end(stand_in_id: int):
+    """End a stand-in early: the colleague is back."""
+    record = db.session.get(StandIn, stand_in_id) or abort_404()
+    staff.cancel_stand_in(current_user, record)
+    db.session.commit()
+    flash(_("The stand-in has ended."), "success")
+    return redirect(url_for("auth.user_edit", user_id=record.absent_id))
 
 
 @bp.route("/admin/users/<int:user_id>/sign-out-everywhere", methods=["POST"])
-@roles_required(Role.ADMIN)
+@roles_required(*staff.MANAGER_ROLES)
 def user_revoke_devices(user_id: int):
     """Sign a user out on every device (a lost or stolen tablet); audited."""
-    user = db.session.get(User, user_id) or abort_404()
+    user = _managed_user(user_id)
     ended = revoke_devices(user, by=current_user)
     db.session.commit()
     flash(

@@ -14,7 +14,8 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, func, or_, select
 
 from ..archive.models import Device
-from ..auth.models import User, customer_technician
+from ..auth.models import User
+from ..auth.permissions import covered_customers
 from ..extensions import db
 from . import tokens
 from .models import PUBLISHED, Article, ArticleModel
@@ -61,7 +62,7 @@ def applies_sql(device_conditions: list):
 
 def for_technician(user: User) -> list:
     """A technician's devices keep the published articles about devices at their schools."""
-    schools = select(customer_technician.c.customer_id).where(customer_technician.c.user_id == user.id)
+    schools = covered_customers(user)
     return [Article.status == PUBLISHED, applies_sql([Device.customer_id.in_(schools)])]
 
 

@@ -39,6 +39,8 @@ class DiaryEntry(SyncedMixin, db.Model):
 
     customer = relationship("Customer")
     author = relationship("User")
+    cabinet = relationship("Cabinet")
+    device = relationship("Device")
 
 
 def _problem(problems: dict[str, list[str]], name: str, message: str) -> None:
@@ -104,3 +106,23 @@ def diary_entries(customer_id: str, limit: int = 50) -> list[DiaryEntry]:
             .limit(limit)
         ).all()
     )
+
+
+def diary_query(user: User):
+    """The service diary as the office reads it: the entries the user may see, newest day first,
+    each correction in place of the entry it corrects (the corrected one stays in the database)."""
+    from sqlalchemy import exists
+    from sqlalchemy.orm import aliased, selectinload
+
+    from ..auth.permissions import customer_scope
+
+    later = aliased(DiaryEntry)
+    corrected = exists(select(later.id).where(later.supersedes == DiaryEntry.id, later.deleted_at.is_(None)))
+    stmt = (
+        select(DiaryEntry)
+        .where(DiaryEntry.deleted_at.is_(None), ~corrected)
+        .options(selectinload(DiaryEntry.customer), selectinload(DiaryEntry.author),
+                 selectinload(DiaryEntry.cabinet), selectinload(DiaryEntry.device))
+        .order_by(DiaryEntry.date.desc(), DiaryEntry.created_at.desc(), DiaryEntry.id)
+    )
+    return customer_scope(stmt, user, DiaryEntry.customer_id)

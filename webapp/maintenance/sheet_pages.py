@@ -7,9 +7,11 @@ import io
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import listing
 from ..auth.permissions import get_visible, roles_required
 from ..clock import local_today
 from ..documents.filing import read_document
@@ -20,10 +22,11 @@ from ..paging import page_number
 from . import queries, quality, services
 from .figures import technician_month_figures
 from .forms import AttendeesForm, QualityFilterForm, ReviewForm
+from .labels import INSPECTION_STATE_LABELS
 from .models import REVIEW_STATES, Inspection
 from .periods import parse_month, shift_month
 from .roles import CALENDAR_ROLES, HEAD_ROLES, REVIEW_ROLES
-from .sheet_pdf import customer_signature, sheet_document
+from .sheet_pdf import customer_signature, sheet_document, upgraded_device_names
 
 def _can_review() -> bool:
     """The office and the supervisor review synced sheets."""
@@ -37,7 +40,7 @@ def _render_sheet(sheet: Inspection, form: ReviewForm | None = None, status: int
         "maintenance/sheet_detail.html", sheet=sheet, template=sheet.template,
         score=quality.sheet_score(sheet), tickets=quality.tickets_of(sheet),
         corrections=queries.corrections_of(sheet), document=sheet_document(sheet),
-        signature=customer_signature(sheet.id),
+        signature=customer_signature(sheet.id), device_names=upgraded_device_names(sheet.answers or {}),
         form=form or ReviewForm(outcome="accepted"), can_review=_can_review(),
         attendees_form=attendees_form or AttendeesForm(attendees="\n".join(
             ", ".join(x for x in (p.get("name"), p.get("title")) if x) for p in sheet.attendees or [])),
@@ -106,15 +109,28 @@ def sheet_attendees(sheet_id: str):
 
 @roles_required(*CALENDAR_ROLES)
 def review_list():
-    """Sheets handed in, by review state: received, has issues, accepted."""
+    """Sheets handed in, by review state (the tabs), school, technician and dates; or as Excel."""
     state = request.args.get("state", "received")
     if state not in REVIEW_STATES + ("all",):
         state = "received"
-    page = db.paginate(
-        queries.review_queue(None if state == "all" else state),
-        page=page_number(), per_page=30, error_out=False,
-    )
-    return render_template("maintenance/review_list.html", page=page, state=state,
+    form = listing.filter_form(current_user)
+    filters = listing.read_filters(form)
+    stmt = listing.apply_filters(queries.review_queue(None if state == "all" else state), filters,
+                                 customer=Inspection.customer_id, technician=Inspection.performed_by_id,
+                                 day=Inspection.submitted_at)
+    if listing.wants_export():
+        return listing.excel_response(_("Sheets"), [
+            (_("Handed in"), lambda s: s.submitted_at),
+            (_("School"), lambda s: s.customer.name),
+            (_("Checklist"), lambda s: s.template.name(str(get_locale()))),
+            (_("Technician"), lambda s: s.performed_by.display_name if s.performed_by else ""),
+            (_("Review state"), lambda s: INSPECTION_STATE_LABELS.get(s.state, s.state)),
+            (_("Findings"), lambda s: s.flagged_count or 0),
+            (_("Score"), lambda s: s.score),
+        ], listing.export_rows(stmt), "sheets")
+    page = db.paginate(stmt, page=page_number(), per_page=30, error_out=False)
+    return render_template("maintenance/review_list.html", page=page, state=state, form=form,
+                           args=filters.query_args(), export_url=listing.export_url(),
                            counts=queries.review_counts(), states=REVIEW_STATES)
 
 

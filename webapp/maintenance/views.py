@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import listing
 from ..archive.models import Customer
 from ..auth.models import Role, User
 from ..auth.permissions import get_visible, roles_required
@@ -20,6 +21,7 @@ from ..extensions import db
 from ..templating import format_month
 from ..paging import page_number
 from . import generation, schedule, services, sheet_pages, template_editor
+from .diary import DiaryEntry, diary_query
 from .forms import CalendarFilterForm, CancelForm, DoneForm, NoSignatureForm, PlanForm, ReassignForm, RescheduleForm
 from .labels import labels
 from .models import RECURRING_ACTIVITIES, Inspection, MaintenancePlan, Visit
@@ -110,6 +112,31 @@ def generate():
     db.session.commit()
     flash(_("%(n)s visits scheduled.", n=made), "success")
     return redirect(url_for("maintenance.calendar", month=f"{year:04d}-{month:02d}"))
+
+
+# --- the service diary, for the office ----------------------------------------------------
+
+
+@bp.route("/diary")
+@login_required
+def diary_list():
+    """The service diary written on the devices: by technician, school and date; or as Excel."""
+    form = listing.filter_form(current_user)
+    filters = listing.read_filters(form)
+    stmt = listing.apply_filters(diary_query(current_user), filters, customer=DiaryEntry.customer_id,
+                                 technician=DiaryEntry.author_id, day=DiaryEntry.date, day_is_date=True)
+    if listing.wants_export():
+        return listing.excel_response(_("Service diary"), [
+            (_("Date"), lambda e: e.date),
+            (_("School"), lambda e: e.customer.name),
+            (_("Technician"), lambda e: e.author.display_name if e.author else ""),
+            (_("About"), lambda e: e.device.name if e.device else (e.cabinet.name if e.cabinet else "")),
+            (_("Diary"), lambda e: e.text),
+            (_("Corrected"), lambda e: _("yes") if e.supersedes else ""),
+        ], listing.export_rows(stmt), "service-diary")
+    page = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
+    return render_template("maintenance/diary_list.html", page=page, form=form, args=filters.query_args(),
+                           export_url=listing.export_url())
 
 
 # --- one visit ---------------------------------------------------------------------------

@@ -23,18 +23,13 @@ from .models import TICKET_SOURCES
 
 
 class InboxFilterForm(FlaskForm):
-    """Which tickets the inbox lists: open / all / closed, from which source."""
+    """From which source the inbox lists tickets (school, technician, status and dates: `webapp.listing`)."""
 
     class Meta:
         """A GET filter: no CSRF token needed."""
 
         csrf = False
 
-    status = SelectField(
-        _l("Status"),
-        choices=[SelectChoice("open", _l("Not closed")), SelectChoice("all", _l("All")), SelectChoice("closed", _l("Closed"))],
-        default="open",
-    )
     source = SelectField(_l("Source"), choices=[SelectChoice("", _l("Any source"))] + [SelectChoice(s) for s in TICKET_SOURCES], default="")
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from .. import listing
 from ..archive.models import Customer, Device
 from ..archive.queries import DeviceFilters, customer_query, device_query
 from ..auth.models import Role, User
@@ -32,7 +33,7 @@ from .events import RepairEvent, load_events, ticket_state
 from .forms import InboxFilterForm, IntakeForm
 from .models import RepairTicket
 from .step_data import as_int
-from .vocabulary import SOURCE_LABELS
+from .vocabulary import SOURCE_LABELS, STATUS_LABELS
 
 bp = Blueprint("repairs", __name__)
 
@@ -40,7 +41,7 @@ INBOX_ROLES = (Role.OFFICE, Role.SUPERVISOR, Role.ADMIN)
 DEVICE_PICK_LIMIT = 30
 
 
-def _ticket_query(status: str = "open", source: str = ""):
+def _ticket_query(source: str = ""):
     """Tickets newest first, with what the list shows loaded up front."""
     stmt = (
         select(RepairTicket)
@@ -53,17 +54,13 @@ def _ticket_query(status: str = "open", source: str = ""):
         )
         .order_by(RepairTicket.reported_at.desc(), RepairTicket.number.desc())
     )
-    if status == "open":
-        stmt = stmt.where(RepairTicket.status != "closed")
-    elif status == "closed":
-        stmt = stmt.where(RepairTicket.status == "closed")
     if source:
         stmt = stmt.where(RepairTicket.source == source)
     return stmt
 
 
 def _filter_form() -> InboxFilterForm:
-    """The inbox filter, read from the query string, with translated source names."""
+    """The inbox's source filter, read from the query string, with translated source names."""
     form = InboxFilterForm(request.args)
     form.source.choices = [form.source.choices[0]] + [SelectChoice(k, v) for k, v in SOURCE_LABELS.items()]
     if not form.validate():
@@ -72,33 +69,55 @@ def _filter_form() -> InboxFilterForm:
     return form
 
 
+# The inbox's statuses: "not closed" (the default), closed, and each step of the life-cycle.
+TICKET_STATUSES = {"open": RepairTicket.status != "closed", "closed": RepairTicket.status == "closed",
+                   **{key: RepairTicket.status == key for key in STATUS_LABELS if key != "closed"}}
+
+
+def _ticket_list(mine: bool):
+    """The inbox or the technician's own tickets: filtered, paged, or exported to Excel."""
+    source_form = _filter_form()
+    labels = {"open": _("Not closed"), "closed": _("Closed"), **STATUS_LABELS}
+    form = listing.filter_form(current_user, [(k, labels[k]) for k in TICKET_STATUSES], default_status="open")
+    filters = listing.read_filters(form)
+    stmt = _ticket_query(source_form.source.data or "")
+    if mine:
+        stmt = stmt.where(RepairTicket.assigned_to_id == current_user.id)
+    stmt = customer_scope(stmt, current_user, RepairTicket.customer_id)
+    stmt = listing.apply_filters(stmt, filters, customer=RepairTicket.customer_id,
+                                 technician=RepairTicket.assigned_to_id, statuses=TICKET_STATUSES,
+                                 day=RepairTicket.reported_at)
+    if listing.wants_export():
+        return listing.excel_response(_("Repair tickets"), [
+            (_("Number"), lambda t: t.number),
+            (_("Reported at"), lambda t: t.reported_at),
+            (_("School"), lambda t: t.customer.name),
+            (_("Device"), lambda t: t.device.name if t.device else (t.cabinet.name if t.cabinet else "")),
+            (_("Description"), lambda t: t.description),
+            (_("Status"), lambda t: STATUS_LABELS.get(t.status, t.status)),
+            (_("Source"), lambda t: SOURCE_LABELS.get(t.source, t.source)),
+            (_("Technician"), lambda t: t.assigned_to.display_name if t.assigned_to else ""),
+        ], listing.export_rows(stmt), "repair-tickets")
+    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    args = {**filters.query_args(), **({"source": source_form.source.data} if source_form.source.data else {})}
+    if "status" in request.args and not filters.status:
+        args["status"] = ""
+    return render_template("repairs/inbox.html", page=page, form=form, source_form=source_form, mine=mine,
+                           args=args, export_url=listing.export_url())
+
+
 @bp.route("/repairs")
 @roles_required(*INBOX_ROLES)
 def inbox():
     """The office's inbox: every repair request, phone and public QR alike, newest first."""
-    form = _filter_form()
-    page = db.paginate(
-        _ticket_query(form.status.data or "open", form.source.data or ""),
-        per_page=current_app.config["ITEMS_PER_PAGE"],
-        error_out=False,
-    )
-    return render_template("repairs/inbox.html", page=page, form=form, mine=False)
+    return _ticket_list(mine=False)
 
 
 @bp.route("/repairs/mine")
 @login_required
 def my_tickets():
     """The tickets assigned to the signed-in technician."""
-    form = _filter_form()
-    stmt = customer_scope(
-        _ticket_query(form.status.data or "open", form.source.data or "").where(
-            RepairTicket.assigned_to_id == current_user.id
-        ),
-        current_user,
-        RepairTicket.customer_id,
-    )
-    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
-    return render_template("repairs/inbox.html", page=page, form=form, mine=True)
+    return _ticket_list(mine=True)
 
 
 # --- intake by phone ---------------------------------------------------------------------------

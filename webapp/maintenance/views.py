@@ -18,7 +18,7 @@ from ..documents.filing import produce_missing
 from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
-from ..paging import page_number
+from ..paging import ListPage, page_number
 from . import generation, schedule, services, sheet_pages, template_editor
 from .forms import CalendarFilterForm, CancelForm, DoneForm, NoSignatureForm, PlanForm, ReassignForm, RescheduleForm
 from .labels import labels
@@ -63,6 +63,9 @@ def my_visits():
 
 # --- the calendar ----------------------------------------------------------------------
 
+# schools per page of the month calendar (overdue ones first): a district has hundreds
+CALENDAR_SCHOOLS_PER_PAGE = 40
+
 
 def _staff_choices() -> list[tuple]:
     """People who do visits, for filters."""
@@ -89,7 +92,8 @@ def calendar():
     prev_month, next_month = shift_month(year, month, -1), shift_month(year, month, 1)
     return render_template(
         "maintenance/calendar.html",
-        overview=overview, form=form, today=today, first=first,
+        overview=overview, rows=ListPage(overview.rows, page_number(), CALENDAR_SCHOOLS_PER_PAGE),
+        form=form, today=today, first=first,
         month_title=format_month(first),
         month_value=f"{year:04d}-{month:02d}",
         prev_value=f"{prev_month[0]:04d}-{prev_month[1]:02d}",

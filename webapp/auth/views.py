@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..archive.models import Customer
 from ..errors import DomainError, error_response
@@ -193,7 +194,8 @@ def _user_json(user: User) -> dict:
 @roles_required(Role.ADMIN)
 def user_list():
     """All users."""
-    users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    # each user's schools in one statement, not one per user
+    users = db.session.scalars(select(User).order_by(User.role, User.username).options(selectinload(User.customers))).all()
     return render_template("auth/users.html", users=users)
 
 

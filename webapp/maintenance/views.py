@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..archive.models import Customer
 from ..auth.models import Role, User
@@ -243,6 +244,7 @@ def plan_list():
     plans: dict[str, dict[str, MaintenancePlan]] = {cid: {} for cid in ids}
     for plan in db.session.scalars(
         select(MaintenancePlan).where(MaintenancePlan.customer_id.in_(ids), MaintenancePlan.deleted_at.is_(None))
+        .options(selectinload(MaintenancePlan.responsible))  # one statement, not one per technician
     ):
         plans[plan.customer_id][plan.activity] = plan
     return render_template("maintenance/plan_list.html", page=page, plans=plans, activities=RECURRING_ACTIVITIES)

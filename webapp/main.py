@@ -14,7 +14,9 @@ from .auth.models import Role, User
 from .auth.permissions import customer_scope
 from .clock import local_today
 from .extensions import db
-from .maintenance.schedule import month_overview, my_visits
+from .archive.queries import paginate
+from .maintenance.schedule import my_visits, overdue_visit_count
+from .paging import page_number
 from .repairs import deadlines as dl
 from .repairs.follow_up import follow_up_list
 from .repairs.models import RepairTicket
@@ -24,13 +26,15 @@ from .training.sessions import overdue_kinds
 bp = Blueprint("main", __name__)
 
 OFFICE_ROLES = (Role.OFFICE, Role.SUPERVISOR, Role.ADMIN)
+# schools on one page of the home page: a district has hundreds, the full list is the customer list
+CUSTOMERS_PER_PAGE = 24
 
 
 @dataclass
 class Dashboard:
     """Everything the home page shows, gathered for one user."""
 
-    customers: list[Customer]
+    customers: Any  # one page (Flask-SQLAlchemy Pagination) of the schools the user sees
     device_counts: dict[str, int]
     cabinet_counts: dict[str, int]
     open_tickets: list[RepairTicket]
@@ -59,27 +63,27 @@ def _office_tiles() -> list[tuple[str, int, str, str]]:
             RepairTicket.deleted_at.is_(None), RepairTicket.status == "reported"
         )
     ) or 0
-    board = dl.supervisor_board()
-    today = local_today()
-    overview = month_overview(today.year, today.month, today)
+    board = dl.supervisor_board(shown=False)
+    overdue_visits = overdue_visit_count(local_today())
     to_call, _others = follow_up_list()
     return [
         (_("New repair requests"), new_requests, "repairs.inbox", "warn" if new_requests else "ok"),
         (_("Deadlines breached"), len(board.breached), "repairs.board", "bad" if board.breached else "ok"),
         (_("Deadlines at risk"), len(board.at_risk), "repairs.board", "warn" if board.at_risk else "ok"),
-        (_("Overdue visits"), overview.overdue, "maintenance.calendar", "bad" if overview.overdue else "ok"),
+        (_("Overdue visits"), overdue_visits, "maintenance.calendar", "bad" if overdue_visits else "ok"),
         (_("Follow-up calls to make"), len(to_call), "repairs.follow_ups", "warn" if to_call else "ok"),
     ]
 
 
-def dashboard_for(user: User) -> Dashboard:
-    """Gather the home page of one user: technicians their day, the office what needs action."""
-    customers = db.session.scalars(
+def dashboard_for(user: User, page: int = 1) -> Dashboard:
+    """Gather the home page of one user: technicians their day, the office what needs action;
+    `page` is the page of the schools list."""
+    customers = paginate(
         customer_scope(
-            select(Customer).where(Customer.deleted_at.is_(None)).order_by(Customer.name), user, Customer.id
-        )
-    ).all()
-    ids = [c.id for c in customers]
+            select(Customer).where(Customer.deleted_at.is_(None)).order_by(Customer.name, Customer.id), user, Customer.id
+        ), page, CUSTOMERS_PER_PAGE,
+    )
+    ids = [c.id for c in customers.items]
     tickets = select(RepairTicket).where(
         RepairTicket.status != "closed", RepairTicket.deleted_at.is_(None)
     ).order_by(RepairTicket.reported_at.desc()).limit(20)
@@ -107,4 +111,4 @@ def dashboard_for(user: User) -> Dashboard:
 @login_required
 def home():
     """Dashboard: my day (technicians) or what needs action (office, department head)."""
-    return render_template("main/home.html", board=dashboard_for(current_user), today=local_today())
+    return render_template("main/home.html", board=dashboard_for(current_user, page_number()), today=local_today())

@@ -49,6 +49,11 @@ def add_school(office: User, tech: User, size: int) -> Customer:
             ticket.status = lc.Status.CLOSED
         db.session.add(DiaryEntry(customer_id=customer.id, date=local_today(), text=f"巡检 {n}",
                                   author_id=tech.id, device_id=device.id, cabinet_id=device.cabinet_id))
+    # open well past its deadlines, so every school has a row on the deadlines board
+    late = take_call(office, customer, "广播系统三楼无声", device=devices[-1], assignee=tech,
+                     reported_at=now - timedelta(days=10))
+    record_event(late, "accepted", {}, tech)
+    refresh_ticket(late)
     today = local_today()
     make_plan(customer, "monthly_patrol", tech, start_date=today.replace(day=1) - timedelta(days=62))
     generate_visits(today + timedelta(days=40), customer_ids=[customer.id], today=today)
@@ -129,8 +134,19 @@ PAGES = {
     "follow-ups": ("office", lambda s: "/repairs/follow-ups"),
     "quality figures": ("super", lambda s: "/maintenance/figures"),
     "quality checks": ("super", lambda s: "/maintenance/quality"),
+    "visits calendar page 2": ("office", lambda s: "/maintenance/calendar?page=2"),
     "excel export": ("office", lambda s: f"/customers/{s.id}/devices.xlsx"),
     "technician home": ("tech", lambda s: "/"),
+    "customer list": ("office", lambda s: "/customers"),
+    "my visits": ("tech", lambda s: "/maintenance/my"),
+    "checklists": ("office", lambda s: "/maintenance/templates"),
+    "customer plans": ("super", lambda s: "/maintenance/plans"),
+    "repair intake": ("office", lambda s: "/repairs/new"),
+    "my repair tickets": ("tech", lambda s: "/repairs/mine"),
+    "qr labels": ("office", lambda s: "/labels"),
+    "notifications": ("office", lambda s: "/notifications"),
+    "working calendar": ("admin", lambda s: "/admin/calendar/"),
+    "users": ("admin", lambda s: "/admin/users"),
 }
 
 

@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..archive.models import Customer
 from ..errors import DomainError, error_response
@@ -241,7 +242,8 @@ def _field_errors(form, err: DomainError, fallback) -> None:
 @roles_required(*staff.MANAGER_ROLES)
 def user_list():
     """All staff, with the stand-ins under way or coming."""
-    users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    # each user's schools in one statement, not one per user
+    users = db.session.scalars(select(User).order_by(User.role, User.username).options(selectinload(User.customers))).all()
     return render_template("auth/users.html", users=users, stand_ins=staff.current_stand_ins())
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..archive.models import Customer
@@ -303,6 +303,17 @@ class MonthOverview:
     total: int = 0
     done: int = 0
     overdue: int = 0
+
+
+def overdue_visit_count(today: date | None = None) -> int:
+    """How many open visits are past their due date (what this month's overview counts as
+    overdue), counted by the database instead of loading the month's visits."""
+    today = today or local_today()
+    return db.session.scalar(
+        select(func.count()).select_from(Visit).join(Customer, Customer.id == Visit.customer_id).where(
+            Visit.state.in_(OPEN_VISIT_STATES), Visit.due_date < today,
+            Visit.deleted_at.is_(None), Customer.deleted_at.is_(None))
+    ) or 0
 
 
 def month_overview(year: int, month: int, today: date | None = None, *, assignee_id: int | None = None,

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import listing
 from ..archive.models import Customer
@@ -19,7 +20,7 @@ from ..documents.filing import produce_missing
 from ..errors import DomainError
 from ..extensions import db
 from ..templating import format_month
-from ..paging import page_number
+from ..paging import ListPage, page_number
 from . import generation, schedule, services, sheet_pages, template_editor
 from .diary import DiaryEntry, diary_query
 from .forms import CalendarFilterForm, CancelForm, DoneForm, NoSignatureForm, PlanForm, ReassignForm, RescheduleForm
@@ -65,6 +66,9 @@ def my_visits():
 
 # --- the calendar ----------------------------------------------------------------------
 
+# schools per page of the month calendar (overdue ones first): a district has hundreds
+CALENDAR_SCHOOLS_PER_PAGE = 40
+
 
 def _staff_choices() -> list[tuple]:
     """People who do visits, for filters."""
@@ -91,7 +95,8 @@ def calendar():
     prev_month, next_month = shift_month(year, month, -1), shift_month(year, month, 1)
     return render_template(
         "maintenance/calendar.html",
-        overview=overview, form=form, today=today, first=first,
+        overview=overview, rows=ListPage(overview.rows, page_number(), CALENDAR_SCHOOLS_PER_PAGE),
+        form=form, today=today, first=first,
         month_title=format_month(first),
         month_value=f"{year:04d}-{month:02d}",
         prev_value=f"{prev_month[0]:04d}-{prev_month[1]:02d}",
@@ -266,6 +271,7 @@ def plan_list():
     plans: dict[str, dict[str, MaintenancePlan]] = {cid: {} for cid in ids}
     for plan in db.session.scalars(
         select(MaintenancePlan).where(MaintenancePlan.customer_id.in_(ids), MaintenancePlan.deleted_at.is_(None))
+        .options(selectinload(MaintenancePlan.responsible))  # one statement, not one per technician
     ):
         plans[plan.customer_id][plan.activity] = plan
     return render_template("maintenance/plan_list.html", page=page, plans=plans, activities=RECURRING_ACTIVITIES)

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..clock import DEFAULT_ZONE, site_zone, utcnow
 from ..extensions import db
@@ -310,8 +311,12 @@ def supervisor_board(
     include_ended: bool = False,
     cal: WorkCalendar | None = None,
     settings: DeadlineSettings | None = None,
+    shown: bool = True,
 ) -> Board:
     """Open tickets whose running clocks are at risk or breached, most overdue first.
+
+    `shown`: the rows are displayed, so each ticket's school, device and technician are loaded
+    with them (False when only the counts are wanted, as on the office home).
 
     `include_ended` also lists clocks that already stopped late (an arrival after the
     deadline on a ticket still open), for appraisal rather than action.
@@ -319,11 +324,13 @@ def supervisor_board(
     now = now or utcnow()
     cal = cal or WorkCalendar()
     settings = settings or DeadlineSettings.from_config()
-    tickets = list(
-        db.session.scalars(
-            select(RepairTicket).where(RepairTicket.deleted_at.is_(None), RepairTicket.status != Status.CLOSED)
-        )
-    )
+    # the board shows each ticket's school, device and technician: loaded with the tickets in
+    # three statements, not one lazy load per row
+    stmt = select(RepairTicket).where(RepairTicket.deleted_at.is_(None), RepairTicket.status != Status.CLOSED)
+    if shown:
+        stmt = stmt.options(selectinload(RepairTicket.customer), selectinload(RepairTicket.device),
+                            selectinload(RepairTicket.assigned_to))
+    tickets = list(db.session.scalars(stmt))
     by_ticket: dict[str, list[RepairEvent]] = {t.id: [] for t in tickets}
     if tickets:
         for event in db.session.scalars(

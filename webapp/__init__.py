@@ -58,13 +58,14 @@ def register_papers() -> None:
     (documents/signed_content.py)."""
     from .maintenance.sheet_pdf import register_paper as patrol_sheet
     from .maintenance.signed_sheet import register_signing as patrol_sheet_signing
+    from .projects.papers import register as project_papers
     from .projects.signatures import register as project_signers
     from .repairs.repair_form_pdf import register_paper as repair_form
     from .training.attendance_pdf import register_paper as attendance_sheet
     from .training.minutes_pdf import register_paper as seminar_minutes
 
-    for register in (patrol_sheet, patrol_sheet_signing, repair_form, project_signers, attendance_sheet,
-                     seminar_minutes):
+    for register in (patrol_sheet, patrol_sheet_signing, repair_form, project_signers, project_papers,
+                     attendance_sheet, seminar_minutes):
         register()
 
 
@@ -123,6 +124,7 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     from .knowledge.views import bp as knowledge_bp
     from .maintenance.views import bp as maintenance_bp
     from .notifications.views import bp as notifications_bp
+    from .projects.views import bp as projects_bp
     from .pwa import bp as pwa_bp
     from .qr.views import bp as qr_bp
     from .repairs.views import bp as repairs_bp
@@ -131,7 +133,7 @@ def create_app(config: Any = None, overrides: dict | None = None) -> Flask:
     from .workcal.views import bp as workcal_bp
 
     for blueprint in (main_bp, auth_bp, auth_api_bp, archive_bp, archive_api_bp, audit_bp, qr_bp, repairs_bp, pwa_bp, workcal_bp,
-                      maintenance_bp, notifications_bp, appraisal_bp, knowledge_bp, training_bp, reports_bp):
+                      maintenance_bp, notifications_bp, appraisal_bp, knowledge_bp, training_bp, reports_bp, projects_bp):
         app.register_blueprint(blueprint)
 
     register_papers()

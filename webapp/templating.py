@@ -70,6 +70,8 @@ NAV = [
     ("repairs.follow_ups", _l("Follow-up calls"), ("office", "supervisor", "admin")),
     ("repairs.my_tickets", _l("My repair tickets"), ("technician",)),
     ("knowledge.article_list", _l("Knowledge base"), None),
+    ("projects.project_list", _l("Installation projects"),
+     ("marketing", "supervisor", "office", "quality", "admin", "technician", "leadership")),
     ("qr.label_sheet", _l("QR labels"), ("office", "supervisor", "admin")),
     ("sync_admin.review", _l("Sync review"), ("office", "supervisor", "admin")),
     ("audit.log", _l("Audit log"), ("supervisor", "admin")),

@@ -18,6 +18,7 @@ from tests.support.factories import make_customer, make_user
 from tests.support.maintenance import signature_png
 from webapp.auth.models import Role, User
 from webapp.documents import signing
+from webapp.documents.signed_content import signed_content_sha256
 from webapp.extensions import db
 from webapp.projects import handover, rounds, services
 from webapp.projects.models import FLOW, Project
@@ -57,7 +58,8 @@ def sign(user: User, kind: str, document_id: str, role: str, name: str, image: b
     digest = store_image(user, image)
     signature = signing.create_signature(user, {
         "document_kind": kind, "document_id": document_id, "signer_name": name, "signer_role": role,
-        "signed_at": datetime(2026, 11, 28, 9, 30, tzinfo=timezone.utc), "content_sha256": "0" * 64,
+        "signed_at": datetime(2026, 11, 28, 9, 30, tzinfo=timezone.utc),
+        "content_sha256": signed_content_sha256(kind, document_id) or "0" * 64,
         "image_sha256": digest,
     })
     db.session.commit()

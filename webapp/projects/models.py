@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import UTCDateTime
+from ..clock import UTCDateTime, utcnow
 from ..extensions import db
 from ..records import SyncedMixin
 
@@ -327,3 +327,21 @@ class Handover(_ProjectRecord, db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
 
     author = relationship("User")
+
+
+class ProjectPaper(db.Model):
+    """A signed paper of a project filed as a Document (papers.py): one per record, exactly once.
+
+    The link lives here, not on the signed record, because a signature locks its record's columns.
+    """
+
+    __tablename__ = "project_paper"
+    __table_args__ = (UniqueConstraint("record_kind", "record_id", name="uq_project_paper_record"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), index=True)
+    record_kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36))
+    document_id: Mapped[str] = mapped_column(ForeignKey("document.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    document = relationship("Document")

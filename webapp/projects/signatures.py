@@ -12,10 +12,14 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..auth.models import User
+from ..clock import utcnow
+from ..documents import signing
 from ..documents.models import Signature
+from ..documents.signed_content import content_sha256, signed_content_sha256
 from ..documents.signing import on_signature_arrived
 from ..errors import DomainError, Forbidden
 from ..extensions import db
+from ..training.sessions import store_signature_image
 from . import handover, rules
 from .models import CompletionReport, EntryReview, ExternalAcceptance, Handover, Project, Training
 
@@ -63,3 +67,19 @@ def register() -> None:
     """Hook the check into the signing verb for every project paper."""
     for kind in PAPER_MODELS:
         on_signature_arrived[kind] = check_signature
+
+
+def sign_paper(user: User, kind: str, record, role: str, signer_name: str, png: bytes | None) -> Signature:
+    """A signature drawn on an office page (the school's representative, the team leader): the image
+    is kept like a tablet's (`training.sessions.store_signature_image`) and the signature goes
+    through the one signing verb, so the checks above and the filing pipeline run as for a device's."""
+    if not png:
+        raise DomainError(_("Sign in the box first."), code="signature_required",
+                          errors={"signature": [_("Sign in the box first.")]})
+    db.session.flush()
+    blob = store_signature_image(png, user)
+    content = signed_content_sha256(kind, record.id) or content_sha256(kind, record.id, {"id": record.id})
+    return signing.create_signature(user, {
+        "document_kind": kind, "document_id": record.id, "signer_name": signer_name, "signer_role": role,
+        "signed_at": utcnow(), "content_sha256": content, "image_sha256": blob.sha256,
+    })

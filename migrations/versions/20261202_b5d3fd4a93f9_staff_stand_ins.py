@@ -1,7 +1,7 @@
 """staff: stand-ins while a technician is away, and passwords that must be changed at next sign-in
 
 Revision ID: b5d3fd4a93f9
-Revises: e8b4d1c6f2a7
+Revises: 5e2d47ca0382
 Create Date: 2026-12-02 17:20:00
 
 """
@@ -13,7 +13,7 @@ import webapp.clock
 
 # revision identifiers, used by Alembic.
 revision = 'b5d3fd4a93f9'
-down_revision = 'e8b4d1c6f2a7'
+down_revision = '5e2d47ca0382'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """project papers: the link from a signed project record to its filed PDF, one per record
 
 Revision ID: e9e692d1b351
-Revises: e8b4d1c6f2a7
+Revises: b5d3fd4a93f9
 Create Date: 2026-12-02 17:45:00
 
 """
@@ -13,7 +13,7 @@ import webapp.records
 
 # revision identifiers, used by Alembic.
 revision = 'e9e692d1b351'
-down_revision = 'e8b4d1c6f2a7'
+down_revision = 'b5d3fd4a93f9'
 branch_labels = None
 depends_on = None
 

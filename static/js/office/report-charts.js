@@ -19,7 +19,7 @@ export function chartOptions(spec) {
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
     legend: { bottom: 0 },
     grid: { left: 8, right: 24, top: 8, bottom: 36, containLabel: true },
-    xAxis: { type: "value", max: percent ? 100 : null, axisLabel: { formatter: percent ? "{value}%" : "{value}" } },
+    xAxis: { type: "value", max: percent ? 100 : null, minInterval: spec.unit === "count" ? 1 : 0, axisLabel: { formatter: percent ? "{value}%" : "{value}" } },
     yAxis: { type: "category", inverse: true, data: spec.labels, axisLabel: { width: 140, overflow: "truncate" } },
     series: spec.series.map((s) => ({ name: s.name, type: "bar", data: s.data, barMaxWidth: 14 })),
   };

@@ -149,11 +149,11 @@ def build(app, rng: random.Random) -> dict:
                     visits.append({**stamps(now), "customer_id": school["id"], "activity": "semi_annual_maintenance",
                                    "period_key": f"{year:04d}-H{1 if month == 4 else 2}", "original_due_date": due,
                                    "due_date": due, "assignee_id": tech, "state": "due", "history": []})
+        db.session.execute(insert(RepairTicket), tickets)
         for chunk in range(0, len(events), 5000):
             db.session.execute(insert(RepairEvent), events[chunk:chunk + 5000])
-        db.session.execute(insert(RepairTicket), tickets)
-        db.session.execute(insert(Visit), visits)
         db.session.execute(insert(Inspection), sheets)
+        db.session.execute(insert(Visit), visits)
         db.session.commit()
         return {"schools": SCHOOLS, "devices": len(devices), "tickets": len(tickets), "events": len(events),
                 "visits": len(visits), "sheets": len(sheets)}

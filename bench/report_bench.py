@@ -152,8 +152,8 @@ def build(app, rng: random.Random) -> dict:
         db.session.execute(insert(RepairTicket), tickets)
         for chunk in range(0, len(events), 5000):
             db.session.execute(insert(RepairEvent), events[chunk:chunk + 5000])
-        db.session.execute(insert(Inspection), sheets)
         db.session.execute(insert(Visit), visits)
+        db.session.execute(insert(Inspection), sheets)
         db.session.commit()
         return {"schools": SCHOOLS, "devices": len(devices), "tickets": len(tickets), "events": len(events),
                 "visits": len(visits), "sheets": len(sheets)}

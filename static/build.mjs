@@ -2,6 +2,7 @@
 //
 // Writes, into the output folder (static/dist unless DIST_DIR or --outdir says otherwise):
 //   <entry>-<hash>.js       every static/js/*.entry.js, ES modules, lazily loaded chunks in chunks/
+//   <page>-<hash>.js        every static/js/office/*.js: office pages' bundles, not precached
 //   field-<hash>.css        static/css/field.css with the app.css it imports
 //   app-<hash>.css          static/css/app.css alone, for the server-rendered pages (base.html)
 //   sw.js                   the service worker (service_worker/sw.js) with its precache list and
@@ -52,6 +53,30 @@ if (entries.length) {
     const rel = relative(outdir, out);
     files.push(rel);
     if (info.entryPoint?.endsWith(".entry.js")) assets[basename(info.entryPoint).replace(".entry.js", ".js")] = rel;
+  }
+}
+
+// Office-page bundles (static/js/office/*.js): each is loaded by one server-rendered page (the
+// monthly report's charts bundle ECharts), never by the field app, so they stay out of the
+// precache list and the version: a phone never downloads them.
+const officeEntries = existsSync("static/js/office")
+  ? readdirSync("static/js/office").filter((f) => f.endsWith(".js")).map((f) => `static/js/office/${f}`)
+  : [];
+if (officeEntries.length) {
+  const result = await build({
+    entryPoints: officeEntries,
+    bundle: true,
+    format: "esm",
+    minify: true,
+    target: ["chrome100", "safari15"],
+    outdir,
+    entryNames: "[name]-[hash]",
+    banner: { js: banner },
+    metafile: true,
+    logLevel: "warning",
+  });
+  for (const [out, info] of Object.entries(result.metafile.outputs)) {
+    if (info.entryPoint) assets[basename(info.entryPoint)] = relative(outdir, out);
   }
 }
 

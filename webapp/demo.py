@@ -16,6 +16,7 @@ from .extensions import db
 from .knowledge.demo import load_demo_knowledge
 from .maintenance.demo import load_demo_maintenance
 from .repairs.demo import load_demo_repairs
+from .reports.demo import load_demo_reports
 from .training.demo import load_demo_training
 
 DEMO_USERS = [
@@ -177,4 +178,5 @@ def load_demo_data(seed: int = 2026) -> bool:
     load_demo_appraisal()
     load_demo_knowledge()
     load_demo_training()
+    load_demo_reports()
     return True

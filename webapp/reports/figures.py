@@ -129,7 +129,7 @@ class _Row:
     v: float = 0
     t: float | None = None
     q: float | None = None
-    ids: list[str] = field(default_factory=list)
+    ids: dict[str, None] = field(default_factory=dict)  # insertion-ordered set of record ids
     schools: dict[str, list] = field(default_factory=dict)
 
 
@@ -150,8 +150,8 @@ class _Tally:
             row.t = (row.t or 0) + t
         if q is not None:
             row.q = (row.q or 0) + q
-        if record is not None and record not in row.ids:
-            row.ids.append(record)
+        if record is not None:
+            row.ids[record] = None
         if school is not None:
             share = row.schools.setdefault(school, [0, None, None])
             share[0] += v
@@ -216,8 +216,8 @@ def _repairs(tally: _Tally, start: datetime, end: datetime, last_day: date) -> N
             tally.total("failure_rate", key, label, school, float(quantity or 0), "per100")
 
 
-def _deadlines(tally: _Tally, start: datetime, end: datetime, now: datetime, cal: WorkCalendar) -> None:
-    """Deadline clocks due in the month, met (or excused) out of due; factory turnaround."""
+def _deadlines(tally: _Tally, start: datetime, end: datetime, measures: list, cal: WorkCalendar) -> None:
+    """Deadline clocks due in the month (`measures`), met (or excused) out of due; factory turnaround."""
     sent = db.session.execute(
         select(RepairEvent.ticket_id, RepairEvent.customer_id)
         .join(RepairTicket, RepairTicket.id == RepairEvent.ticket_id)
@@ -227,7 +227,7 @@ def _deadlines(tally: _Tally, start: datetime, end: datetime, now: datetime, cal
     labels = ROW_LABELS["factory_returns"]
     for ticket_id, school in sent:
         tally.add("factory_returns", "sent", str(labels["sent"]), school, ticket_id)
-    for m in clocks_due(start, end, now=now, cal=cal):
+    for m in measures:
         clock, ticket, school = m.clock, m.ticket, m.ticket.customer_id
         ok = m.met or m.excused
         tally.add("deadlines", clock.key, clock.label, school, ticket.id, v=1 if ok else 0, t=1, mode="rate")
@@ -327,14 +327,18 @@ def _issues(tally: _Tally, start: datetime, end: datetime) -> None:
         tally.add("product_issues", key, label, school, issue_id)
 
 
-def tally_month(year: int, month: int, *, now: datetime | None = None, cal: WorkCalendar | None = None) -> _Tally:
-    """Every figure of one month (the rows of one period)."""
+def tally_month(year: int, month: int, *, now: datetime | None = None, cal: WorkCalendar | None = None,
+                clocks: list | None = None) -> _Tally:
+    """Every figure of one month (the rows of one period); `clocks` are its deadline clocks when
+    the caller measured them already (clocks_due over two months at once)."""
     start, end = month_span(year, month)
     now = now or utcnow()
     cal = cal or WorkCalendar()
+    if clocks is None:
+        clocks = clocks_due(start, end, now=now, cal=cal)
     tally = _Tally()
     _repairs(tally, start, end, month_end(year, month))
-    _deadlines(tally, start, end, now, cal)
+    _deadlines(tally, start, end, clocks, cal)
     _visits(tally, year, month)
     _sheets(tally, start, end)
     _follow_ups(tally, start, end)
@@ -366,7 +370,12 @@ def compute_figures(year: int, month: int, *, now: datetime | None = None) -> di
     cal = WorkCalendar()
     now = now or utcnow()
     periods = [(year, month), shift_month(year, month, -1), (year - 1, month)]
-    cur, prev, last_year = (tally_month(y, m, now=now, cal=cal) for y, m in periods)
+    # this month and last in one pass over the tickets: folding each ticket's steps is the cost
+    start, end = month_span(year, month)
+    both = clocks_due(month_span(*periods[1])[0], end, now=now, cal=cal)
+    cur = tally_month(year, month, now=now, cal=cal, clocks=[m for m in both if m.clock.due_at >= start])
+    prev = tally_month(*periods[1], now=now, cal=cal, clocks=[m for m in both if m.clock.due_at < start])
+    last_year = tally_month(*periods[2], now=now, cal=cal)
     figures = []
     school_ids: set[str] = set()
     for key, kind in FIGURES.items():

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app, has_app_context, url_for
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -125,9 +125,14 @@ def issue_report(report: MonthlyReport, by: User, now: datetime | None = None) -
         lambda: _("The O&M report for %(year)s-%(month)02d is issued by %(name)s.",
                   year=report.year, month=report.month, name=by.display_name),
         dedupe_key=f"monthly_report:{report.id}",
-        link=url_for("reports.detail", month=report.month_value) if has_app_context() else None,
+        link=report_path(report) if has_app_context() else None,
     )
     return report
+
+
+def report_path(report: MonthlyReport) -> str:
+    """The report page's path, inside a request or not (the demo loader and cron issue none)."""
+    return current_app.url_map.bind("localhost").build("reports.detail", {"month": report.month_value})
 
 
 def figures_of(report: MonthlyReport, now: datetime | None = None) -> dict:

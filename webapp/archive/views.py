@@ -19,6 +19,7 @@ from ..history import sections_for
 from ..request_body import body_limit
 from ..templating import CATEGORY_LABELS
 from ..paging import page_number
+from .. import listing
 from . import district_import, excel, excel_import, queries, rules, services
 from .forms import FORMS, DeviceFieldForm, DeviceImportForm, DeviceSearchForm, VersionedForm, fill_choices, select_data_from
 from .models import DEVICE_CATEGORIES, Cabinet, Customer, Device
@@ -312,11 +313,22 @@ def device_search():
     form.customer.choices = [("", _("All schools"))] + [(c.id, c.name) for c in customers]
     form.category.choices = [("", _("All categories"))] + [(k, str(CATEGORY_LABELS[k])) for k in DEVICE_CATEGORIES]
     filters = _device_filters(form)
+    if listing.wants_export():
+        return listing.excel_response(_("Devices"), [
+            (_("School"), lambda d: d.customer.name),
+            (_("Device name"), lambda d: d.name),
+            (_("Category"), lambda d: CATEGORY_LABELS.get(d.category, d.category)),
+            (_("Brand"), lambda d: d.brand), (_("Model"), lambda d: d.model),
+            (_("Serial number"), lambda d: d.serial), (_("Software version"), lambda d: d.software_version),
+            (_("Cabinet"), lambda d: d.cabinet.name if d.cabinet else ""),
+            (_("Warranty end"), lambda d: d.warranty_end),
+        ], listing.export_rows(queries.device_query(current_user, filters)), "devices")
     page = queries.paginate(queries.device_query(current_user, filters), page_number())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     more_open = any([filters.brand, filters.model, filters.serial, filters.include_retired])
     return render_template(
         "archive/device_search.html", form=form, page=page, args=args, filters=filters, more_open=more_open,
+        export_url=listing.export_url(),
     )
 
 

@@ -68,14 +68,14 @@ def test_a_feature_can_plug_a_section_into_the_history(web, district, monkeypatc
     html = web.get(f"/devices/{district.device.id}").get_data(as_text=True)
     assert "Monthly patrol 2026-11" in html
     assert "No patrol or maintenance sheets filed yet." not in html
-    assert history.registered_keys("device") == ["repairs", "patrols", "documents"]
+    assert history.registered_keys("device") == ["repairs", "patrols", "documents", "changes"]
 
 
 def test_history_sections_come_in_the_order_the_factory_registers_them(app):
-    """Repairs, then patrols, then documents; a cabinet has no documents section."""
-    assert history.registered_keys("customer") == ["repairs", "patrols", "documents"]
+    """Repairs, patrols, documents, then changes of version or place; a cabinet has neither of the last two."""
+    assert history.registered_keys("customer") == ["repairs", "patrols", "documents", "changes"]
     assert history.registered_keys("cabinet") == ["repairs", "patrols"]
-    assert history.registered_keys("device") == ["repairs", "patrols", "documents"]
+    assert history.registered_keys("device") == ["repairs", "patrols", "documents", "changes"]
 
 
 def test_a_section_for_a_page_without_history_is_refused(app):

@@ -114,3 +114,10 @@ def test_pages_link_the_print_stylesheet(web, lists):
     assert 'media="print" href="/static/css/print.css"' in html
     css = web.get("/static/css/print.css").get_data(as_text=True)
     assert ".list-filters" in css and ".topbar" in css
+
+
+def test_the_device_list_exports_what_its_search_keeps(web, lists):
+    """The device search's Excel file holds the devices of the chosen school, by name."""
+    sign_in(web, lists.office)
+    rows = rows_of(web.get(f"/devices?customer={lists.mine.id}&format=xlsx"))
+    assert [(r[0], r[1], r[5]) for r in rows] == [("东湖小学", "核心交换机", "HW-0001")]

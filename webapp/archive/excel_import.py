@@ -95,14 +95,15 @@ def _labels_in_all_languages(label: Any) -> set[str]:
     return names
 
 
-def header_aliases() -> dict[str, str]:
-    """Every accepted header text → column key."""
+def header_aliases(columns=None) -> dict[str, str]:
+    """Every accepted header text → column key (of the device sheet unless columns are given)."""
     aliases: dict[str, str] = {}
-    for column in COLUMNS:
+    for column in columns or COLUMNS:
         aliases[_norm(column.key)] = column.key
         for name in _labels_in_all_languages(column.label):
             aliases[name] = column.key
-    aliases.update({"cabinet_id": "cabinet", "room_id": "room"})
+    if columns is None:
+        aliases.update({"cabinet_id": "cabinet", "room_id": "room"})
     return aliases
 
 
@@ -189,8 +190,9 @@ def _open_sheet(stream: BinaryIO) -> tuple[Any, Problem | None]:
     return workbook.worksheets[0], None
 
 
-def read_rows(stream: BinaryIO) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
-    """The data rows of the first sheet keyed by column, with row numbers; or file problems."""
+def read_rows(stream: BinaryIO, columns=None) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
+    """The data rows of the first sheet keyed by column, with row numbers; or file problems.
+    The device sheet's columns unless others are given (the district import's)."""
     sheet, problem = _open_sheet(stream)
     if problem:
         return [], [problem]
@@ -198,7 +200,8 @@ def read_rows(stream: BinaryIO) -> tuple[list[tuple[int, dict[str, Any]]], list[
     header = next(rows_iter, None)
     if header is None or all(v is None or str(v).strip() == "" for v in header):
         return [], [Problem(0, "", _("The file is empty: the first row must hold the column headers."))]
-    aliases = header_aliases()
+    aliases = header_aliases(columns)
+    columns = columns or COLUMNS
     positions: dict[int, str] = {}
     problems: list[Problem] = []
     for index, value in enumerate(header):
@@ -211,7 +214,7 @@ def read_rows(stream: BinaryIO) -> tuple[list[tuple[int, dict[str, Any]]], list[
             problems.append(Problem(1, str(value), _("This column appears twice.")))
         else:
             positions[index] = key
-    for column in COLUMNS:
+    for column in columns:
         if column.required and column.key not in positions.values():
             problems.append(Problem(1, str(column.label), _("This required column is missing.")))
     if problems:
@@ -224,7 +227,8 @@ def read_rows(stream: BinaryIO) -> tuple[list[tuple[int, dict[str, Any]]], list[
             return [], [Problem(0, "", _("The file has more than %(n)s rows; split it.", n=MAX_ROWS))]
         rows.append((row_number, {key: values[i] if i < len(values) else None for i, key in positions.items()}))
     if not rows:
-        return [], [Problem(0, "", _("The file has headers but no device rows."))]
+        return [], [Problem(0, "", _("The file has headers but no device rows.") if columns is COLUMNS
+                            else _("The file has headers but no rows below them."))]
     return rows, []
 
 

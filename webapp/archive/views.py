@@ -19,7 +19,8 @@ from ..history import sections_for
 from ..request_body import body_limit
 from ..templating import CATEGORY_LABELS
 from ..paging import page_number
-from . import excel, excel_import, queries, rules, services
+from .. import listing
+from . import district_import, excel, excel_import, queries, rules, services
 from .forms import FORMS, DeviceFieldForm, DeviceImportForm, DeviceSearchForm, VersionedForm, fill_choices, select_data_from
 from .models import DEVICE_CATEGORIES, Cabinet, Customer, Device
 from .queries import DeviceFilters
@@ -312,11 +313,22 @@ def device_search():
     form.customer.choices = [("", _("All schools"))] + [(c.id, c.name) for c in customers]
     form.category.choices = [("", _("All categories"))] + [(k, str(CATEGORY_LABELS[k])) for k in DEVICE_CATEGORIES]
     filters = _device_filters(form)
+    if listing.wants_export():
+        return listing.excel_response(_("Devices"), [
+            (_("School"), lambda d: d.customer.name),
+            (_("Device name"), lambda d: d.name),
+            (_("Category"), lambda d: CATEGORY_LABELS.get(d.category, d.category)),
+            (_("Brand"), lambda d: d.brand), (_("Model"), lambda d: d.model),
+            (_("Serial number"), lambda d: d.serial), (_("Software version"), lambda d: d.software_version),
+            (_("Cabinet"), lambda d: d.cabinet.name if d.cabinet else ""),
+            (_("Warranty end"), lambda d: d.warranty_end),
+        ], listing.export_rows(queries.device_query(current_user, filters)), "devices")
     page = queries.paginate(queries.device_query(current_user, filters), page_number())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     more_open = any([filters.brand, filters.model, filters.serial, filters.include_retired])
     return render_template(
         "archive/device_search.html", form=form, page=page, args=args, filters=filters, more_open=more_open,
+        export_url=listing.export_url(),
     )
 
 
@@ -379,6 +391,45 @@ def import_template():
         io.BytesIO(excel.import_template()), mimetype=XLSX, as_attachment=True,
         download_name=f"{_('device-import-template')}.xlsx",
     )
+
+
+@bp.route("/customers/import-template.xlsx")
+@login_required
+def district_template():
+    """The empty district sheet (schools, sites, contacts)."""
+    return send_file(io.BytesIO(district_import.template()), mimetype=XLSX, as_attachment=True,
+                     download_name="district-template.xlsx")
+
+
+@bp.route("/customers/import", methods=["GET", "POST"])
+@login_required
+@body_limit("ARCHIVE_IMPORT_MAX_BYTES")
+def district_import_page():
+    """Import schools with their sites and contacts from Excel: all rows clean, or nothing changes."""
+    services.require_editor(current_user)
+    form = DeviceImportForm()
+    result = None
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        result = district_import.check_file(upload.stream)
+        if result.ok:
+            try:
+                district_import.apply_import(current_user, result, upload.filename or "")
+                db.session.commit()
+            except DomainError as err:
+                db.session.rollback()
+                flash(err.message, "error")
+            else:
+                flash(_("Import done: %(schools)s schools, %(sites)s sites, %(contacts)s contacts.",
+                        schools=result.created, sites=result.sites, contacts=result.contacts), "success")
+                return redirect(url_for("archive.customer_list"))
+        else:
+            db.session.rollback()
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    return render_template("archive/district_import.html", form=form, result=result), status
 
 
 @bp.route("/customers/<customer_id>/devices/import", methods=["GET", "POST"])

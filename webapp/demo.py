@@ -15,6 +15,7 @@ from .demo_history import load_demo_history
 from .extensions import db
 from .knowledge.demo import load_demo_knowledge
 from .maintenance.demo import load_demo_maintenance
+from .projects.demo import load_demo_projects
 from .repairs.demo import load_demo_repairs
 from .reports.demo import load_demo_reports
 from .training.demo import load_demo_training
@@ -178,5 +179,6 @@ def load_demo_data(seed: int = 2026) -> bool:
     load_demo_appraisal()
     load_demo_knowledge()
     load_demo_training()
+    load_demo_projects()
     load_demo_reports()
     return True

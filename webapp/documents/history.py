@@ -21,7 +21,10 @@ def _document_items(stmt) -> list[HistoryItem]:
     docs = db.session.scalars(
         stmt.where(Document.deleted_at.is_(None)).order_by(Document.created_at.desc()).limit(LIMIT)
     ).all()
-    tags = {"repair_form": _("Signed repair form"), "inspection_sheet": _("Signed patrol sheet")}
+    tags = {"repair_form": _("Signed repair form"), "inspection_sheet": _("Signed patrol sheet"),
+            "project_entry_review": _("Site-entry review"), "project_training": _("Operator training"),
+            "project_external_acceptance": _("External acceptance"), "project_report": _("Completion report"),
+            "project_handover": _("Hand-over receipt")}
     return [
         HistoryItem(
             at=d.created_at, title=d.title, url=url_if_exists("repairs.document_file", document_id=d.id),

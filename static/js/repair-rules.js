@@ -12,7 +12,7 @@ export const EVENT_TYPES = [
 // The steps a technician records on the device; the office records the others.
 export const DEVICE_STEPS = [
   "accepted", "arrived", "classified", "supervisor_informed", "sent_to_factory", "returned_from_factory",
-  "resolved", "customer_signed",
+  "resolved", "customer_signed", "quote_approved", "quote_declined",
 ];
 const BEFORE_ARRIVAL = ["reported", "assigned", "rework"];
 const REPAIRED = ["resolved", "signed", "followed_up", "unsatisfied"];

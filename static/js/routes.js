@@ -5,7 +5,7 @@ import { projectListView, projectView } from "./view-project.js";
 import { projectNoteView } from "./view-project-notes.js";
 import { projectRoundView } from "./view-project-rounds.js";
 import { projectTrainingView } from "./view-project-training.js";
-import { repairFormView, repairSignView, ticketListView, ticketView } from "./views-repairs.js";
+import { quoteDecisionView, repairFormView, repairSignView, ticketListView, ticketView } from "./views-repairs.js";
 import { scanView, tokenView } from "./view-scan.js";
 import { sheetView, sheetSignView } from "./view-sheet.js";
 import { sheetFormView } from "./view-sheet-form.js";
@@ -26,6 +26,7 @@ export const routes = [
   [/^\/app\/tickets\/?$/, ticketListView],
   [/^\/app\/tickets\/([^/]+)\/repair$/, repairFormView],
   [/^\/app\/tickets\/([^/]+)\/sign$/, repairSignView],
+  [/^\/app\/tickets\/([^/]+)\/quote$/, quoteDecisionView],
   [/^\/app\/tickets\/([^/]+)$/, ticketView],
   [/^\/app\/visits\/?$/, visitListView],
   [/^\/app\/sheets\/new$/, sheetFormView],

@@ -3,6 +3,7 @@
 // (服务维修单) and the customer's signature. Every step is an append-only `repair_event` in the
 // outbox, stamped with the device's time; the server decides (and may refuse) in the order it
 // receives them. The buttons offered here follow a local fold of the ticket's known steps.
+import { blobRow } from "./documents.js";
 import { facts, h } from "./dom.js";
 import { outboxEntries, outboxStateTag, signatureBlock, signatureParts } from "./field-docs.js";
 import { formatDateTime, label, t } from "./i18n.js";
@@ -80,6 +81,7 @@ export async function ticketView(ctx) {
   if (next.includes("returned_from_factory")) buttons.push(h("button.btn", { type: "button", "data-step": "returned_from_factory", onclick: act("returned_from_factory") }, t("Back from the factory")));
   if (next.includes("resolved")) buttons.push(h("a.btn.btn-primary", { href: ticketPath(id, "repair"), "data-step": "resolved" }, t("Fill in the repair form")));
   if (next.includes("customer_signed")) buttons.push(h("a.btn.btn-primary", { href: ticketPath(id, "sign"), "data-step": "customer_signed" }, t("Get the customer's signature")));
+  if (next.includes("quote_approved")) buttons.push(h("a.btn.btn-primary", { href: ticketPath(id, "quote"), "data-step": "quote_decision" }, t("Customer's decision on the quote")));
 
   let classify = null;
   if (next.includes("classified")) {
@@ -113,7 +115,10 @@ export async function ticketView(ctx) {
     h("li", [h("strong", t("Reported")), h("div.small.muted", formatDateTime(ticket.data.reported_at))]),
     ...steps.map((step) => {
       const d = step.data.data || {};
-      const detail = step.data.type === "classified" ? classText(d.classification) : step.data.type === "resolved" ? d.action || "" : step.data.type === "customer_signed" ? d.signer_name || "" : "";
+      const type = step.data.type;
+      const detail = type === "classified" ? classText(d.classification) : type === "resolved" ? d.action || ""
+        : type === "customer_signed" ? d.signer_name || "" : type === "quote_recorded" ? yuan(d.amount)
+          : ["quote_approved", "quote_declined"].includes(type) ? d.approver_name || "" : "";
       const queued = step.local ? entries.get(step.id)?.state || "queued" : null;
       return h("li", { "data-event": step.data.type }, [
         h("strong", stepText(step.data.type)),
@@ -145,11 +150,101 @@ export async function ticketView(ctx) {
           [t("Agreed arrival"), ticket.data.agreed_arrival_at ? formatDateTime(ticket.data.agreed_arrival_at) : ""],
         ]),
       ]),
+      state.status === "waiting_approval" && quoteOf(steps) ? quoteCard(quoteOf(steps)) : null,
       buttons.length ? h("div.actions.step-actions", buttons) : null,
       classify,
       error,
       state.classification === "difficult" ? await suggestedArticlesSection(ticket, device, state.resolved) : null,
       h("section", [h("h2", t("Steps")), timeline]),
+    ]),
+  };
+}
+
+/** An amount of money as the quote prints it: "680.00 元". */
+function yuan(amount) {
+  return amount === undefined || amount === null || amount === "" ? "" : t("%(amount)s yuan", { amount });
+}
+
+/** The latest quote among a ticket's steps (its data: items, amount, note), or null. */
+function quoteOf(steps) {
+  const quotes = steps.filter((step) => step.data.type === "quote_recorded");
+  return quotes.length ? quotes[quotes.length - 1].data.data || {} : null;
+}
+
+/** The quote as the customer reads it: its lines, the total, the note. */
+function quoteCard(quote) {
+  const rows = (quote.items || []).map((item) => h("tr", [
+    h("td", item.name || ""), h("td.num", item.qty ?? ""), h("td.num", item.price ?? ""), h("td.num", item.amount ?? ""),
+  ]));
+  return h("section.card.quote-card", [
+    h("h2", t("Quote")),
+    h("div.table-wrap", h("table.data.quote-lines", [
+      h("thead", h("tr", [h("th", { scope: "col" }, t("Item")), h("th.num", { scope: "col" }, t("Qty")),
+        h("th.num", { scope: "col" }, t("Unit price")), h("th.num", { scope: "col" }, t("Amount"))])),
+      h("tbody", rows),
+      h("tfoot", h("tr", [h("th", { scope: "row", colspan: 3 }, t("Total")), h("td.num.quote-total", yuan(quote.amount))])),
+    ])),
+    quote.note ? h("p.pre.note", quote.note) : null,
+  ]);
+}
+
+/** The customer reads the quote on the tablet and signs to approve or decline it (offline). */
+export async function quoteDecisionView(ctx) {
+  const [id] = ctx.params;
+  const ticket = await getRecord("repair_ticket", id);
+  if (!ticket) return { title: t("Quote"), node: h("p.empty", t("This repair ticket is not on this device.")) };
+  const steps = await stepsOf(id);
+  const state = foldSteps(ticket, steps);
+  const quote = quoteOf(steps);
+  if (state.status !== "waiting_approval" || !quote) {
+    return { title: t("Quote"), node: h("div", [pageHead(t("Quote"), ticket.data.number), h("p.empty", t("No quote is waiting for the customer's decision."))]) };
+  }
+  const note = limitLength(h("textarea", { id: "quote_note", name: "note", rows: 2 }), 300);
+  const sign = signatureBlock({
+    legend: t("Customer signature"),
+    hint: t("Let the customer read the quote, then sign to approve or decline it."),
+    fields: [h("div.field", [h("label", { for: "quote_note" }, t("Note (optional)")), note])],
+  });
+  const error = h("p.error", { role: "alert", hidden: true });
+  let saving = false;
+  const decide = (type) => async (event) => {
+    event.preventDefault();
+    if (saving) return;
+    const field = await sign.ready;
+    const name = sign.name.value.trim();
+    if (field.isEmpty() || !name) {
+      error.textContent = t("The customer signs on the pad; enter their name.");
+      error.hidden = false;
+      return;
+    }
+    saving = true;
+    try {
+      const blob = await blobRow(await field.toPngBlob());
+      const data = { signature: blob.sha256, approver_name: name };
+      if (type === "quote_approved") data.approved_on = new Date().toLocaleDateString("sv-SE");
+      if (note.value.trim()) data.note = note.value.trim();
+      await recordStep(ctx, ticket, type, data, { blobs: [blob] });
+      ctx.navigate(ticketPath(id), { replace: true });
+    } catch (err) {
+      saving = false;
+      error.textContent = t("Could not save on this device: %(reason)s", { reason: err?.message || err });
+      error.hidden = false;
+    }
+  };
+  return {
+    title: t("Quote"),
+    isForm: true,
+    cleanup: () => sign.ready.then((f) => f.destroy()),
+    node: h("form.repair-form.quote-form", { onsubmit: decide("quote_approved"), novalidate: true }, [
+      pageHead(t("Customer's decision on the quote"), `${ticket.data.number || ""}`),
+      h("section.card", [h("p.ticket-description", ticket.data.description || "")]),
+      quoteCard(quote),
+      sign.node,
+      error,
+      h("div.actions.form-actions", [
+        h("button.btn.btn-primary", { type: "submit", "data-step": "quote_approved" }, t("Approve the quote")),
+        h("button.btn.btn-danger", { type: "button", "data-step": "quote_declined", onclick: decide("quote_declined") }, t("Decline the quote")),
+      ]),
     ]),
   };
 }

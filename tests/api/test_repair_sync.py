@@ -104,3 +104,53 @@ def test_a_pushed_report_to_the_supervisor_of_a_general_fault_is_refused(app, sh
     assert (result["status"], result["code"]) == ("rejected", "illegal_step")
     assert result["message"] == "Only a difficult fault is reported to the supervisor."
     assert reload(ticket).status == Status.CLASSIFIED and count_events(ticket) == 3
+
+
+# --- the customer's decision on a quote, signed on the tablet ---------------------------------
+
+def quoted_ticket(shop):
+    """A vandalism ticket: the technician classified it, the supervisor quoted 680 yuan; it waits for the customer."""
+    quote = {"items": [{"name": "投影灯泡", "qty": "1", "price": "680", "amount": "680.00"}], "amount": "680.00"}
+    return advance(phone_ticket(shop), "arrived", ("classified", {"classification": "vandalism"}),
+                   ("quote_recorded", quote, shop.supervisor), user=shop.tech)
+
+
+def test_the_customers_signed_approval_of_a_quote_arrives_from_the_tablet(app, shop):
+    """Signed on the pad offline: the approval step names the signature image; the ticket is approved
+    and the decision keeps who signed and the image, which the office can open."""
+    from tests.support.field_device import png_bytes, sha256
+
+    ticket = quoted_ticket(shop)
+    assert reload(ticket).status == Status.WAITING_APPROVAL
+    device = TechDevice(app.test_client(), shop.tech)
+    image = png_bytes(480, 192, seed=21)
+    assert device.put_blob(image).status_code == 201
+    decision = {"signature": sha256(image), "approver_name": "周建国", "approved_on": "2026-11-24"}
+    [result] = results(device.push([device.event(ticket, "quote_approved", decision)]))
+    assert result["status"] == "applied", result
+    assert reload(ticket).status == Status.APPROVED
+    office = TechDevice(app.test_client(), shop.office)
+    assert office.client.get(f"/api/sync/blobs/{sha256(image)}", headers=office.headers()).status_code == 200
+
+
+def test_the_customers_signed_refusal_closes_the_ticket(app, shop):
+    """A refusal signed on the tablet closes the ticket, filed as a declined quote."""
+    from tests.support.field_device import png_bytes, sha256
+
+    ticket = quoted_ticket(shop)
+    device = TechDevice(app.test_client(), shop.tech)
+    image = png_bytes(480, 192, seed=22)
+    device.put_blob(image)
+    [result] = results(device.push([device.event(ticket, "quote_declined", {"signature": sha256(image), "approver_name": "周建国", "note": "价格太高"})]))
+    assert result["status"] == "applied", result
+    stored = reload(ticket)
+    assert stored.status == Status.CLOSED and stored.filed_category == "quote_declined"
+
+
+def test_a_decision_with_neither_signature_nor_name_is_rejected(app, shop):
+    """No signature and no name: rejected with the field named, the ticket still waits."""
+    ticket = quoted_ticket(shop)
+    device = TechDevice(app.test_client(), shop.tech)
+    [result] = results(device.push([device.event(ticket, "quote_approved", {})]))
+    assert result["status"] == "rejected" and "approver_name" in result["errors"]
+    assert reload(ticket).status == Status.WAITING_APPROVAL

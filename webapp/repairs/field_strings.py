@@ -50,4 +50,17 @@ def repair_js_strings() -> dict[str, str]:
         "This repair ticket is not on this device.": _("This repair ticket is not on this device."),
         "Time on site (minutes)": _("Time on site (minutes)"),
         "Waiting for the customer to approve the quote: the repair may not go on yet.": _("Waiting for the customer to approve the quote: the repair may not go on yet."),
+        # The quote on the tablet and the customer's signed decision (views-repairs.quoteDecisionView).
+        "%(amount)s yuan": _("%(amount)s yuan"),
+        "Amount": _("Amount"),
+        "Approve the quote": _("Approve the quote"),
+        "Customer's decision on the quote": _("Customer's decision on the quote"),
+        "Decline the quote": _("Decline the quote"),
+        "Item": _("Item"),
+        "Let the customer read the quote, then sign to approve or decline it.": _("Let the customer read the quote, then sign to approve or decline it."),
+        "No quote is waiting for the customer's decision.": _("No quote is waiting for the customer's decision."),
+        "Qty": _("Qty"),
+        "Quote": _("Quote"),
+        "Total": _("Total"),
+        "Unit price": _("Unit price"),
     }

@@ -13,7 +13,11 @@ slowed (CDP `Emulation.setCPUThrottlingRate`) and the network shaped (`Network.e
 2. **field shell**: the bytes on the wire of the first visit's own requests apart from the pulls
    (the service worker's precache fetches are not seen by the page's CDP session and are not
    shaped by it: see bench/sync_bench.py for the precache list's compressed size);
-3. **offline open** of Today, a cabinet and a device (network cut, CPU still slowed): from
+3. **a day's work synced**: 45 diary entries and 20 photos of them (65 outbox entries, 20
+   JPEGs of about 140 KiB, the app's 1600 px / quality 0.6 output) put in the outbox through
+   the app's own store module, then the app is told it is online: time until every entry is
+   acknowledged and every photo uploaded;
+4. **offline open** of Today, a cabinet and a device (network cut, CPU still slowed): from
    navigation until the record's name is on the screen, three times each, median.
 """
 from __future__ import annotations
@@ -32,6 +36,80 @@ from sqlalchemy import select  # noqa: E402
 
 from bench.district import DEFAULT_URL, PASSWORD  # noqa: E402
 from bench.first_sync_bench import Server, make_app  # noqa: E402
+
+DIARY, PHOTOS = 45, 20
+
+
+def photo_jpeg(seed: int) -> bytes:
+    """A 1600x1200 photo-like JPEG at quality 60 (about 140 KiB, what the app's compression makes)."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(seed)
+    image = Image.effect_noise((1600, 1200), 18).convert("RGB").filter(ImageFilter.GaussianBlur(1))
+    draw = ImageDraw.Draw(image)
+    for _ in range(40):
+        x, y = rng.randrange(1500), rng.randrange(1100)
+        draw.rectangle((x, y, x + rng.randrange(40, 300), y + rng.randrange(20, 200)),
+                       fill=tuple(rng.randrange(256) for _ in range(3)))
+    for i in range(12):
+        draw.text((200, 300 + 40 * i), f"SN: DS-2CD3T46WDV3-I3 {seed:04d}-{i}", fill=(10, 10, 10))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=60)
+    return out.getvalue()
+
+
+# What store.enqueue does (its module imports "idb" by a bare name, so it cannot be imported
+# into the page alone): the outbox entries, the optimistic records, the blobs and the next seq,
+# in one IndexedDB transaction.
+DAY_OF_WORK = """async ({customerId, userId, photos}) => {
+  const db = await new Promise((ok, no) => { const r = indexedDB.open('field-app'); r.onsuccess = () => ok(r.result); r.onerror = no; });
+  const hex = async (blob) => Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())))
+    .map((b) => b.toString(16).padStart(2, '0')).join('');
+  const blobs = [];
+  for (const b64 of photos) {
+    const blob = new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' });
+    blobs.push({ sha256: await hex(blob), type: blob.type, blob, size: blob.size });
+  }
+  const day = new Date().toISOString().slice(0, 10), now = new Date().toISOString();
+  const mutations = [], entries = [];
+  for (let i = 0; i < %(diary)d; i++) {
+    const id = crypto.randomUUID();
+    entries.push(id);
+    mutations.push({ kind: 'diary_entry', op: 'create', id, data: { customer_id: customerId, date: day,
+                     text: '巡检弱电间，交换机与摄像机运行正常 ' + i }, blobs: {} });
+  }
+  blobs.forEach((b, i) => mutations.push({ kind: 'photo', op: 'create', id: crypto.randomUUID(), blobs: { image: b.sha256 },
+    data: { document_kind: 'diary_entry', document_id: entries[i], caption: '', taken_at: now } }));
+  const tx = db.transaction(['meta', 'outbox', 'records', 'blobs'], 'readwrite');
+  const done = new Promise((ok, no) => { tx.oncomplete = ok; tx.onerror = no; });
+  const key = 'client:' + userId;
+  const client = await new Promise((ok) => { const q = tx.objectStore('meta').get(key); q.onsuccess = () => ok(q.result.value); });
+  let seq = client.next_seq;
+  for (const b of blobs) tx.objectStore('blobs').put({ ...b, user_id: userId, uploaded: false, created_at: now });
+  for (const m of mutations) {
+    tx.objectStore('outbox').put({ client_id: client.client_id, seq: seq++, user_id: userId, kind: m.kind, op: m.op, id: m.id,
+      base_version: null, data: m.data, blobs: m.blobs, label: 'bench', state: 'queued', created_at: now, attempts: 0 });
+    tx.objectStore('records').put({ kind: m.kind, id: m.id, version: 0, change_seq: 0, deleted: false, local: true,
+      data: m.data, blobs: m.blobs });
+  }
+  tx.objectStore('meta').put({ key, value: { ...client, next_seq: seq } });
+  await done;
+  db.close();
+  return mutations.length;
+}""" % {"diary": DIARY}
+
+DAY_DONE = """async () => {
+  const db = await new Promise((ok, no) => { const r = indexedDB.open('field-app'); r.onsuccess = () => ok(r.result); r.onerror = no; });
+  const all = async (name) => new Promise((ok) => { const q = db.transaction(name).objectStore(name).getAll(); q.onsuccess = () => ok(q.result); });
+  const outbox = await all('outbox'), blobs = await all('blobs');
+  db.close();
+  const open = outbox.filter((e) => e.state === 'queued' || e.state === 'sending').length;
+  const waiting = blobs.filter((b) => !b.uploaded).length;
+  return { open, waiting, failed: outbox.filter((e) => !['queued', 'sending', 'synced'].includes(e.state)).map((e) => e.state) };
+}"""
 
 NETWORKS = {"4g": (9.0, 1.5, 150), "poor": (1.6, 0.75, 300)}
 
@@ -84,6 +162,7 @@ def main() -> None:
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == args.user))
         school = sorted(user.customers, key=lambda c: c.name)[0]
+        school_id, user_id = school.id, user.id
         cabinet = db.session.scalars(select(Cabinet).where(Cabinet.customer_id == school.id).order_by(Cabinet.name)).first()
         device = db.session.scalars(select(Device).where(Device.cabinet_id == cabinet.id).order_by(Device.name)).first()
         targets = {"Today": ("/app/", None), "cabinet": (f"/app/cabinets/{cabinet.id}", cabinet.name),
@@ -115,6 +194,14 @@ def main() -> None:
             pull_bytes = sum(wire.get(r, 0) for r in pulls)
             shell_bytes = sum(v for r, v in wire.items() if r not in pulls and "/api/" not in urls.get(r, ""))
             api_other = sum(v for r, v in wire.items() if r not in pulls and "/api/" in urls.get(r, ""))
+            import base64
+            photos = [base64.b64encode(photo_jpeg(n)).decode() for n in range(PHOTOS)]
+            queued = page.evaluate(DAY_OF_WORK, {"customerId": school_id, "userId": user_id, "photos": photos})
+            began = time.perf_counter()
+            page.evaluate("() => window.dispatchEvent(new Event('online'))")  # the app syncs when back online
+            state = wait_until(page, lambda: (lambda d: d if not d["open"] and not d["waiting"] else None)(page.evaluate(DAY_DONE)),
+                               timeout=600, interval_ms=250)
+            day_s = time.perf_counter() - began
             wait_for_worker(page)
             context.set_offline(True)
             opens: dict[str, list[float]] = {}
@@ -138,6 +225,8 @@ def main() -> None:
           f"origin storage {device_data['usage'] / 1e6:.1f} MB")
     print(f"- field shell on the wire (page's own requests, not the pulls): {shell_bytes / 1024:.0f} KiB; "
           f"other API calls {api_other / 1024:.0f} KiB")
+    print(f"- a day's work ({queued} outbox entries, {PHOTOS} photos of about 140 KiB): {day_s:.1f} s to sync"
+          f"{' (entries in other states: ' + ', '.join(state['failed']) + ')' if state['failed'] else ''}")
     for label, values in opens.items():
         print(f"- offline open of {label}: median {statistics.median(values) * 1000:.0f} ms "
               f"({', '.join(f'{v * 1000:.0f}' for v in values)} ms)")

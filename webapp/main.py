@@ -8,6 +8,7 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from .archive.models import Cabinet, Customer, Device
 from .auth.models import Role, User
@@ -84,9 +85,10 @@ def dashboard_for(user: User, page: int = 1) -> Dashboard:
         ), page, CUSTOMERS_PER_PAGE,
     )
     ids = [c.id for c in customers.items]
+    # each ticket's school comes with it: most are not among the schools on this page
     tickets = select(RepairTicket).where(
         RepairTicket.status != "closed", RepairTicket.deleted_at.is_(None)
-    ).order_by(RepairTicket.reported_at.desc()).limit(20)
+    ).order_by(RepairTicket.reported_at.desc()).limit(20).options(selectinload(RepairTicket.customer))
     if user.role == Role.TECHNICIAN.value:
         tickets = tickets.where(RepairTicket.assigned_to_id == user.id)
     board = Dashboard(

@@ -8,7 +8,8 @@ from typing import Any, Iterable
 from flask import has_request_context, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 
 from ..archive.models import Cabinet, Contact, Customer, Device, HandoverItem, Room, Site
 from ..auth.models import User
@@ -137,9 +138,21 @@ def register_entity(entity: str, label: Any, endpoint: str | None = None, arg: s
         RECORD_PAGES[entity] = (endpoint, arg)
 
 
+def _entities_present():
+    """The record types in the log, read by hopping along the entity index from one value to the
+    next (a dozen index lookups) instead of SELECT DISTINCT, which reads every row of the log."""
+    step = aliased(AuditLog)
+    first = select(func.min(AuditLog.entity).label("entity")).cte("entities", recursive=True)
+    following = select(
+        select(func.min(step.entity)).where(step.entity > first.c.entity).scalar_subquery()
+    ).where(first.c.entity.is_not(None))
+    entities = first.union_all(following)
+    return select(entities.c.entity).where(entities.c.entity.is_not(None))
+
+
 def entity_choices() -> list[tuple[str, str]]:
     """Record types to filter by: the known ones, then any other the log holds."""
-    present = set(db.session.scalars(select(AuditLog.entity).distinct()).all())
+    present = set(db.session.scalars(_entities_present()).all())
     known = [(key, str(label)) for key, label in ENTITY_LABELS.items()]
     return known + [(key, key) for key in sorted(present - set(ENTITY_LABELS))]
 

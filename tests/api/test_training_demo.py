@@ -9,7 +9,7 @@ from webapp.extensions import db
 from webapp.training.agenda import previous_month
 from webapp.training.attendance_pdf import sheet_bytes
 from webapp.training.models import TrainingSession
-from webapp.training.seminars import minutes_bytes, minutes_for_month, seminar_for
+from webapp.training.seminars import issued_seminar, minutes_bytes, seminar_for
 
 
 def test_the_demo_has_a_signed_session_and_an_issued_seminar_carrying_into_this_month(app):
@@ -20,7 +20,7 @@ def test_the_demo_has_a_signed_session_and_an_issued_seminar_carrying_into_this_
     assert safety.sheet_sha256 and all(a.signed_at for a in safety.attendees) and len(safety.attendees) == 3
     assert "实到 3 人" in pdf_text(sheet_bytes(safety))
     today = local_today()
-    last = minutes_for_month(*previous_month(today.year, today.month))
+    last = issued_seminar(*previous_month(today.year, today.month))
     assert last is not None and "希沃一体机开机黑屏有声音" in pdf_text(minutes_bytes(last))
     current = seminar_for(today.year, today.month)
     carried = [i.title for i in current.items if i.source == "carried"]

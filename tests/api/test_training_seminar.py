@@ -13,7 +13,7 @@ from tests.support.training import known_month, make_team, pdf_text
 from webapp.extensions import db
 from webapp.notifications.models import Notification
 from webapp.training.models import Seminar, SeminarItem
-from webapp.training.seminars import draft_agenda, issue_minutes, minutes_bytes, minutes_for_month, record_item, set_attendance
+from webapp.training.seminars import draft_agenda, issue_minutes, issued_seminar, minutes_bytes, minutes_for_month, record_item, set_attendance
 
 
 @pytest.fixture
@@ -135,8 +135,13 @@ def test_issuing_files_the_minutes_in_chinese_and_tells_leadership_and_rnd(app, 
     notes = db.session.scalars(select(Notification).where(Notification.kind == "seminar_minutes")).all()
     assert sorted(n.user_id for n in notes) == sorted([team.leader.id, team.rd.id])
     assert "4 still open" in notes[0].message
-    assert minutes_for_month(2026, 11).id == seminar.id and minutes_for_month(2026, 10) is None
-    response = Web(app, team.leader).get(f"/training/seminars/{seminar.id}/minutes.pdf")
+    assert issued_seminar(2026, 11).id == seminar.id and issued_seminar(2026, 10) is None
+    # the monthly report's link: the minutes' address (also outside a request), none for a month without them
+    url = minutes_for_month(2026, 11)
+    assert url == f"/training/seminars/{seminar.id}/minutes.pdf" and minutes_for_month(2026, 10) is None
+    with app.test_request_context("/reports/"):
+        assert minutes_for_month(2026, 11) == url
+    response = Web(app, team.leader).get(url)
     assert response.status_code == 200 and response.data == minutes_bytes(seminar)
 
 
@@ -149,6 +154,7 @@ def test_minutes_need_the_day_and_the_attendees(app, team, month):
     db.session.expire_all()
     assert db.session.get(Seminar, seminar.id).state == "draft"
     assert db.session.scalars(select(Notification).where(Notification.kind == "seminar_minutes")).all() == []
+    assert minutes_for_month(2026, 11) is None  # a drafted seminar has no minutes for the report to link
 
 
 def test_issued_minutes_no_longer_change(app, team, month):

@@ -5,7 +5,7 @@ a difficult fault is offered the articles that match it.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import String, cast, select
+from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.permissions import get_visible
@@ -19,7 +19,7 @@ from ..repairs.vocabulary import Fault
 from . import search, tokens
 from .models import Article
 from .scope import applies
-from .services import draft_article, register_source
+from .services import articles_written_from, draft_article, register_source
 
 PHOTO_KIND = "repair_ticket"  # photos taken on a ticket are attached to it under this kind
 SUGGESTIONS = 5
@@ -89,10 +89,7 @@ def article_from_ticket(user: User, ticket_id: str) -> Article:
 
 def articles_from(ticket: RepairTicket) -> list[Article]:
     """The articles written from a ticket."""
-    candidates = db.session.scalars(
-        select(Article).where(Article.deleted_at.is_(None), cast(Article.sources, String).like(f"%{ticket.id}%"))
-    )
-    return [a for a in candidates if any(s.get("id") == ticket.id for s in a.sources or [])]
+    return articles_written_from("repair_ticket", [ticket.id])[ticket.id]
 
 
 def ticket_text(ticket: RepairTicket, state: TicketState | None = None) -> str:

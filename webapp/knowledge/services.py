@@ -13,6 +13,7 @@ import re
 from typing import Any, Callable
 
 from flask_babel import gettext as _
+from sqlalchemy import String, cast, or_, select
 
 from ..archive.models import DEVICE_CATEGORIES
 from ..auth.models import Role, User
@@ -139,6 +140,23 @@ def draft_article(source_kind: str, source_id: str, fields: dict, author: User, 
     label = source_label or (label_of(author, source_id) if label_of else str(source_id))
     source = {"kind": source_kind, "id": str(source_id), "label": label}
     return create_article(author, fields, sources=[source], note=_("Written from %(source)s", source=label))
+
+
+def articles_written_from(source_kind: str, source_ids: list[str]) -> dict[str, list[Article]]:
+    """The live articles written from each of these records: {source id: [articles, oldest first]}."""
+    wanted = {str(i) for i in source_ids}
+    out: dict[str, list[Article]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    like = [cast(Article.sources, String).like(f"%{i}%") for i in wanted]
+    candidates = db.session.scalars(
+        select(Article).where(Article.deleted_at.is_(None), or_(*like)).order_by(Article.created_at, Article.id)
+    )
+    for article in candidates:
+        for source in article.sources or []:
+            if source.get("kind") == source_kind and source.get("id") in wanted and article not in out[source["id"]]:
+                out[source["id"]].append(article)
+    return out
 
 
 def update_article(user: User, article: Article, changes: dict, *, base_version: int | None = None) -> Article:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..forms import show_errors
-from . import from_ticket, search, services
+from . import from_seminar, from_ticket, search, services
 from .forms import ActionForm, ArticleForm
 from .models import DRAFT, PUBLISHED, Article, ArticleVersion
 
@@ -44,7 +44,16 @@ def _ticket_panel() -> dict:
             "form": ActionForm(),
         }
 
-    return {"kb_ticket_panel": kb_ticket_panel}
+    def kb_seminar_panel(seminar) -> dict:
+        """Per item of a seminar: the articles written from it, and whether one tap may write one."""
+        writer = services.can_write(current_user)
+        return {
+            "written": from_seminar.articles_by_item(seminar.items),
+            "can_write": {i.id: writer and from_seminar.can_write_from(i) for i in seminar.items},
+            "form": ActionForm(),
+        }
+
+    return {"kb_ticket_panel": kb_ticket_panel, "kb_seminar_panel": kb_seminar_panel}
 
 
 @bp.route("/knowledge/")
@@ -172,6 +181,18 @@ def from_ticket_view(ticket_id: str):
     article = from_ticket.article_from_ticket(current_user, ticket_id)
     db.session.commit()
     flash(_("A draft was written from the ticket. Check it and save."), "success")
+    return redirect(url_for("knowledge.edit_article", article_id=article.id))
+
+
+@bp.route("/knowledge/from-seminar/<seminar_id>/<item_id>", methods=["POST"])
+@login_required
+def from_seminar_view(seminar_id: str, item_id: str):
+    """One tap on a seminar item with its solution agreed: a prefilled draft, opened for editing."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    article = from_seminar.article_from_item(current_user, seminar_id, item_id)
+    db.session.commit()
+    flash(_("A draft was written from the seminar item. Check it and save."), "success")
     return redirect(url_for("knowledge.edit_article", article_id=article.id))
 
 

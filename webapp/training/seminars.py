@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -214,8 +214,8 @@ def issue_minutes(user: User, seminar: Seminar) -> Seminar:
     return seminar
 
 
-def minutes_for_month(year: int, month: int) -> Seminar | None:
-    """The seminar of a month whose minutes are issued (the monthly report links to them)."""
+def issued_seminar(year: int, month: int) -> Seminar | None:
+    """The seminar of a month whose minutes are issued."""
     seminar = seminar_for(year, month)
     return seminar if seminar is not None and seminar.state == SeminarState.ISSUED else None
 
@@ -225,7 +225,15 @@ def minutes_bytes(seminar: Seminar) -> bytes | None:
     return filing.document_storage().get(seminar.minutes_sha256) if seminar.minutes_sha256 else None
 
 
-def minutes_url(year: int, month: int) -> str | None:
-    """Where the issued minutes of a month are read (None while they are not issued); for a page."""
-    seminar = minutes_for_month(year, month)
-    return url_for("training.seminar_minutes", seminar_id=seminar.id) if seminar is not None else None
+def minutes_for_month(year: int, month: int) -> str | None:
+    """The address of a month's issued minutes PDF, or None while they are not issued.
+
+    For the monthly report's link; it works inside a request (an address for this site) and
+    outside one (the path, e.g. when a PDF report is built by a job).
+    """
+    seminar = issued_seminar(year, month)
+    if seminar is None:
+        return None
+    if has_request_context():
+        return url_for("training.seminar_minutes", seminar_id=seminar.id)
+    return current_app.url_map.bind("localhost").build("training.seminar_minutes", {"seminar_id": seminar.id})

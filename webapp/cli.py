@@ -8,7 +8,7 @@ from flask import Flask
 
 from . import backup
 from .auth.services import create_user
-from .demo import load_demo_data
+from .demo import DEMO_USERS, load_demo_data
 from .documents.filing import produce_missing
 from .errors import DomainError
 from .extensions import db
@@ -23,7 +23,8 @@ def register(app: Flask) -> None:
         """Load the demo district once (does nothing when it is already loaded)."""
         if load_demo_data():
             db.session.commit()
-            click.echo("Demo data loaded. Sign in as tech / office / super / qc / admin with password demo1234.")
+            names = " / ".join(username for username, *_ in DEMO_USERS)
+            click.echo(f"Demo data loaded. Sign in as {names} with password demo1234.")
         else:
             click.echo("Demo data already present; nothing changed.")
 

@@ -183,6 +183,7 @@ def test_report_receipt_and_archive_through_the_pages(app):
     text = pdf_text(receipt)
     assert "资料移交单" in text and "李老师" in text and "保修卡" in text and _images(receipt) == 1
     page = office.html(f"/projects/{project.id}")
+    assert f"/labels?customer_id={project.customer_id}&amp;select=all" in page
     assert "Print the QR labels" in page and page.count('data-paper="') == 2  # the walk signs neither entry review nor external acceptance
     archive_page = Web(app, people.head).html(f"/customers/{project.customer_id}")
     assert "资料移交单" in archive_page and "核心交换机" in archive_page

@@ -154,3 +154,36 @@ def test_a_decision_with_neither_signature_nor_name_is_rejected(app, shop):
     [result] = results(device.push([device.event(ticket, "quote_approved", {})]))
     assert result["status"] == "rejected" and "approver_name" in result["errors"]
     assert reload(ticket).status == Status.WAITING_APPROVAL
+
+
+def test_the_printable_quote_lists_the_lines_and_then_the_signed_decision(app, shop):
+    """The office prints the quote: lines and total, a blank for the customer's decision; after the
+    signed approval from the tablet the same page names the signer and carries the image."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from tests.support.field_device import png_bytes, sha256
+
+    ticket = quoted_ticket(shop)
+    office = Web(app, shop.office)
+    response = office.get(f"/repairs/{ticket.id}/quote.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = PdfReader(BytesIO(response.data)).pages[0].extract_text()
+    assert "维修报价单" in text and ticket.number in text and "投影灯泡" in text and "680.00" in text
+    assert "□ 同意报价" in text
+    assert f'href="/repairs/{ticket.id}/quote.pdf"' in office.html(f"/repairs/{ticket.id}")
+
+    device = TechDevice(app.test_client(), shop.tech)
+    image = png_bytes(480, 192, seed=23)
+    device.put_blob(image)
+    decision = {"signature": sha256(image), "approver_name": "周建国", "approved_on": "2026-11-24"}
+    assert results(device.push([device.event(ticket, "quote_approved", decision)]))[0]["status"] == "applied"
+    signed = PdfReader(BytesIO(office.get(f"/repairs/{ticket.id}/quote.pdf").data)).pages[0]
+    assert "客户同意报价" in signed.extract_text() and "周建国" in signed.extract_text()
+    assert len(signed.images) == 1
+
+
+def test_a_ticket_without_a_quote_has_no_printable_quote(app, shop):
+    """No quote recorded: 404 with a message, not an empty page."""
+    assert Web(app, shop.office).get(f"/repairs/{phone_ticket(shop).id}/quote.pdf").status_code == 404

@@ -28,6 +28,7 @@ from . import alerts
 from . import deadlines as dl
 from . import follow_up, services, step_forms
 from . import lifecycle as lc
+from . import quote_pdf as quote_paper
 from . import repair_form_pdf
 from .events import RepairEvent, load_events, ticket_state
 from .forms import InboxFilterForm, IntakeForm
@@ -292,6 +293,20 @@ def follow_ups():
         "repairs/follow_ups.html", to_call=to_call, others=others, recent=follow_up.recent_follow_ups(),
         rate=follow_up.follow_up_rate(), lc=lc,
     )
+
+
+# --- the printable quote ---------------------------------------------------------------------------
+
+
+@bp.route("/repairs/<ticket_id>/quote.pdf")
+@login_required
+def quote_pdf(ticket_id: str):
+    """The ticket's quote as a printable A4 page (with the customer's signed decision once made)."""
+    ticket = get_visible(RepairTicket, ticket_id, current_user)
+    pdf = quote_paper.render_quote(ticket, ticket_state(ticket), current_app.config["PDF_FONT_PATH"])
+    if pdf is None:
+        raise NotFound(_("No quote was recorded on this ticket."))
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"报价单 {ticket.number}.pdf", max_age=0)
 
 
 # --- the signed repair form -----------------------------------------------------------------------

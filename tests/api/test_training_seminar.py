@@ -12,6 +12,7 @@ from tests.support.repairs import Web
 from tests.support.training import known_month, make_team, pdf_text
 from webapp.extensions import db
 from webapp.notifications.models import Notification
+from webapp.reports.services import draft_report
 from webapp.training.models import Seminar, SeminarItem
 from webapp.training.seminars import draft_agenda, issue_minutes, issued_seminar, minutes_bytes, minutes_for_month, record_item, set_attendance
 
@@ -143,6 +144,10 @@ def test_issuing_files_the_minutes_in_chinese_and_tells_leadership_and_rnd(app, 
         assert minutes_for_month(2026, 11) == url
     response = Web(app, team.leader).get(url)
     assert response.status_code == 200 and response.data == minutes_bytes(seminar)
+    draft_report(2026, 11)
+    db.session.commit()
+    report_page = Web(app, team.head).html("/reports/2026-11")
+    assert f'href="{url}" data-seminar-minutes' in report_page
 
 
 def test_minutes_need_the_day_and_the_attendees(app, team, month):

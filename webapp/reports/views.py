@@ -22,6 +22,7 @@ from ..maintenance.models import Inspection, Visit
 from ..maintenance.periods import parse_month
 from ..repairs.models import RepairTicket
 from ..templating import format_month
+from ..training.seminars import minutes_for_month
 from . import services
 from .charts import charts_of
 from .excel import report_workbook
@@ -72,6 +73,7 @@ def _render(report, form: ReportTextForm | None = None, status: int = 200):
         form=form, editable=editable, issue_form=IssueForm(), month_title=format_month(date(report.year, report.month, 1)),
         issues=services.issues_of_month(report.year, report.month),
         deadline=services.due_date(report.year, report.month),
+        minutes_url=minutes_for_month(report.year, report.month),
     ), status
 
 

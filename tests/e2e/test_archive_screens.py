@@ -20,10 +20,11 @@ def demo(live_app):
     with live_app.app_context():
         load_demo_data()
         db.session.commit()
-        customer = db.session.scalars(select(Customer).order_by(Customer.name)).first()
+        # the first school (by name) with devices: a project's school may have none yet
         device = db.session.scalars(
-            select(Device).where(Device.customer_id == customer.id).order_by(Device.name)
+            select(Device).join(Customer, Customer.id == Device.customer_id).order_by(Customer.name, Device.name)
         ).first()
+        customer = db.session.get(Customer, device.customer_id)
         device.software_version = "V9.9.9"
         db.session.commit()
         return {"customer_id": customer.id, "device_id": device.id, "cabinet_id": device.cabinet_id}

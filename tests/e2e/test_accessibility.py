@@ -35,13 +35,18 @@ def demo(live_app):
         load_demo_data()
         db.session.commit()
         tech = db.session.scalar(select(User).where(User.username == "tech"))
-        customer = next(c for c in tech.customers)
-        cabinet = db.session.scalars(select(Cabinet).where(Cabinet.customer_id == customer.id).order_by(Cabinet.code)).first()
-        device = db.session.scalars(select(Device).where(Device.cabinet_id == cabinet.id)).first()
+        # his school with the latest patrol sheet (a demo project's school has no sheets or devices yet)
         sheet = db.session.scalars(
-            select(Inspection).where(Inspection.customer_id == customer.id, Inspection.activity == "monthly_patrol")
+            select(Inspection).where(Inspection.customer_id.in_([c.id for c in tech.customers]),
+                                     Inspection.activity == "monthly_patrol")
             .order_by(Inspection.created_at.desc())
         ).first()
+        customer = db.session.get(Customer, sheet.customer_id)
+        cabinet = db.session.scalars(
+            select(Cabinet).join(Device, Device.cabinet_id == Cabinet.id)
+            .where(Cabinet.customer_id == customer.id).order_by(Cabinet.code)
+        ).first()
+        device = db.session.scalars(select(Device).where(Device.cabinet_id == cabinet.id)).first()
         template = db.session.scalars(
             select(ChecklistTemplate).where(ChecklistTemplate.template_key == "monthly_patrol", ChecklistTemplate.superseded_at.is_(None))
         ).first()

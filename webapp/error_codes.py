@@ -127,6 +127,16 @@ CATALOGUE: dict[str, Code] = {
                              "{ticket_id, category, status}"),
     "kb_unknown_source": Code(400, "An article's source kind is not one the knowledge base knows.", "{source_kind}"),
     "kb_already_published": Code(400, "The article's present version is published already.", "{version}"),
+    "kb_no_solution": Code(400, "An article is written from a seminar item once its solution is recorded.", "{item_id}"),
+    # --- staff ------------------------------------------------------------------------------
+    "invalid_customer": Code(400, "One of the schools chosen for a technician does not exist (any more)."),
+    "self_change": Code(400, "Nobody changes their own role or disables their own account."),
+    "invalid_stand_in": Code(400, "A stand-in's dates or people are wrong; `errors` names the fields."),
+    "password_change_required": Code(403, "Signed in with a temporary password: change it at /settings/password first."),
+    # --- the monthly report ------------------------------------------------------------------
+    "month_not_ended": Code(400, "A month's report is drafted once the month has ended."),
+    "report_issued": Code(400, "The report is issued: its figures and text no longer change."),
+    "analysis_required": Code(400, "A report is issued with its analysis written; `errors` names the field."),
     # --- working calendar -------------------------------------------------------------------
     "bad_year": Code(400, "The year is outside the calendar's range."),
     "invalid_calendar": Code(400, "The holidays or make-up days do not pass; `errors` per list."),

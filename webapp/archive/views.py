@@ -1,27 +1,24 @@
 """Archive pages and the archive's read API: customers, sites, cabinets, devices, handover items."""
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..audit.services import AuditFilters, audit_query, prepare, trail_for
 from ..auth.permissions import get_visible, roles_required
-from ..clock import local_today
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..forms import show_errors
 from ..history import sections_for
-from ..request_body import body_limit
 from ..templating import CATEGORY_LABELS
 from ..paging import page_number
 from .. import listing
-from . import district_import, excel, excel_import, queries, rules, services
-from .forms import FORMS, DeviceFieldForm, DeviceImportForm, DeviceSearchForm, VersionedForm, fill_choices, select_data_from
+from . import excel_views, queries, rules, services
+from .forms import FORMS, DeviceFieldForm, DeviceSearchForm, VersionedForm, fill_choices, select_data_from
 from .models import DEVICE_CATEGORIES, Cabinet, Customer, Device
 from .queries import DeviceFilters
 from .services import EDITOR_ROLES
@@ -367,106 +364,4 @@ def cabinet_detail(cabinet_id: str):
     )
 
 
-# --- Excel ------------------------------------------------------------------------------------------
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@bp.route("/customers/<customer_id>/devices.xlsx")
-@login_required
-def devices_export(customer_id: str):
-    """Download the customer's devices as an Excel file."""
-    customer = get_visible(Customer, customer_id, current_user)
-    data = excel.export_devices(customer)
-    name = f"{customer.name}-{_('devices')}-{local_today().isoformat()}.xlsx"
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
-
-
-@bp.route("/devices/import-template.xlsx")
-@login_required
-def import_template():
-    """Download an empty device sheet to fill in."""
-    return send_file(
-        io.BytesIO(excel.import_template()), mimetype=XLSX, as_attachment=True,
-        download_name=f"{_('device-import-template')}.xlsx",
-    )
-
-
-@bp.route("/customers/import-template.xlsx")
-@login_required
-def district_template():
-    """The empty district sheet (schools, sites, contacts)."""
-    return send_file(io.BytesIO(district_import.template()), mimetype=XLSX, as_attachment=True,
-                     download_name="district-template.xlsx")
-
-
-@bp.route("/customers/import", methods=["GET", "POST"])
-@login_required
-@body_limit("ARCHIVE_IMPORT_MAX_BYTES")
-def district_import_page():
-    """Import schools with their sites and contacts from Excel: all rows clean, or nothing changes."""
-    services.require_editor(current_user)
-    form = DeviceImportForm()
-    result = None
-    status = 200
-    if form.validate_on_submit():
-        upload = form.file.data
-        result = district_import.check_file(upload.stream)
-        if result.ok:
-            try:
-                district_import.apply_import(current_user, result, upload.filename or "")
-                db.session.commit()
-            except DomainError as err:
-                db.session.rollback()
-                flash(err.message, "error")
-            else:
-                flash(_("Import done: %(schools)s schools, %(sites)s sites, %(contacts)s contacts.",
-                        schools=result.created, sites=result.sites, contacts=result.contacts), "success")
-                return redirect(url_for("archive.customer_list"))
-        else:
-            db.session.rollback()
-            status = 422
-    elif request.method == "POST":
-        status = 422
-    return render_template("archive/district_import.html", form=form, result=result), status
-
-
-@bp.route("/customers/<customer_id>/devices/import", methods=["GET", "POST"])
-@login_required
-@body_limit("ARCHIVE_IMPORT_MAX_BYTES")
-def devices_import(customer_id: str):
-    """Import a customer's devices from Excel: all rows clean, or nothing changes."""
-    customer = get_visible(Customer, customer_id, current_user)
-    services.require_editor(current_user)
-    if customer.deleted_at is not None:
-        flash(_("This customer is retired; restore it first."), "error")
-        return redirect(url_for("archive.customer_detail", customer_id=customer.id))
-    form = DeviceImportForm()
-    result = None
-    status = 200
-    if form.validate_on_submit():
-        upload = form.file.data
-        result = excel_import.check_file(customer, upload.stream)
-        if result.ok:
-            try:
-                excel_import.apply_import(current_user, customer, result, upload.filename or "")
-                db.session.commit()
-            except DomainError as err:
-                db.session.rollback()
-                flash(err.message, "error")
-            else:
-                flash(
-                    _(
-                        "Import done: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.",
-                        created=result.created, updated=result.updated, unchanged=result.unchanged,
-                    ),
-                    "success",
-                )
-                return redirect(url_for("archive.customer_detail", customer_id=customer.id, _anchor="devices"))
-        else:
-            db.session.rollback()
-            status = 422
-    elif request.method == "POST":
-        status = 422
-    return render_template("archive/import.html", form=form, customer=customer, result=result), status
+excel_views.register(bp)

@@ -30,6 +30,7 @@ from sqlalchemy import Select, select
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
+from .archive.queries import visible_customers
 from .auth.models import Role, User
 from .clock import local_day_start
 from .extensions import db
@@ -70,8 +71,6 @@ class ListFilters:
 
 def filter_form(user: User, statuses: Sequence[tuple[str, Any]] = (), default_status: str = "") -> ListFilterForm:
     """The filter form with the schools the user may see, the technicians and the list's statuses."""
-    from .archive.queries import visible_customers  # the archive imports nothing from here
-
     form = ListFilterForm(request.args)
     form.school.choices = [("", _("All schools"))] + [(c.id, c.name) for c in visible_customers(user)]
     people = db.session.execute(

@@ -9,6 +9,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from .documents.pdf import number_text
+from .history import timeline
 from .repairs import vocabulary as repair_vocabulary
 
 ROLE_LABELS = {
@@ -90,8 +91,6 @@ NAV = [
 
 def register(app: Flask) -> None:
     """Add filters and globals to Jinja."""
-
-    from .history import timeline
 
     app.add_template_global(timeline, "history_timeline")  # one date-ordered list of a record's history
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import gettext as _
-from sqlalchemy import ForeignKey, String, Text, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text, exists, select
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship, selectinload
 
 from ..archive.models import Cabinet, Customer, Device
 from ..auth.models import User
-from ..auth.permissions import can_see_customer
+from ..auth.permissions import can_see_customer, customer_scope
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..records import SyncedMixin
@@ -111,11 +111,6 @@ def diary_entries(customer_id: str, limit: int = 50) -> list[DiaryEntry]:
 def diary_query(user: User):
     """The service diary as the office reads it: the entries the user may see, newest day first,
     each correction in place of the entry it corrects (the corrected one stays in the database)."""
-    from sqlalchemy import exists
-    from sqlalchemy.orm import aliased, selectinload
-
-    from ..auth.permissions import customer_scope
-
     later = aliased(DiaryEntry)
     corrected = exists(select(later.id).where(later.supersedes == DiaryEntry.id, later.deleted_at.is_(None)))
     stmt = (

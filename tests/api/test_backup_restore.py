@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from tests.support.maintenance import demo_with_signed_sheet, patrol_school, signature_png
-from tests.support.field_device import FieldDevice, HttpDevice, LiveServer, jpeg_bytes, sha256, statuses
+from tests.support.live_server import LiveServer
+from tests.support.field_device import FieldDevice, HttpDevice, jpeg_bytes, sha256, statuses
 from tests.conftest import is_postgres
 from tests.unit.test_migrations import scratch_database_url
 from webapp import backup

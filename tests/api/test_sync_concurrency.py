@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.support.field_device import FieldDevice, HttpDevice, LiveServer, statuses
+from tests.support.live_server import LiveServer
+from tests.support.field_device import FieldDevice, HttpDevice, statuses
 from tests.conftest import is_postgres
 from tests.support.factories import make_customer, make_user
 from webapp.archive.models import Device as DeviceRecord

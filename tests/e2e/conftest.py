@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
+
+from tests.support.live_server import LiveServer
+
+# Playwright's `expect` gives up after 5 s; on a loaded CI machine (two passes side by side) a page
+# that files a PDF can take longer. A passing expectation still returns as soon as it holds.
+expect.set_options(timeout=20_000)
 
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -51,31 +56,6 @@ def browser_type_launch_args(browser_type_launch_args, fontconfig_file):
     """pytest-playwright: launch Debian's Chromium with the flags and the fonts this machine needs."""
     env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file)}
     return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_FLAGS, "env": env}
-
-
-class LiveServer:
-    """A threaded werkzeug server running the app on 127.0.0.1, with a request log."""
-
-    def __init__(self, app, port: int = 0):
-        """Start serving in a daemon thread."""
-        self.app = app
-        self.requests: list[str] = []
-        log = self.requests
-
-        def logging_app(environ, start_response):
-            log.append(f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')}")
-            return app(environ, start_response)
-
-        self.server = make_server("127.0.0.1", port, logging_app, threaded=True)
-        self.port = self.server.server_port
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        """Stop serving (the port can be reused by a new LiveServer)."""
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import LiveServer
 from tests.support.field_app import (
     build_assets,
     draw_signature,
@@ -136,10 +135,10 @@ def test_next_release_keeps_queued_sheet_images_and_open_draft_and_syncs_once(
 
     # The next release arrives: the server restarts on the same origin with another build.
     release = build_assets(tmp_path / "next", salt="next-release", db_version_bump=1)
-    port = live_server.port
-    live_server.stop()
+    live_server.pause()
     live_app.config["PWA_DIST_DIR"] = str(tmp_path / "next")
-    server = LiveServer(live_app, port=port)
+    live_server.resume()
+    server = live_server
     try:
         # Pushes fail for a while (a flaky network), so the work is still queued when the update runs.
         context.route(PUSH, lambda route: route.abort())

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.api.test_backup_restore import wipe
-from tests.e2e.conftest import LiveServer
+from tests.support.live_server import LiveServer
 from tests.support.field_app import (
     meta,
     outbox,
@@ -48,12 +48,12 @@ def sync_now(page, base_url: str) -> None:
 
 def restore_from(live_app, live_server, folder) -> LiveServer:
     """Stop the server, lose its database and files, restore the backup, serve again on the same origin."""
-    port = live_server.port
-    live_server.stop()
+    live_server.pause()
     with live_app.app_context():
         wipe(live_app)
         backup.restore_backup(folder)
-    return LiveServer(live_app, port=port)
+    live_server.resume()
+    return live_server
 
 
 def diary_texts(live_app, customer_id: str) -> list[tuple[str, str]]:

@@ -3,11 +3,12 @@ the tickets are still arriving instead of "no open repair tickets"; both go when
 from __future__ import annotations
 
 import pytest
+
+from tests.support.live_server import LiveServer
 from playwright.sync_api import expect
 
 from tests.support.factories import make_device
 from tests.support.field_app import meta, seed_field_data, sign_in, wait_for_sync, wait_until
-from tests.support.field_device import LiveServer
 from webapp.archive.models import Cabinet, Customer
 from webapp.extensions import db
 from webapp.repairs.models import RepairTicket

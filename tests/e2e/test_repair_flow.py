@@ -132,7 +132,7 @@ def test_call_to_follow_up(live_server, live_app, people, browser, screenshot_di
     # --- back online: everything arrives once and the signed form is produced --------------------
     tech_ctx.set_offline(False)
     tablet.evaluate("window.dispatchEvent(new Event('online'))")
-    wait_until(tablet, lambda: {e["state"] for e in outbox(tablet)} == {"synced"}, timeout=30)
+    wait_until(tablet, lambda: {e["state"] for e in outbox(tablet)} == {"synced"})
     with live_app.app_context():
         db.session.expire_all()
         ticket = db.session.get(RepairTicket, ticket_id)

@@ -242,22 +242,3 @@ class HttpDevice(FieldDevice):
         return self.request("PUT", f"/api/sync/blobs/{name or sha256(data)}", data,
                             {**self.headers(), "Content-Type": "application/octet-stream"})
 
-
-class LiveServer:
-    """The app on a real port, served by werkzeug's threaded server in a daemon thread."""
-
-    def __init__(self, app):
-        """Start serving."""
-        import threading
-
-        from werkzeug.serving import make_server
-
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        """Stop serving."""
-        self.server.shutdown()
-        self.server.server_close()

@@ -1,7 +1,15 @@
 // The server's sync API (shared/SYNC.md) as plain functions; errors become typed exceptions.
 
-/** The session has expired or nobody is signed in (HTTP 401). */
-export class AuthError extends Error {}
+/** The session has expired or nobody is signed in (HTTP 401), or the user signed in with a
+ * temporary password and must choose their own first (HTTP 403 password_change_required):
+ * `reason` is "signed-out" or "password". */
+export class AuthError extends Error {
+  /** Keep why the server turned the call away. */
+  constructor(reason = "signed-out") {
+    super(reason);
+    this.reason = reason;
+  }
+}
 
 /** The network is down or the server could not be reached. */
 export class NetworkError extends Error {}
@@ -43,7 +51,7 @@ async function call(method, url, { json, body, headers = {}, okStatuses = [] } =
   } catch (err) {
     throw new NetworkError(err?.message || "network error");
   }
-  if (response.status === 401) throw new AuthError("unauthorized");
+  if (response.status === 401) throw new AuthError("signed-out");
   if (!response.ok && !okStatuses.includes(response.status)) {
     let errorBody = null;
     try {
@@ -51,6 +59,7 @@ async function call(method, url, { json, body, headers = {}, okStatuses = [] } =
     } catch {
       errorBody = null;
     }
+    if (response.status === 403 && errorBody?.error?.code === "password_change_required") throw new AuthError("password");
     throw new HttpError(response.status, errorBody);
   }
   return response;

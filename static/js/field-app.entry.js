@@ -18,6 +18,13 @@ function banner(name, show) {
   if (node) node.hidden = !show;
 }
 
+/** Why sync is paused for the user, if it is: signed out, or a temporary password to change. */
+function showAuth(auth) {
+  const password = Boolean(auth?.required) && auth.reason === "password";
+  banner("auth", Boolean(auth?.required) && !password);
+  banner("password", password);
+}
+
 /** Navigate inside the app without a page load. */
 export function navigate(path, { replace = false } = {}) {
   if (replace) history.replaceState(null, "", path);
@@ -165,8 +172,7 @@ function watchSync() {
       await ensureClient(user.id);
       render();
     }
-    const auth = await getMeta("auth");
-    banner("auth", Boolean(auth?.required));
+    showAuth(await getMeta("auth"));
     refreshBadge();
     refreshLive();
     void event;
@@ -223,8 +229,7 @@ async function boot() {
   if (state.user) {
     await ensureClient(state.user.id);
     updateBadge(state.user.id);
-    const auth = await getMeta("auth");
-    banner("auth", Boolean(auth?.required));
+    showAuth(await getMeta("auth"));
     const firstSync = await getMeta("firstSync");
     if (firstSync) showFirstSync({ phase: "pull", done: firstSync.received, total: firstSync.total });
   }

@@ -1,7 +1,8 @@
 // Moves the outbox to the server and the server's changes to the device (shared/SYNC.md).
 // One tab at a time (Web Locks); runs on open, on `online`, on becoming visible, on a timer
 // and after every local write. An entry leaves the "open" states only after the server's status
-// for it has been read; a 401 pauses everything and keeps every entry.
+// for it has been read; a 401 (or a temporary password still to be changed) pauses everything
+// and keeps every entry.
 import { AuthError, HttpError, NetworkError, getSession, hasBlob, pull, push, putBlob, setCredentials } from "./api.js";
 import { lostOnServer, requeueLost } from "./restore-recovery.js";
 import {
@@ -120,7 +121,7 @@ async function runSync(reason) {
   } catch (err) {
     if (user) await reopenSending(user.id);
     if (err instanceof AuthError) {
-      await setMeta("auth", { required: true, at: new Date().toISOString() });
+      await setMeta("auth", { required: true, reason: err.reason, at: new Date().toISOString() });
       announce("status", { status: "auth" });
       return { status: "auth" };
     }

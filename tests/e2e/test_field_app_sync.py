@@ -138,6 +138,46 @@ def test_expired_sign_in_mid_sync_keeps_every_entry(app_page, live_server, live_
     page.wait_for_selector("[data-banner=auth]", state="hidden")
 
 
+def test_a_temporary_password_pauses_sync_until_the_technician_chooses_one(
+        app_page, live_server, live_app, field_data):
+    """The head resets the technician's password while a diary entry waits offline. Signing in
+    again with the temporary password, the tablet says sync waits for a new password (not an
+    error that retries); after choosing one the tablet is back on its sync page and the entry
+    arrives once."""
+    from webapp.auth.models import User
+    from webapp.auth.staff import reset_to_temporary
+
+    page = app_page
+    page.context.set_offline(True)
+    entry_id = write_diary_entry(page, live_server.url, f"/app/devices/{field_data.device_id}", "临时密码期间写的记录。")
+    with live_app.app_context():
+        head = make_user("supervisor", username="head2")
+        tech = db.session.get(User, field_data.tech_id)
+        temporary = reset_to_temporary(head, tech)
+        db.session.commit()
+    page.context.set_offline(False)
+    page.wait_for_selector("[data-banner=auth]:not([hidden])")
+    page.click("[data-banner=auth] a")
+    page.fill("#username", field_data.tech_username)
+    page.fill("#password", temporary)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/app/sync")
+    page.wait_for_selector("[data-banner=password]:not([hidden])")
+    expect(page.locator("[data-banner=auth]")).to_be_hidden()
+    assert {e["state"] for e in outbox(page)} == {"queued"} and counts(live_app, entry_id) == (0, 0, 0)
+
+    page.click("[data-banner=password] a")
+    page.fill("#current_password", temporary)
+    page.fill("#new_password", "An0ther-str0ng-pass")
+    page.fill("#confirm", "An0ther-str0ng-pass")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/app/sync")
+    page.wait_for_selector("html[data-ready]")
+    wait_until(page, lambda: {e["state"] for e in outbox(page)} == {"synced"})
+    assert counts(live_app, entry_id)[0] == 1
+    page.wait_for_selector("[data-banner=password]", state="hidden")
+
+
 def test_another_user_signing_in_does_not_push_the_first_users_outbox(app_page, live_server, live_app, field_data):
     """Technician A's queued entry stays on the device, unsent, while technician B uses it;
     it goes when A signs in again."""

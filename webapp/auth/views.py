@@ -153,7 +153,8 @@ def password():
                 ),
                 "success",
             )
-            return redirect(url_for("auth.settings"))
+            target = request.args.get("next")
+            return redirect(_safe_next(target) if target else url_for("auth.settings"))
     return render_template("auth/password.html", form=form)
 
 

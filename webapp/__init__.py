@@ -60,11 +60,12 @@ def register_papers() -> None:
     from .maintenance.signed_sheet import register_signing as patrol_sheet_signing
     from .projects.papers import register as project_papers
     from .projects.signatures import register as project_signers
+    from .repairs.quote_pdf import register_paper as signed_quote
     from .repairs.repair_form_pdf import register_paper as repair_form
     from .training.attendance_pdf import register_paper as attendance_sheet
     from .training.minutes_pdf import register_paper as seminar_minutes
 
-    for register in (patrol_sheet, patrol_sheet_signing, repair_form, project_signers, project_papers,
+    for register in (patrol_sheet, patrol_sheet_signing, repair_form, signed_quote, project_signers, project_papers,
                      attendance_sheet, seminar_minutes):
         register()
 

@@ -187,3 +187,61 @@ def test_the_printable_quote_lists_the_lines_and_then_the_signed_decision(app, s
 def test_a_ticket_without_a_quote_has_no_printable_quote(app, shop):
     """No quote recorded: 404 with a message, not an empty page."""
     assert Web(app, shop.office).get(f"/repairs/{phone_ticket(shop).id}/quote.pdf").status_code == 404
+
+
+def test_the_signed_quote_is_filed_once_when_the_decision_and_its_image_are_in(app, shop):
+    """The approval step arrives before its signature image: nothing is filed yet. Once the image
+    is in, the daily catch-up files the quote with the decision as a PDF of the ticket, once; the
+    office ticket page links it."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from tests.support.field_device import png_bytes, sha256
+    from webapp.documents import filing
+    from webapp.documents.models import Document
+    from webapp.extensions import db
+    from webapp.repairs.quote_pdf import KIND, quotes_waiting
+
+    ticket = quoted_ticket(shop)
+    device = TechDevice(app.test_client(), shop.tech)
+    image = png_bytes(480, 192, seed=24)
+    decision = {"signature": sha256(image), "approver_name": "周建国", "approved_on": "2026-11-24"}
+    assert results(device.push([device.event(ticket, "quote_approved", decision)]))[0]["status"] == "applied"
+    def filed():
+        return db.session.scalars(select(Document).where(Document.ticket_id == ticket.id, Document.kind == KIND)).all()
+
+    assert filed() == [] and quotes_waiting() == [ticket.id]
+
+    assert device.put_blob(image).status_code == 201
+    filing.produce_missing()
+    db.session.commit()
+    filing.produce_missing()
+    db.session.commit()
+    [document] = filed()
+    assert quotes_waiting() == [] and document.title.startswith(f"维修报价单 {ticket.number}（客户同意）")
+    office = Web(app, shop.office)
+    page = office.html(f"/repairs/{ticket.id}")
+    assert f'href="/repairs/documents/{document.id}"' in page and "Signed quote (PDF)" in page
+    pdf = PdfReader(BytesIO(office.get(f"/repairs/documents/{document.id}").data)).pages[0]
+    assert "客户同意报价" in pdf.extract_text() and "周建国" in pdf.extract_text() and len(pdf.images) == 1
+
+
+def test_a_signed_refusal_is_filed_as_it_arrives(app, shop):
+    """Image first, then the refusal: the declined quote is filed in the same push."""
+    from sqlalchemy import select
+
+    from tests.support.field_device import png_bytes, sha256
+    from webapp.documents.models import Document
+    from webapp.extensions import db
+    from webapp.repairs.quote_pdf import KIND
+
+    ticket = quoted_ticket(shop)
+    device = TechDevice(app.test_client(), shop.tech)
+    image = png_bytes(480, 192, seed=25)
+    device.put_blob(image)
+    decision = {"signature": sha256(image), "approver_name": "周建国", "note": "价格太高"}
+    assert results(device.push([device.event(ticket, "quote_declined", decision)]))[0]["status"] == "applied"
+    [document] = db.session.scalars(select(Document).where(Document.ticket_id == ticket.id, Document.kind == KIND)).all()
+    assert "客户不同意" in document.title

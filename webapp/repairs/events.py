@@ -266,6 +266,8 @@ def record_event(
         hook(ticket, event, state, new_state)
     if event_type in (Event.RESOLVED, Event.CUSTOMER_SIGNED):
         pieces_arrived("repair_ticket", ticket.id)  # the signed repair form (repair_form_pdf.py)
+    if event_type in (Event.QUOTE_APPROVED, Event.QUOTE_DECLINED):
+        pieces_arrived("repair_quote", ticket.id)  # the signed quote (quote_pdf.py)
     return event
 
 

@@ -1,7 +1,13 @@
 """The printable quote (维修报价单) of a repair the customer pays for: one A4 page with the ticket,
 the school, the quote's lines and total, and — once the customer has decided on the tablet — the
 decision with the customer's signature image. Drawn on demand from the ticket's steps (the quote
-itself is the `quote_recorded` step); pure drawing: it changes nothing.
+itself is the `quote_recorded` step).
+
+Once the customer has decided, the signed quote is a paper like the others: filed once per
+ticket and round through the filing pipeline (document kind `repair_quote`), when the
+`quote_approved` / `quote_declined` step and the signature image it names are both in. The
+step calls `pieces_arrived` (repairs/events.py); a signature image that arrives later is caught
+by the daily `produce_missing()` through `quotes_waiting`.
 """
 from __future__ import annotations
 
@@ -13,12 +19,23 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from flask import current_app
+from sqlalchemy import select
+
+from ..documents import filing
+from ..documents.canonical import sha256_hex
 from ..documents.filing import image_bytes
+from ..documents.models import Document
 from ..documents.pdf import register_font, wrap
+from ..extensions import db
+from .events import RepairEvent, ticket_state
+from .models import RepairTicket
+from .vocabulary import Event
 
 GREY = HexColor("#555555")
 LINE = HexColor("#999999")
 DECISIONS = {"approved": "客户同意报价", "declined": "客户不同意报价"}
+KIND = "repair_quote"  # the Document kind, and the pipeline's document kind (the ticket's id)
 
 
 def render_quote(ticket, state, font_path: str) -> bytes | None:
@@ -105,3 +122,56 @@ def render_quote(ticket, state, font_path: str) -> bytes | None:
     canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+def signed_quote_of(ticket_id: str, round_number: int) -> Document | None:
+    """The filed signed quote of a ticket's round, if there is one."""
+    return db.session.scalars(select(Document).where(
+        Document.kind == KIND, Document.ticket_id == ticket_id, Document.round == round_number,
+        Document.deleted_at.is_(None),
+    )).first()
+
+
+def produce_signed_quote(ticket_id: str) -> Document | None:
+    """File the quote with the customer's decision for the ticket's current round (idempotent).
+
+    None while there is no decision yet, or the decision names a signature image that has not
+    arrived. A decision the office recorded by name (no image) is filed with the name."""
+    ticket = db.session.get(RepairTicket, ticket_id)
+    if ticket is None:
+        return None
+    state = ticket_state(ticket)
+    cur = state.current
+    if not cur.quote or cur.quote_status not in DECISIONS:
+        return None
+    existing = signed_quote_of(ticket.id, cur.number)
+    if existing is not None:
+        return existing
+    decision = cur.quote_decision or {}
+    if decision.get("signature") and image_bytes(decision["signature"]) is None:
+        return None
+    pdf = render_quote(ticket, state, current_app.config["PDF_FONT_PATH"])
+    verdict = "同意" if cur.quote_status == "approved" else "不同意"
+    document = filing.file_pdf(
+        pdf, kind=KIND, title=f"维修报价单 {ticket.number}（客户{verdict}）" + (f" (R{cur.number})" if cur.number > 1 else ""),
+        customer_id=ticket.customer_id, device_id=ticket.device_id, ticket_id=ticket.id, round_number=cur.number,
+        content_sha256=sha256_hex({"quote": cur.quote, "status": cur.quote_status, "decision": decision}),
+    )
+    return document if document is not None else signed_quote_of(ticket.id, cur.number)
+
+
+def quotes_waiting() -> list[str]:
+    """Tickets with a decided quote and no signed quote filed for their current round."""
+    decided = select(RepairEvent.ticket_id).where(RepairEvent.type.in_((Event.QUOTE_APPROVED, Event.QUOTE_DECLINED)))
+    filed = select(Document.id).where(
+        Document.ticket_id == RepairTicket.id, Document.kind == KIND, Document.round == RepairTicket.rework_round,
+    ).exists()
+    return list(db.session.scalars(
+        select(RepairTicket.id).where(RepairTicket.id.in_(decided), RepairTicket.deleted_at.is_(None), ~filed)
+        .order_by(RepairTicket.id)
+    ))
+
+
+def register_paper() -> None:
+    """The signed quote is a paper of its own (called once by the app factory)."""
+    filing.register_producer(KIND, produce_signed_quote, waiting=quotes_waiting)

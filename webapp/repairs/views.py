@@ -315,7 +315,7 @@ def quote_pdf(ticket_id: str):
 @bp.route("/repairs/documents/<document_id>")
 @login_required
 def document_file(document_id: str):
-    """A filed document (the signed repair form PDF), for people who may see its customer."""
+    """A filed document of a ticket (the signed repair form or quote PDF), for people who may see its customer."""
     document = db.session.get(Document, document_id)
     if document is None or document.deleted_at is not None or not can_see_customer(current_user, document.customer_id):
         raise NotFound(_("Not found."))

@@ -224,6 +224,7 @@ def test_the_signed_quote_is_filed_once_when_the_decision_and_its_image_are_in(a
     office = Web(app, shop.office)
     page = office.html(f"/repairs/{ticket.id}")
     assert f'href="/repairs/documents/{document.id}"' in page and "Signed quote (PDF)" in page
+    assert "Signed quote" in office.html(f"/customers/{ticket.customer_id}")  # the school's timeline
     pdf = PdfReader(BytesIO(office.get(f"/repairs/documents/{document.id}").data)).pages[0]
     assert "客户同意报价" in pdf.extract_text() and "周建国" in pdf.extract_text() and len(pdf.images) == 1
 

@@ -21,7 +21,8 @@ def _document_items(stmt) -> list[HistoryItem]:
     docs = db.session.scalars(
         stmt.where(Document.deleted_at.is_(None)).order_by(Document.created_at.desc()).limit(LIMIT)
     ).all()
-    tags = {"repair_form": _("Signed repair form"), "inspection_sheet": _("Signed patrol sheet"),
+    tags = {"repair_form": _("Signed repair form"), "repair_quote": _("Signed quote"),
+            "inspection_sheet": _("Signed patrol sheet"),
             "project_entry_review": _("Site-entry review"), "project_training": _("Operator training"),
             "project_external_acceptance": _("External acceptance"), "project_report": _("Completion report"),
             "project_handover": _("Hand-over receipt")}

@@ -72,6 +72,11 @@ def test_the_calendar_prints_the_grid_alone(live_server, page, screenshot_dir, d
     """On paper: the filters, month buttons, menus and scheduling tools are gone, every school's
     row is there, and nothing is cut at the right edge."""
     sign_in(page, live_server, "super")
+    for width in WIDTHS:  # in Chinese, filtered to what is late
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server.url + "/maintenance/calendar?lang=zh&status=overdue")
+        expect(page.locator("#status")).to_have_value("overdue")
+        page.screenshot(path=str(screenshot_dir / f"maintenance-calendar-overdue-zh-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 800, "height": 900})
     page.goto(live_server.url + "/maintenance/calendar")
     schools = page.locator(".cal-grid tbody tr").count()

@@ -76,6 +76,7 @@ def test_the_calendar_shows_the_shared_filter_bar_and_its_export_link(web, distr
         assert f'name="{name}"' in html
     assert f"school={district.mine.id}" in html.split('class="list-filter-actions"')[1].split("</div>")[0]
     assert "format=xlsx" in html
+    assert '<p class="print-only list-filter-summary">School: 东湖小学</p>' in html
 
 
 def test_the_calendar_exports_the_filtered_visits(web, district):

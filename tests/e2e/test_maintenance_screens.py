@@ -69,8 +69,8 @@ def test_overdue_visits_stand_out_on_the_calendar(live_server, page, demo):
 
 
 def test_the_calendar_prints_the_grid_alone(live_server, page, screenshot_dir, demo):
-    """On paper: the filters, month buttons, menus and scheduling tools are gone, every school's
-    row is there, and nothing is cut at the right edge."""
+    """On paper: the filters, month buttons, menus and scheduling tools are gone, one line says
+    which filters the list was printed with, every school's row is there, nothing is cut at the right."""
     sign_in(page, live_server, "super")
     for width in WIDTHS:  # in Chinese, filtered to what is late
         page.set_viewport_size({"width": width, "height": 900})
@@ -78,10 +78,12 @@ def test_the_calendar_prints_the_grid_alone(live_server, page, screenshot_dir, d
         expect(page.locator("#status")).to_have_value("overdue")
         page.screenshot(path=str(screenshot_dir / f"maintenance-calendar-overdue-zh-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 800, "height": 900})
-    page.goto(live_server.url + "/maintenance/calendar")
+    page.goto(live_server.url + "/maintenance/calendar?lang=en&status=due")
     schools = page.locator(".cal-grid tbody tr").count()
     assert schools > 0
+    expect(page.locator(".list-filter-summary")).to_be_hidden()  # on screen the form says it
     page.emulate_media(media="print")
+    expect(page.locator(".list-filter-summary")).to_have_text("Status: Due")
     for hidden in (".list-filters", ".month-nav", ".topbar", ".cal-tools", ".cal-plan"):
         for n in range(page.locator(hidden).count()):
             expect(page.locator(hidden).nth(n)).to_be_hidden()

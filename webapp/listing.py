@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, select
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
@@ -69,16 +70,25 @@ class ListFilters:
         return {k: v for k, v in args.items() if v}
 
 
-def filter_form(user: User, statuses: Sequence[tuple[str, Any]] = (), default_status: str = "") -> ListFilterForm:
-    """The filter form with the schools the user may see, the technicians and the list's statuses."""
-    form = ListFilterForm(request.args)
-    form.school.choices = [("", _("All schools"))] + [(c.id, c.name) for c in visible_customers(user)]
+def filter_form(user: User, statuses: Sequence[tuple[str, Any]] = (), default_status: str = "",
+                old_names: dict[str, str] | None = None, schools: Sequence | None = None) -> ListFilterForm:
+    """The filter form with the schools the user may see (or the list's own `schools`, e.g. retired
+    ones too), the technicians and the list's statuses.
+    `old_names` maps a list's former argument (e.g. `customer`) to the shared one (`school`), so
+    links and bookmarks made before the list moved onto these filters still filter."""
+    args = MultiDict(request.args)
+    for old, new in (old_names or {}).items():
+        if args.get(old) and new not in args:
+            args[new] = args[old]
+    form = ListFilterForm(args)
+    form.school.choices = [("", _("All schools"))] + [(c.id, c.name) for c in (
+        visible_customers(user) if schools is None else schools)]
     people = db.session.execute(
         select(User.id, User.display_name).where(User.role == Role.TECHNICIAN.value).order_by(User.display_name)
     ).all()
     form.technician.choices = [("", _("Everyone"))] + [(str(pid), name) for pid, name in people]
     form.status.choices = [("", _("Any status"))] + [(value, str(label)) for value, label in statuses]
-    if "status" not in request.args and default_status:
+    if "status" not in args and default_status:
         form.status.data = default_status
     return form
 
@@ -127,8 +137,9 @@ def wants_export() -> bool:
 
 
 def export_url() -> str:
-    """This list, with the same filters, as an Excel file."""
-    args = {k: v for k, v in request.args.items() if k not in ("page", "format") and v}
+    """This list, with the same filters, as an Excel file (an empty status stays: it means any
+    status, where leaving it out means the list's default)."""
+    args = {k: v for k, v in request.args.items() if k not in ("page", "format") and (v or k == "status")}
     return url_for(request.endpoint, **(request.view_args or {}), **args, format="xlsx")
 
 

@@ -173,8 +173,10 @@ function quoteOf(steps) {
 
 /** The quote as the customer reads it: its lines, the total, the note. */
 function quoteCard(quote) {
+  // data-label: on a phone each line is stacked (the item on its own line), its numbers labelled
   const rows = (quote.items || []).map((item) => h("tr", [
-    h("td", item.name || ""), h("td.num", item.qty ?? ""), h("td.num", item.price ?? ""), h("td.num", item.amount ?? ""),
+    h("td.quote-item", item.name || ""), h("td.num", { "data-label": t("Qty") }, item.qty ?? ""),
+    h("td.num", { "data-label": t("Unit price") }, item.price ?? ""), h("td.num", { "data-label": t("Amount") }, item.amount ?? ""),
   ]));
   return h("section.card.quote-card", [
     h("h2", t("Quote")),

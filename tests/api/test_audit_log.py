@@ -99,7 +99,7 @@ def test_audit_page_rejects_a_backwards_date_range(web, district):
     """An end date before the start date is explained on the filter form."""
     sign_in(web, district.supervisor)
     html = web.get("/audit?date_from=2025-03-10&date_to=2025-03-01").get_data(as_text=True)
-    assert "The end date is before the start date." in html
+    assert "The end date comes before the start date." in html
 
 
 def test_retire_and_restore_are_logged(web, district):

@@ -89,9 +89,9 @@ def test_supervisor_sees_the_month_with_the_overdue_visit_standing_out(client, s
 
 
 def test_calendar_can_filter_on_overdue_only(client, supervisor, school):
-    """With the filter, only the overdue visit is listed."""
+    """With the overdue status, only the overdue visit is listed."""
     login(client, supervisor)
-    page = client.get("/maintenance/calendar?overdue=y").get_data(as_text=True)
+    page = client.get("/maintenance/calendar?status=overdue").get_data(as_text=True)
     assert page.count('href="/maintenance/visits/') == 1
 
 

@@ -1,5 +1,6 @@
 """The maintenance pages in Chromium at phone (360 px) and tablet (800 px) widths, with screenshots."""
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from webapp.demo import load_demo_data
@@ -65,6 +66,31 @@ def test_overdue_visits_stand_out_on_the_calendar(live_server, page, demo):
     first_row = page.locator(".cal-grid tbody tr").first
     assert "has-overdue" in first_row.get_attribute("class")
     assert first_row.locator(".visit-chip.is-overdue").count() == 1
+
+
+def test_the_calendar_prints_the_grid_alone(live_server, page, screenshot_dir, demo):
+    """On paper: the filters, month buttons, menus and scheduling tools are gone, one line says
+    which filters the list was printed with, every school's row is there, nothing is cut at the right."""
+    sign_in(page, live_server, "super")
+    for width in WIDTHS:  # in Chinese, filtered to what is late
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server.url + "/maintenance/calendar?lang=zh&status=overdue")
+        expect(page.locator("#status")).to_have_value("overdue")
+        page.screenshot(path=str(screenshot_dir / f"maintenance-calendar-overdue-zh-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto(live_server.url + "/maintenance/calendar?lang=en&status=due")
+    schools = page.locator(".cal-grid tbody tr").count()
+    assert schools > 0
+    expect(page.locator(".list-filter-summary")).to_be_hidden()  # on screen the form says it
+    page.emulate_media(media="print")
+    expect(page.locator(".list-filter-summary")).to_have_text("Status: Due")
+    for hidden in (".list-filters", ".month-nav", ".topbar", ".cal-tools", ".cal-plan"):
+        for n in range(page.locator(hidden).count()):
+            expect(page.locator(hidden).nth(n)).to_be_hidden()
+    expect(page.locator(".cal-grid tbody tr")).to_have_count(schools)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.screenshot(path=str(screenshot_dir / "maintenance-calendar-print-800.png"), full_page=True)
+    page.emulate_media(media="screen")
 
 
 def test_technician_sees_my_visits_on_a_phone(live_server, page, screenshot_dir, demo):

@@ -75,6 +75,11 @@ def test_the_customer_signs_the_quote_on_the_tablet_offline(live_server, live_ap
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(screenshot_dir / f"quote-ticket-zh-{width}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        # the item reads as words, not one character a line beside the amounts
+        item = page.locator(".quote-card td.quote-item").first
+        expect(item).to_have_text("投影机镜头")
+        item_width = item.evaluate("cell => cell.getBoundingClientRect().width")
+        assert item_width > 80, f"the item cell is {item_width:.0f} px wide at {width} px"
 
     context.set_offline(True)
     page.set_viewport_size({"width": 360, "height": 900})

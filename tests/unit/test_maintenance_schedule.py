@@ -14,13 +14,16 @@ from webapp.extensions import db
 from webapp.maintenance import generation
 from webapp.maintenance.models import Visit
 from webapp.maintenance.schedule import (
+    calendar_query,
     cancel_visit,
     complete_visit,
     month_overview,
+    overview_of,
     my_visits,
     reassign_visit,
     reschedule_visit,
     save_plan,
+    visit_status_conditions,
 )
 from webapp.maintenance.generation import generate_visits, insert_visits_if_absent, refresh_visit_states
 
@@ -372,10 +375,12 @@ def test_month_overview_lists_schools_with_overdue_first_including_last_months_l
     assert overview.overdue == 1
 
 
-def test_month_overview_can_show_only_overdue_visits(tech):
-    """The overdue filter leaves out visits that are not late."""
+def test_the_overdue_status_keeps_only_late_visits(tech):
+    """The calendar's overdue status leaves out visits that are not late."""
     school = make_customer(technicians=[tech])
     make_plan(school, "monthly_patrol", tech, start_date=date(2026, 10, 1))
     generate_visits(date(2026, 11, 30), today=date(2026, 11, 10))
-    overview = month_overview(2026, 11, today=date(2026, 11, 10), overdue_only=True)
+    today = date(2026, 11, 10)
+    stmt = calendar_query(date(2026, 11, 1), date(2026, 11, 30), today).where(visit_status_conditions(today)["overdue"])
+    overview = overview_of(db.session.scalars(stmt), 2026, 11, today)
     assert [v.period_key for row in overview.rows for v in row.cells["monthly_patrol"]] == ["2026-10"]

@@ -192,7 +192,8 @@ class DeviceImportForm(FlaskForm):
 
 
 class DeviceSearchForm(FlaskForm):
-    """Search devices across the customers the user may see (GET, no CSRF)."""
+    """What the device list searches by besides the shared list filters (webapp/listing.py: school,
+    technician, in service or retired, installed from/to): free text, category, brand, model, serial."""
 
     class Meta:
         """A search changes nothing."""
@@ -200,12 +201,10 @@ class DeviceSearchForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])
-    customer = SelectField(_l("School"), choices=[], validate_choice=False)
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
     brand = StringField(_l("Brand"), validators=[Optional(), Length(max=100)])
     model = StringField(_l("Model"), validators=[Optional(), Length(max=100)])
     serial = StringField(_l("Serial number"), validators=[Optional(), Length(max=100)])
-    retired = BooleanField(_l("Include retired devices"))
 
 
 # --- choices of a customer's own sites, rooms and cabinets ------------------------------------

@@ -9,10 +9,10 @@ from datetime import date
 from typing import Any, Iterable
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import contains_eager
 
-from ..auth.models import User
+from ..auth.models import User, customer_technician
 from ..auth.permissions import customer_scope
 from ..clock import local_today
 from ..extensions import db
@@ -84,12 +84,20 @@ class DeviceFilters:
     serial: str = ""
     category: str = ""
     include_retired: bool = False
+    technician_id: int | None = None  # devices at the schools this technician covers
 
     def active(self) -> bool:
         """True when any filter is set."""
         return any(
             [self.text, self.customer_id, self.cabinet_id, self.brand, self.model, self.serial, self.category]
         )
+
+
+# the device list's statuses (the shared list filter): in service, or retired with its school
+DEVICE_STATUS_CONDITIONS = {
+    "active": and_(Device.deleted_at.is_(None), Customer.deleted_at.is_(None)),
+    "retired": or_(Device.deleted_at.is_not(None), Customer.deleted_at.is_not(None)),
+}
 
 
 def device_query(user: User, filters: DeviceFilters) -> Select:
@@ -105,6 +113,9 @@ def device_query(user: User, filters: DeviceFilters) -> Select:
         stmt = stmt.where(Device.customer_id == filters.customer_id)
     if filters.cabinet_id:
         stmt = stmt.where(Device.cabinet_id == filters.cabinet_id)
+    if filters.technician_id:
+        stmt = stmt.where(Device.customer_id.in_(select(customer_technician.c.customer_id)
+                                                 .where(customer_technician.c.user_id == filters.technician_id)))
     if filters.category:
         stmt = stmt.where(Device.category == filters.category)
     for column, value in ((Device.brand, filters.brand), (Device.model, filters.model), (Device.serial, filters.serial)):

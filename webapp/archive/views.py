@@ -288,28 +288,34 @@ def record_restore(kind: str, record_id: str):
 # --- devices and cabinets -------------------------------------------------------------------------
 
 
-def _device_filters(form: DeviceSearchForm) -> DeviceFilters:
-    """Filters from the search form."""
+def _device_filters(form: DeviceSearchForm, shared: listing.ListFilters) -> DeviceFilters:
+    """The device list's own search fields and the shared school and technician."""
     return DeviceFilters(
         text=(form.q.data or "")[:100],
-        customer_id=form.customer.data or "",
+        customer_id=shared.customer_id,
+        technician_id=shared.technician_id,
         brand=form.brand.data or "",
         model=form.model.data or "",
         serial=form.serial.data or "",
         category=form.category.data if form.category.data in DEVICE_CATEGORIES else "",
-        include_retired=bool(form.retired.data),
+        include_retired=True,  # the status filter says in service or retired
     )
 
 
 @bp.route("/devices")
 @login_required
 def device_search():
-    """Devices across the customers the user may see, by school, brand, model, serial, category, text."""
+    """Devices across the customers the user may see: by school, technician, in service or retired,
+    install dates, text, category, brand, model and serial; paged or as Excel."""
+    shared_form = listing.filter_form(current_user, [("active", _("In service")), ("retired", _("Retired"))],
+                                      default_status="active", old_names={"customer": "school"})
+    shared_form.date_from.label.text, shared_form.date_to.label.text = _("Installed from"), _("Installed to")
+    shared = listing.read_filters(shared_form)
     form = DeviceSearchForm(request.args)
-    customers = queries.visible_customers(current_user)
-    form.customer.choices = [("", _("All schools"))] + [(c.id, c.name) for c in customers]
     form.category.choices = [("", _("All categories"))] + [(k, str(CATEGORY_LABELS[k])) for k in DEVICE_CATEGORIES]
-    filters = _device_filters(form)
+    filters = _device_filters(form, shared)
+    stmt = listing.apply_filters(queries.device_query(current_user, filters), shared,
+                                 statuses=queries.DEVICE_STATUS_CONDITIONS, day=Device.install_date, day_is_date=True)
     if listing.wants_export():
         return listing.excel_response(_("Devices"), [
             (_("School"), lambda d: d.customer.name),
@@ -318,13 +324,18 @@ def device_search():
             (_("Brand"), lambda d: d.brand), (_("Model"), lambda d: d.model),
             (_("Serial number"), lambda d: d.serial), (_("Software version"), lambda d: d.software_version),
             (_("Cabinet"), lambda d: d.cabinet.name if d.cabinet else ""),
+            (_("Installed"), lambda d: d.install_date),
             (_("Warranty end"), lambda d: d.warranty_end),
-        ], listing.export_rows(queries.device_query(current_user, filters)), "devices")
-    page = queries.paginate(queries.device_query(current_user, filters), page_number())
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    more_open = any([filters.brand, filters.model, filters.serial, filters.include_retired])
+        ], listing.export_rows(stmt), "devices")
+    page = queries.paginate(stmt, page_number())
+    args = {**shared.query_args(), **{k: v for k in ("q", "category", "brand", "model", "serial")
+                                      if (v := request.args.get(k))}}
+    if "status" in request.args and not shared.status:
+        args["status"] = ""
     return render_template(
-        "archive/device_search.html", form=form, page=page, args=args, filters=filters, more_open=more_open,
+        "archive/device_search.html", form=form, shared_form=shared_form, page=page, args=args, filters=filters,
+        more_open=any([filters.brand, filters.model, filters.serial]),
+        filtered=any(v for k, v in request.args.items() if k != "page"),
         export_url=listing.export_url(),
     )
 

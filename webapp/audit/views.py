@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from .. import listing
@@ -18,33 +19,38 @@ from .services import ACTION_LABELS, AuditFilters, audit_query, entity_choices, 
 bp = Blueprint("audit", __name__)
 
 
-def _filter_form() -> AuditFilterForm:
-    """The filter form with its choices filled."""
+# the audit page's arguments before it moved onto the shared list filters
+OLD_NAMES = {"customer": "school", "action": "status"}
+
+
+def _own_filters() -> AuditFilterForm:
+    """The record type and the person who changed it, with their choices filled."""
     form = AuditFilterForm(request.args)
-    customers = db.session.scalars(select(Customer).order_by(Customer.name)).all()
     users = db.session.scalars(select(User).order_by(User.display_name)).all()
-    form.customer.choices = [("", _("All customers"))] + [(c.id, c.name) for c in customers]
     form.entity.choices = [("", _("All record types"))] + entity_choices()
     form.user.choices = [("", _("Everyone"))] + [(str(u.id), f"{u.display_name} ({u.username})") for u in users]
-    form.action.choices = [("", _("All actions"))] + [(k, str(v)) for k, v in ACTION_LABELS.items()]
     return form
 
 
 @bp.route("/audit")
 @roles_required(Role.SUPERVISOR, Role.ADMIN)
 def log():
-    """Who changed what and when, filtered and paginated."""
-    form = _filter_form()
-    valid = form.validate()
-    user_id = request.args.get("user", "")
+    """Who changed what and when: by school, action, dates, record type and person; paged or as Excel."""
+    form = listing.filter_form(current_user, [(k, str(v)) for k, v in ACTION_LABELS.items()], old_names=OLD_NAMES,
+                               schools=db.session.scalars(select(Customer).order_by(Customer.name)).all())
+    form.status.label.text = _("Action")
+    form.status.choices[0] = ("", _("All actions"))
+    shared = listing.read_filters(form)
+    own = _own_filters()
+    user_id = own.user.data or ""
     filters = AuditFilters(
-        customer_id=form.customer.data or "",
-        entity=form.entity.data or "",
+        customer_id=shared.customer_id,
+        entity=own.entity.data or "",
         entity_id=request.args.get("entity_id", ""),
         user_id=int(user_id) if user_id.isdigit() else None,
-        action=form.action.data or "",
-        date_from=form.date_from.data if valid else None,
-        date_to=form.date_to.data if valid else None,
+        action=shared.status,
+        date_from=shared.date_from,
+        date_to=shared.date_to,
     )
 
     if listing.wants_export():
@@ -57,8 +63,8 @@ def log():
             (_("Changes"), lambda e: "\n".join(f"{c.label}: {c.old} → {c.new}" for c in e.changes)),
         ], entries, "audit-log")
     page = paginate(audit_query(filters), page_number())
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = {**shared.query_args(), **{k: v for k in ("entity", "user", "entity_id") if (v := request.args.get(k))}}
     return render_template(
-        "audit/log.html", form=form, page=page, entries=prepare(list(page.items)), args=args,
+        "audit/log.html", form=form, own=own, page=page, entries=prepare(list(page.items)), args=args,
         export_url=listing.export_url(),
     )

@@ -84,17 +84,6 @@ class AttendeesForm(FlaskForm):
         return out
 
 
-class CalendarFilterForm(FlaskForm):
-    """Filters of the month calendar (a GET form)."""
-
-    class Meta:
-        csrf = False
-
-    month = StringField(_l("Month"), validators=[Optional()])
-    assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
-    overdue = BooleanField(_l("Overdue only"))
-
-
 # --- plans ----------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..archive.models import Customer
@@ -316,31 +316,36 @@ def overdue_visit_count(today: date | None = None) -> int:
     ) or 0
 
 
-def month_overview(year: int, month: int, today: date | None = None, *, assignee_id: int | None = None,
-                   overdue_only: bool = False) -> MonthOverview:
-    """Every school's visits due in a month; when it is the current month, open visits left over
-    from earlier months are shown too (they are overdue)."""
-    today = today or local_today()
-    first, last = date(year, month, 1), month_end(year, month)
-    in_month = and_(Visit.due_date >= first, Visit.due_date <= last)
-    condition = in_month
+def visit_status_conditions(today: date) -> dict[str, Any]:
+    """The calendar's statuses as SQL conditions: overdue is open and past its due date on `today`
+    (whatever the stored state says, as `Visit.is_overdue_on`); due is open and not yet late."""
+    open_ = Visit.state.in_(OPEN_VISIT_STATES)
+    return {"due": and_(open_, Visit.due_date >= today), "overdue": and_(open_, Visit.due_date < today),
+            "done": Visit.state == "done", "cancelled": Visit.state == "cancelled"}
+
+
+def calendar_query(first: date, last: date, today: date) -> Select:
+    """The visits due from `first` to `last` (both included) at schools not retired, by school and
+    date; when the period holds today, open visits left over from before it are in too (overdue)."""
+    in_period = and_(Visit.due_date >= first, Visit.due_date <= last)
+    condition = in_period
     if first <= today <= last:
-        condition = or_(in_month, and_(Visit.state.in_(OPEN_VISIT_STATES), Visit.due_date < first))
-    stmt = (
+        condition = or_(in_period, and_(Visit.state.in_(OPEN_VISIT_STATES), Visit.due_date < first))
+    return (
         select(Visit)
         .join(Customer, Customer.id == Visit.customer_id)
         .where(condition, Visit.deleted_at.is_(None), Customer.deleted_at.is_(None))
         .options(selectinload(Visit.customer), selectinload(Visit.assignee))
         .order_by(Customer.name, Visit.due_date)
     )
-    if assignee_id is not None:
-        stmt = stmt.where(Visit.assignee_id == assignee_id)
+
+
+def overview_of(visits, year: int, month: int, today: date) -> MonthOverview:
+    """Visits grouped by school and activity, with the counts; schools with overdue visits first."""
     rows: dict[str, CustomerMonth] = {}
     overview = MonthOverview(year=year, month=month, rows=[])
-    for visit in db.session.scalars(stmt):
+    for visit in visits:
         overdue = visit.is_overdue_on(today)
-        if overdue_only and not overdue:
-            continue
         row = rows.get(visit.customer_id)
         if row is None:
             row = rows[visit.customer_id] = CustomerMonth(customer=visit.customer, cells={a: [] for a in RECURRING_ACTIVITIES})
@@ -353,3 +358,10 @@ def month_overview(year: int, month: int, today: date | None = None, *, assignee
             overview.overdue += 1
     overview.rows = sorted(rows.values(), key=lambda r: (r.overdue == 0, r.customer.name))
     return overview
+
+
+def month_overview(year: int, month: int, today: date | None = None) -> MonthOverview:
+    """Every school's visits due in a month (and, in the current month, the open ones left over)."""
+    today = today or local_today()
+    stmt = calendar_query(date(year, month, 1), month_end(year, month), today)
+    return overview_of(db.session.scalars(stmt), year, month, today)

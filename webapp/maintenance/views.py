@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,7 +14,6 @@ from sqlalchemy.orm import selectinload
 
 from .. import listing
 from ..archive.models import Customer
-from ..auth.models import Role, User
 from ..auth.permissions import get_visible, roles_required
 from ..clock import local_today
 from ..documents.filing import produce_missing
@@ -23,8 +23,8 @@ from ..templating import format_month
 from ..paging import ListPage, page_number
 from . import generation, schedule, services, sheet_pages, template_editor
 from .diary import DiaryEntry, diary_query
-from .forms import CalendarFilterForm, CancelForm, DoneForm, NoSignatureForm, PlanForm, ReassignForm, RescheduleForm
-from .labels import labels
+from .forms import CancelForm, DoneForm, NoSignatureForm, PlanForm, ReassignForm, RescheduleForm
+from .labels import ACTIVITY_LABELS, VISIT_STATE_LABELS, labels
 from .models import RECURRING_ACTIVITIES, Inspection, MaintenancePlan, Visit
 from .periods import month_end, parse_month, shift_month
 from .roles import CALENDAR_ROLES, EDITOR_ROLES
@@ -70,39 +70,56 @@ def my_visits():
 CALENDAR_SCHOOLS_PER_PAGE = 40
 
 
-def _staff_choices() -> list[tuple]:
-    """People who do visits, for filters."""
-    users = db.session.scalars(
-        select(User)
-        .where(User.active.is_(True), User.role.in_((Role.TECHNICIAN.value, Role.SUPERVISOR.value, Role.QUALITY.value)))
-        .order_by(User.display_name)
-    )
-    return [("", _("Everyone"))] + [(u.id, u.display_name) for u in users]
+def _calendar_period(filters: listing.ListFilters, today: date) -> tuple[date, date, bool]:
+    """The days the calendar shows: the ?month= (this month by default), or the date range when
+    one is given (an open end stops at the end of its month, or starts on the 1st of it)."""
+    year, month = parse_month(request.args.get("month"), today)
+    if not (filters.date_from or filters.date_to):
+        return date(year, month, 1), month_end(year, month), False
+    first = filters.date_from or filters.date_to.replace(day=1)
+    return first, filters.date_to or month_end(first.year, first.month), True
+
+
+def _visit_state_label(visit: Visit, today: date) -> str:
+    """A visit's state as the calendar shows it: overdue once open past its due date."""
+    return str(VISIT_STATE_LABELS["overdue" if visit.is_overdue_on(today) else visit.state])
 
 
 @bp.route("/calendar")
 @roles_required(*CALENDAR_ROLES)
 def calendar():
-    """The month for all schools: a grid on tablets, a list by school on phones; overdue first."""
+    """The month (or a date range) for all schools, by school, technician and status: a grid on
+    tablets, a list by school on phones, overdue first; or every visit it holds as Excel."""
     today = local_today()
-    form = CalendarFilterForm(request.args)
-    form.assignee.choices = _staff_choices()
-    form.validate()
-    year, month = parse_month(request.args.get("month"), today)
-    assignee = form.assignee.data if not form.assignee.errors else None
-    overview = schedule.month_overview(year, month, today, assignee_id=assignee, overdue_only=bool(form.overdue.data))
-    first = date(year, month, 1)
-    prev_month, next_month = shift_month(year, month, -1), shift_month(year, month, 1)
+    form = listing.filter_form(current_user, list(VISIT_STATE_LABELS.items()))
+    filters = listing.read_filters(form)
+    first, last, is_range = _calendar_period(filters, today)
+    stmt = listing.apply_filters(schedule.calendar_query(first, last, today), filters, customer=Visit.customer_id,
+                                 technician=Visit.assignee_id, statuses=schedule.visit_status_conditions(today))
+    if listing.wants_export():
+        return listing.excel_response(_("Visits"), [
+            (_("Due"), lambda v: v.due_date),
+            (_("School"), lambda v: v.customer.name),
+            (_("Activity"), lambda v: ACTIVITY_LABELS.get(v.activity, v.activity)),
+            (_("Assignee"), lambda v: v.assignee.display_name if v.assignee else ""),
+            (_("State"), lambda v: _visit_state_label(v, today)),
+            (_("Done on"), lambda v: v.done_on),
+        ], listing.export_rows(stmt), "visits")
+    overview = schedule.overview_of(db.session.scalars(stmt), first.year, first.month, today)
+    prev_month, next_month = shift_month(first.year, first.month, -1), shift_month(first.year, first.month, 1)
+    args = filters.query_args()
+    nav_args = {k: v for k, v in args.items() if k not in ("date_from", "date_to")}
     return render_template(
         "maintenance/calendar.html",
         overview=overview, rows=ListPage(overview.rows, page_number(), CALENDAR_SCHOOLS_PER_PAGE),
-        form=form, today=today, first=first,
-        month_title=format_month(first),
-        month_value=f"{year:04d}-{month:02d}",
+        form=form, today=today, first=first, export_url=listing.export_url(),
+        month_title=(_("%(start)s to %(end)s", start=format_date(first), end=format_date(last))
+                     if is_range else format_month(first)),
+        month_value=f"{first.year:04d}-{first.month:02d}",
         prev_value=f"{prev_month[0]:04d}-{prev_month[1]:02d}",
         next_value=f"{next_month[0]:04d}-{next_month[1]:02d}",
-        activities=RECURRING_ACTIVITIES, can_edit=_can_edit(),
-        filters={"assignee": assignee or "", "overdue": "y" if form.overdue.data else ""},
+        activities=RECURRING_ACTIVITIES, can_edit=_can_edit(), filters=nav_args, filtered=bool(args),
+        args={**args, **({} if is_range else {"month": f"{first.year:04d}-{first.month:02d}"})},
     )
 
 

@@ -12,9 +12,9 @@ from flask_login import current_user, login_required
 from ..auth.models import Role, User
 from ..auth.permissions import roles_required
 from ..clock import local_today
-from ..errors import DomainError, Forbidden, NotFound
+from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..forms import show_errors
+from ..forms import submit
 from ..maintenance.periods import parse_month, shift_month
 from ..templating import format_month
 from . import services
@@ -103,14 +103,9 @@ def adjust(user_id: int):
     if person_row is None:
         raise NotFound(_("Not found."))
     form = AdjustmentForm()
-    if not form.validate_on_submit():
-        return _render_person(user_id, form, 400)
-    try:
-        services.add_adjustment(person_row, year, month, float(form.points.data), form.reason.data, current_user)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        show_errors(form, err)
+    result = submit(form, lambda: services.add_adjustment(person_row, year, month, float(form.points.data),
+                                                          form.reason.data, current_user))
+    if not result.done:
         return _render_person(user_id, form, 400)
     flash(_("Adjustment saved."), "success")
     return redirect(url_for("appraisal.person", user_id=user_id, month=f"{year:04d}-{month:02d}"))
@@ -141,26 +136,15 @@ def schemes():
                                 **{f"w_{k}": weights.get(k, 0) for k in MEASURES}})
     else:
         form = SchemeForm()
-    status = 200
-    if request.method == "POST":
-        if not _is_head():
-            raise Forbidden(_("Only the department head may do this."), code="head_only")
-        if form.validate_on_submit():
-            try:
-                scheme = services.set_scheme(form.weights(), form.effective_from.data, form.note.data, current_user,
-                                             today=today)
-                db.session.commit()
-            except DomainError as err:
-                db.session.rollback()
-                show_errors(form, err)
-                status = 400
-            else:
-                flash(_("Scheme version %(n)s saved.", n=scheme.version_no), "success")
-                return redirect(url_for("appraisal.schemes"))
-        else:
-            status = 400
+    if request.method == "POST" and not _is_head():
+        raise Forbidden(_("Only the department head may do this."), code="head_only")
+    result = submit(form, lambda: services.set_scheme(form.weights(), form.effective_from.data, form.note.data,
+                                                      current_user, today=today))
+    if result.done:
+        flash(_("Scheme version %(n)s saved.", n=result.value.version_no), "success")
+        return redirect(url_for("appraisal.schemes"))
     return render_template("appraisal/schemes.html", form=form, versions=services.schemes(), current=current,
-                           measures=MEASURES, can_edit=_is_head()), status
+                           measures=MEASURES, can_edit=_is_head()), result.status
 
 
 # --- suggestions ----------------------------------------------------------------------------------
@@ -171,22 +155,12 @@ def schemes():
 def suggestions():
     """File a suggestion; the list shows my own (the head sees all)."""
     form = SuggestionForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            suggestion = services.file_suggestion(current_user, form.title.data, form.text.data)
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            show_errors(form, err)
-            status = 400
-        else:
-            flash(_("Thank you: your suggestion was filed."), "success")
-            return redirect(url_for("appraisal.suggestion_detail", suggestion_id=suggestion.id))
-    elif request.method == "POST":
-        status = 400
+    result = submit(form, lambda: services.file_suggestion(current_user, form.title.data, form.text.data))
+    if result.done:
+        flash(_("Thank you: your suggestion was filed."), "success")
+        return redirect(url_for("appraisal.suggestion_detail", suggestion_id=result.value.id))
     return render_template("appraisal/suggestions.html", form=form, items=services.suggestions_for(current_user),
-                           sees_all=current_user.has_role(*VIEWERS)), status
+                           sees_all=current_user.has_role(*VIEWERS)), result.status
 
 
 @bp.route("/suggestions/<suggestion_id>", methods=["GET", "POST"])
@@ -195,21 +169,10 @@ def suggestion_detail(suggestion_id: str):
     """A suggestion and its answer; the head answers it here."""
     suggestion = services.get_suggestion(suggestion_id, current_user)
     form = AnswerForm(obj=suggestion if request.method == "GET" else None)
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                services.answer_suggestion(suggestion, current_user, form.answer.data, form.adopted.data)
-                db.session.commit()
-            except DomainError as err:
-                db.session.rollback()
-                if err.code != "invalid":
-                    raise
-                show_errors(form, err)
-                status = 400
-            else:
-                flash(_("Answer saved."), "success")
-                return redirect(url_for("appraisal.suggestion_detail", suggestion_id=suggestion.id))
-        else:
-            status = 400
-    return render_template("appraisal/suggestion.html", s=suggestion, form=form, can_answer=_is_head()), status
+    result = submit(form, lambda: services.answer_suggestion(suggestion, current_user, form.answer.data,
+                                                             form.adopted.data))
+    if result.done:
+        flash(_("Answer saved."), "success")
+        return redirect(url_for("appraisal.suggestion_detail", suggestion_id=suggestion.id))
+    return render_template("appraisal/suggestion.html", s=suggestion, form=form,
+                           can_answer=_is_head()), result.status

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..forms import show_errors
+from ..forms import submit
 from .agenda import next_month, previous_month
 from .forms import ConfirmForm, ItemForm, LessonForm, SeminarAttendanceForm
 from .models import Seminar
@@ -103,16 +103,10 @@ def record(seminar_id: str, item_id: str):
     found = get_seminar(seminar_id)
     item = get_item(found, item_id)
     form = _item_form(item)
-    if form.validate_on_submit():
-        try:
-            record_item(current_user, item, {"discussion": form.discussion.data, "solution": form.solution.data,
-                                             "owner_id": form.owner_id.data, "status": form.status.data})
-        except DomainError as err:
-            db.session.rollback()
-            show_errors(form, err)
-        else:
-            db.session.commit()
-            flash(_("Saved: %(title)s", title=item.title[:60]), "success")
+    if submit(form, lambda: record_item(current_user, item, {
+            "discussion": form.discussion.data, "solution": form.solution.data,
+            "owner_id": form.owner_id.data, "status": form.status.data})).done:
+        flash(_("Saved: %(title)s", title=item.title[:60]), "success")
     return _back(found, f"item-{item.id}")
 
 

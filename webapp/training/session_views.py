@@ -14,9 +14,9 @@ from ..auth.models import Role, User
 from ..auth.permissions import roles_required
 from ..clock import local_today
 from ..documents.filing import image_bytes
-from ..errors import DomainError, NotFound
+from ..errors import NotFound
 from ..extensions import db
-from ..forms import show_errors
+from ..forms import submit
 from ..request_body import body_limit
 from .attendance_pdf import sheet_bytes
 from .forms import AttendeesForm, ConfirmForm, MaterialForm, SessionForm, SignatureForm
@@ -59,17 +59,11 @@ def new_session():
     form.attendee_ids.choices = staff_choices()
     if request.method == "GET":
         form.held_on.data = local_today()
-    if form.validate_on_submit():
-        try:
-            session = create_session(current_user, form.data_for_service())
-        except DomainError as err:
-            db.session.rollback()
-            show_errors(form, err)
-        else:
-            db.session.commit()
-            flash(_("The session is recorded. Hand the tablet round for the signatures."), "success")
-            return redirect(url_for("training.session_detail", session_id=session.id))
-    return render_template("training/session_form.html", form=form)
+    result = submit(form, lambda: create_session(current_user, form.data_for_service()))
+    if result.done:
+        flash(_("The session is recorded. Hand the tablet round for the signatures."), "success")
+        return redirect(url_for("training.session_detail", session_id=result.value.id))
+    return render_template("training/session_form.html", form=form), result.status
 
 
 @login_required
@@ -92,17 +86,11 @@ def sign(session_id: str, user_id: int):
     if attendee is None or (user_id != current_user.id and not current_user.has_role(*ORGANISERS)):
         raise NotFound(_("Not found."))
     form = SignatureForm()
-    if form.validate_on_submit():
-        try:
-            sign_attendance(current_user, session, user_id, _png_from_data_url(form.signature.data))
-        except DomainError as err:
-            db.session.rollback()
-            show_errors(form, err)
-        else:
-            db.session.commit()
-            flash(_("Thank you, %(name)s: your signature is on the sheet.", name=attendee.signer_name), "success")
-            return redirect(url_for("training.session_detail", session_id=session.id))
-    return render_template("training/sign.html", session=session, attendee=attendee, form=form)
+    result = submit(form, lambda: sign_attendance(current_user, session, user_id, _png_from_data_url(form.signature.data)))
+    if result.done:
+        flash(_("Thank you, %(name)s: your signature is on the sheet.", name=attendee.signer_name), "success")
+        return redirect(url_for("training.session_detail", session_id=session.id))
+    return render_template("training/sign.html", session=session, attendee=attendee, form=form), result.status
 
 
 def _png_from_data_url(value: str | None) -> bytes | None:
@@ -121,14 +109,7 @@ def more_attendees(session_id: str):
     session = get_session(session_id)
     form = AttendeesForm()
     form.attendee_ids.choices = staff_choices(exclude={a.user_id for a in session.attendees})
-    if form.validate_on_submit():
-        try:
-            add_attendees(current_user, session, form.attendee_ids.data)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
+    submit(form, lambda: add_attendees(current_user, session, form.attendee_ids.data))
     return redirect(url_for("training.session_detail", session_id=session.id))
 
 
@@ -136,15 +117,8 @@ def more_attendees(session_id: str):
 def close(session_id: str):
     """Close the session: the sheet is produced with whoever did not sign marked absent."""
     session = get_session(session_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            close_session(current_user, session)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The session is closed and its attendance sheet is filed."), "success")
+    if submit(ConfirmForm(), lambda: close_session(current_user, session)).done:
+        flash(_("The session is closed and its attendance sheet is filed."), "success")
     return redirect(url_for("training.session_detail", session_id=session.id))
 
 
@@ -154,17 +128,10 @@ def upload_material(session_id: str):
     """Attach a handout to the session."""
     session = get_session(session_id)
     form = MaterialForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            attach_material(current_user, session, getattr(upload, "filename", "") or "",
-                            upload.read() if upload else b"")
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The handout is attached."), "success")
+    upload = form.file.data
+    if submit(form, lambda: attach_material(current_user, session, getattr(upload, "filename", "") or "",
+                                            upload.read() if upload else b"")).done:
+        flash(_("The handout is attached."), "success")
     return redirect(url_for("training.session_detail", session_id=session.id))
 
 

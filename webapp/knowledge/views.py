@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ..errors import DomainError, Forbidden
 from ..extensions import db
-from ..forms import show_errors
+from ..forms import submit
 from . import from_seminar, from_ticket, search, services
 from .forms import ActionForm, ArticleForm
 from .models import DRAFT, PUBLISHED, Article, ArticleVersion
@@ -83,16 +83,11 @@ def new_article():
     if not services.can_write(current_user):
         abort(403)
     form = ArticleForm()
-    if form.validate_on_submit():
-        try:
-            article = services.create_article(current_user, form.content())
-        except DomainError as err:
-            show_errors(form, err)
-        else:
-            db.session.commit()
-            flash(_("Draft saved. The head publishes it."), "success")
-            return redirect(url_for("knowledge.article_detail", article_id=article.id))
-    return render_template("knowledge/edit.html", form=form, article=None), 200 if request.method == "GET" else 400
+    result = submit(form, lambda: services.create_article(current_user, form.content()))
+    if result.done:
+        flash(_("Draft saved. The head publishes it."), "success")
+        return redirect(url_for("knowledge.article_detail", article_id=result.value.id))
+    return render_template("knowledge/edit.html", form=form, article=None), result.status
 
 
 @bp.route("/knowledge/<article_id>")
@@ -115,18 +110,13 @@ def edit_article(article_id: str):
     if request.method == "GET":
         form.fill(article.content())
         form.base_version.data = str(article.current_version)
-    elif form.validate_on_submit():
-        base = form.base_version.data
-        try:
-            services.update_article(current_user, article, form.content(),
-                                    base_version=int(base) if (base or "").isdigit() else None)
-        except DomainError as err:
-            show_errors(form, err)
-        else:
-            db.session.commit()
-            flash(_("Saved as version %(n)s.", n=article.current_version), "success")
-            return redirect(url_for("knowledge.article_detail", article_id=article.id))
-    return render_template("knowledge/edit.html", form=form, article=article), 200 if request.method == "GET" else 400
+    base = form.base_version.data
+    result = submit(form, lambda: services.update_article(current_user, article, form.content(),
+                                                          base_version=int(base) if (base or "").isdigit() else None))
+    if result.done:
+        flash(_("Saved as version %(n)s.", n=article.current_version), "success")
+        return redirect(url_for("knowledge.article_detail", article_id=article.id))
+    return render_template("knowledge/edit.html", form=form, article=article), result.status
 
 
 @bp.route("/knowledge/<article_id>/publish", methods=["POST"])

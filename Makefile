@@ -11,6 +11,7 @@ export FLASK_APP := webapp:create_app
 run: setup db
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# The slowest 25 tests of each pass are listed at its end (where the time goes).
 # The SQLite pass (with the browser tests) and, when TEST_DATABASE_URL names a PostgreSQL database,
 # the PostgreSQL pass run side by side: each has its own database and every live server takes a
 # free port. The PostgreSQL pass's output is printed after the SQLite pass's; either failing fails.
@@ -18,10 +19,10 @@ test: setup chromium
 	@mkdir -p test-artifacts
 	@pg_pid=; if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the PostgreSQL pass runs alongside: $$TEST_DATABASE_URL (output follows)"; \
-	  TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e" \
+	  TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest -q -p no:cacheprovider --durations=25 -m "not e2e" \
 	    --ignore=tests/deploy > test-artifacts/postgres.log 2>&1 & pg_pid=$$!; \
 	fi; \
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider; sqlite_rc=$$?; \
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider --durations=25; sqlite_rc=$$?; \
 	pg_rc=0; if [ -n "$$pg_pid" ]; then \
 	  wait $$pg_pid; pg_rc=$$?; echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; cat test-artifacts/postgres.log; \
 	fi; \

@@ -208,6 +208,8 @@ def core_js_strings() -> dict[str, str]:
         "Write what you did today.": _("Write what you did today."),
         "You are offline. Everything stays on this device until the network is back.": _("You are offline. Everything stays on this device until the network is back."),
         "Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped.": _("Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped."),
+        "You signed in with a temporary password. Nothing is lost: choose your own password and sync resumes where it stopped.": _("You signed in with a temporary password. Nothing is lost: choose your own password and sync resumes where it stopped."),
+        "Change password": _("Change password"),
         "synced %(time)s": _("synced %(time)s"),
         # uxfield: signing on a phone held sideways
         "Done signing": _("Done signing"),

@@ -92,7 +92,12 @@ export async function syncView(ctx) {
 
   let status;
   let offlineNoted = false;
-  if (auth?.required) {
+  if (auth?.required && auth.reason === "password") {
+    status = h("div.flash.flash-error", [
+      h("p", t("You signed in with a temporary password. Nothing is lost: choose your own password and sync resumes where it stopped.")),
+      h("a.btn.btn-primary", { href: "/settings/password?next=/app/sync", "data-reload": "" }, t("Change password")),
+    ]);
+  } else if (auth?.required) {
     status = h("div.flash.flash-error", [
       h("p", t("Your sign-in has expired. Nothing is lost: sign in again and sync resumes where it stopped.")),
       h("a.btn.btn-primary", { href: "/login?next=/app/sync", "data-reload": "" }, t("Sign in again")),

@@ -139,7 +139,7 @@ def test_expired_sign_in_mid_sync_keeps_every_entry(app_page, live_server, live_
 
 
 def test_a_temporary_password_pauses_sync_until_the_technician_chooses_one(
-        app_page, live_server, live_app, field_data):
+        app_page, live_server, live_app, field_data, screenshot_dir):
     """The head resets the technician's password while a diary entry waits offline. Signing in
     again with the temporary password, the tablet says sync waits for a new password (not an
     error that retries); after choosing one the tablet is back on its sync page and the entry
@@ -164,6 +164,9 @@ def test_a_temporary_password_pauses_sync_until_the_technician_chooses_one(
     page.wait_for_url("**/app/sync")
     page.wait_for_selector("[data-banner=password]:not([hidden])")
     expect(page.locator("[data-banner=auth]")).to_be_hidden()
+    expect(page.locator("main")).to_contain_text("temporary password")
+    expect(page.locator("main")).not_to_contain_text("sign-in has expired")
+    page.screenshot(path=str(screenshot_dir / "temporary-password-banner-360.png"))
     assert {e["state"] for e in outbox(page)} == {"queued"} and counts(live_app, entry_id) == (0, 0, 0)
 
     page.click("[data-banner=password] a")

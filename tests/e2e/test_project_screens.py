@@ -8,26 +8,34 @@ from sqlalchemy import select
 
 from webapp.demo import load_demo_data
 from webapp.extensions import db
-from webapp.projects.models import ENTRY_MET, Project
+from webapp.projects.models import COMPLETED, ENTRY_MET, Project
 
 WIDTHS = (360, 800)
 
 
 @pytest.fixture
-def under_way(live_app) -> str:
-    """The demo district; the id of its project under way (its installation milestone late)."""
+def demo(live_app) -> dict:
+    """The demo district: its project under way (the installation milestone late) and the completed one."""
     with live_app.app_context():
         load_demo_data()
         db.session.commit()
-        return db.session.scalars(select(Project.id).where(Project.status == ENTRY_MET)).one()
+        done = db.session.scalars(select(Project).where(Project.status == COMPLETED)).one()
+        return {"under_way": db.session.scalars(select(Project.id).where(Project.status == ENTRY_MET)).one(),
+                "done": done.id, "done_name": done.name, "school": done.customer_id}
 
 
-def test_the_plan_against_progress_reads_at_360_and_800_px(page, live_server, under_way, screenshot_dir):
-    page.goto(live_server.url + "/login?lang=en")
+def sign_in(page, base: str) -> None:
+    """The department head signs in, in English."""
+    page.goto(base + "/login?lang=en")
     page.fill("#username", "super")
     page.fill("#password", "demo1234")
     page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    page.wait_for_url(base + "/")
+
+
+def test_the_plan_against_progress_reads_at_360_and_800_px(page, live_server, demo, screenshot_dir):
+    under_way = demo["under_way"]
+    sign_in(page, live_server.url)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 1000})
         page.goto(f"{live_server.url}/projects/{under_way}")
@@ -45,3 +53,16 @@ def test_the_plan_against_progress_reads_at_360_and_800_px(page, live_server, un
             assert box["width"] >= 120, (width, box)
             assert bars["width"] >= (width - 80) * 0.7 if width < 600 else bars["width"] >= 120, (width, bars)
         assert plan.locator("tr.milestone-late .tag-bad").count() >= 1
+
+
+def test_the_school_page_shows_the_project_it_came_from_at_360_and_800_px(page, live_server, demo, screenshot_dir):
+    sign_in(page, live_server.url)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.goto(f"{live_server.url}/customers/{demo['school']}#history")
+        history = page.locator("#history")
+        project_line = history.locator("li[data-kind=projects]", has_text="Handed over into the archive")
+        assert project_line.locator(f"a[href='/projects/{demo['done']}']").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        project_line.scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshot_dir / f"archive-school-project-{width}.png"))

@@ -1,6 +1,9 @@
 """A school's archive page shows where it came from: its installation project in the timeline, the
-project's original files linked, and the signed papers the hand-over filed, each with its PDF."""
+project's original files linked, and the signed papers the hand-over filed, each with its PDF; a file
+of another type or over the size limit is never kept."""
 from __future__ import annotations
+
+import io
 
 from sqlalchemy import select
 
@@ -42,3 +45,17 @@ def test_a_project_under_way_shows_as_opened_without_a_hand_over(app):
     html = Web(app, people.head).html(f"/customers/{project.customer_id}")
     assert "Installation project opened: 城东小学改造" in html
     assert "Handed over into the archive" not in html
+
+
+def test_a_file_of_another_type_or_over_the_limit_is_refused_and_nothing_kept(app):
+    people = ProjectPeople.make()
+    project = walk(people, "opened")
+    app.config["PROJECT_ATTACHMENT_MAX_BYTES"] = 1024
+    web = Web(app, people.market)
+    disguised = web.post(f"/projects/{project.id}/attachments", data={
+        "kind": "drawing", "file": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "图纸.pdf")}, content_type="multipart/form-data")
+    assert disguised.status_code == 422 and "This type of file is not accepted." in disguised.get_data(as_text=True)
+    large = web.post(f"/projects/{project.id}/attachments", data={
+        "kind": "drawing", "file": (io.BytesIO(PDF + b"0" * 2048), "图纸.pdf")}, content_type="multipart/form-data")
+    assert large.status_code == 422 and "The file is too large." in large.get_data(as_text=True)
+    assert db.session.scalars(select(Attachment)).all() == []

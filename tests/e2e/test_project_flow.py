@@ -233,7 +233,8 @@ def test_a_project_from_marketing_to_the_archive(browser, live_server, live_app,
     expect(market.locator("[data-status=external_passed]")).to_be_visible()
 
     # on his tablet the leader signs the completion report and checks the hand-over items off
-    tablet.goto(f"{base}/projects/{project_id}#completion")
+    pull(tablet, base, project_id)
+    tablet.click(f"a[data-office-page='{project_id}']")
     tablet.click(f"a[href$='/projects/{project_id}/report']")
     tablet.wait_for_selector("form[data-signature-form][data-ready]")
     tablet.fill("#summary", "工程按期完成，录播教室增至 3 间")

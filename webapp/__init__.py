@@ -71,13 +71,14 @@ def register_papers() -> None:
 
 
 def register_history_sections() -> None:
-    """The history area of the archive's pages: repairs, patrols, documents, version and place changes."""
+    """The history area of the archive's pages: projects, repairs, patrols, documents, version and place changes."""
     from .audit.history import register_history as changes_history
     from .documents.history import register_history as documents_history
     from .maintenance.history import register_history as patrols_history
+    from .projects.history import register_history as projects_history
     from .repairs.history import register_history as repairs_history
 
-    for register in (repairs_history, patrols_history, documents_history, changes_history):
+    for register in (projects_history, repairs_history, patrols_history, documents_history, changes_history):
         register()
 
 

@@ -6,7 +6,7 @@ import { facts, h } from "./dom.js";
 import { outboxEntries, outboxStateTag } from "./field-docs.js";
 import { formatDate, formatDateTime, t, todayInSiteZone } from "./i18n.js";
 import { pageHead } from "./page.js";
-import { FLOW, effectiveStatus, formsOffered, isActive, myProjects, projectRecords, waitingKey } from "./project-rules.js";
+import { FLOW, effectiveStatus, formsOffered, isActive, myProjects, onTeam, projectRecords, waitingKey } from "./project-rules.js";
 import { formWords, projectPath, resultTag, standardText, statusTag, statusText, waitingText } from "./project-words.js";
 import { section } from "./record-lists.js";
 import { getRecord } from "./store.js";
@@ -123,6 +123,11 @@ export async function projectView(ctx) {
         ]),
         offered.length ? h("div.actions.project-actions", offered.map((form, i) =>
           h(`a.btn${i === 0 ? ".btn-primary" : ""}`, { href: projectPath(id, form), "data-form": form }, formWords(form)))) : null,
+        // After the external acceptance the leader signs the report and the school the receipt on
+        // the project's own page (signed and filed on the server, so it needs a connection).
+        status === "external_passed" && onTeam(rec, ctx.user.id) ? h("p.actions", h("a.btn.btn-primary", {
+          href: `/projects/${encodeURIComponent(id)}#completion`, "data-office-page": id,
+        }, t("Completion report and hand-over (online)"))) : null,
       ]),
       section(t("Plan against progress"), milestoneList(rec.milestones, todayInSiteZone()), t("No work plan filed yet.")),
       section(t("Site-entry reviews"), recordList(rec.entryReviews, entries, roundLine("entry_review", "met", "reviewed_on")),

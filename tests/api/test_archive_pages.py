@@ -72,8 +72,9 @@ def test_a_feature_can_plug_a_section_into_the_history(web, district, monkeypatc
 
 
 def test_history_sections_come_in_the_order_the_factory_registers_them(app):
-    """Repairs, patrols, documents, then changes of version or place; a cabinet has neither of the last two."""
-    assert history.registered_keys("customer") == ["repairs", "patrols", "documents", "changes"]
+    """A school's projects first (where its archive came from), then repairs, patrols, documents and
+    changes of version or place; a cabinet has none of the first and last two."""
+    assert history.registered_keys("customer") == ["projects", "repairs", "patrols", "documents", "changes"]
     assert history.registered_keys("cabinet") == ["repairs", "patrols"]
     assert history.registered_keys("device") == ["repairs", "patrols", "documents", "changes"]
 

@@ -1,9 +1,12 @@
 """An installation project end to end in a real Chromium: marketing opens it with the approval
 application, the head picks the team; the leader, offline on a tablet (800 × 1280), fails a
 site-entry review, passes the second round, records a change and a training signed by two
-teachers; back online the head sees the change. The internal acceptance fails once and passes
-after the team's rectification; the external acceptance is signed on the office page, the school
-signs the hand-over receipt, and the school's archive holds the devices and the signed papers."""
+teachers; back online the head sees the change. On the acceptor's tablet the internal acceptance
+fails once; the leader reports the rectification on his, and the second round passes. The office
+lists the device, marketing records the external acceptance on the office page with the school's
+signature, the leader signs the completion report and checks off the hand-over items on his tablet,
+the school signs the hand-over receipt there, and the school's archive holds the devices, the
+project and the signed papers."""
 from __future__ import annotations
 
 import pytest
@@ -12,16 +15,19 @@ from sqlalchemy import func, select
 
 from tests.support.factories import PASSWORD, make_customer, make_user
 from tests.support.field_app import (
-    BROWSER_UPDATE_CHECK, draw_signature, heard_since, outbox, sign_in, wait_for_sync, wait_for_worker, wait_until,
+    BROWSER_UPDATE_CHECK, draw_signature, heard_since, meta, outbox, sign_in, wait_for_sync, wait_for_worker,
+    wait_until,
 )
-from tests.support.training import signature
-from webapp.auth.models import Role, User
-from webapp.clock import local_today
+from webapp.archive.models import Device
+from webapp.auth.models import Role
+from webapp.documents.models import Document
 from webapp.extensions import db
+from webapp.projects.models import Change, EntryReview, InternalAcceptance, Project, Training
 
 TABLET = {"width": 800, "height": 1280}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ENTRY_KEYS = ("drawings", "building", "conduits", "equipment_room", "site_power", "schedule", "safety")
+ACCEPTANCE_KEYS = ("mounting", "cabling", "cabinets", "functions", "settings", "documents", "clean_site")
 
 pytestmark = pytest.mark.usefixtures("built_assets")
 
@@ -49,25 +55,42 @@ def office_page(browser, base: str, username: str):
     return page
 
 
-def answer_round(page, failing: str | None = None) -> None:
-    """Fill the site-entry review: every condition met but `failing`, then the reviewer signs."""
+def answer_round(page, keys, failing: str | None = None, note: str = "", signed: bool = True) -> None:
+    """Fill a round's checklist: every item met (passed) but `failing`, with its note; the
+    reviewer signs an entry review (an acceptance round is not signed on the device)."""
     page.wait_for_selector("form.project-round")
-    for key in ENTRY_KEYS:
+    for key in keys:
         page.click(f"label[for='a-{key}-{'no' if key == failing else 'yes'}']")
         if key == failing:
-            page.fill(f"#note-{key}", "机房空调未安装")
-    draw_signature(page, "form.project-round canvas.signature-canvas")
+            page.fill(f"#note-{key}", note)
+    if signed:
+        draw_signature(page, "form.project-round canvas.signature-canvas")
     page.click("form.project-round button[type=submit]")
     page.wait_for_selector(".project-view")
 
 
-def test_a_project_from_marketing_to_the_archive(browser, live_server, live_app, people, tmp_path, screenshot_dir):
-    from webapp.archive.models import Device
-    from webapp.documents.models import Document
-    from webapp.projects import handover, rounds
-    from webapp.projects.models import Change, EntryReview, Project, Training
-    from webapp.projects.signatures import sign_paper
+def all_synced(page) -> None:
+    """Wait until every entry in the device's outbox has reached the server."""
+    wait_until(page, lambda: outbox(page) and all(e["state"] == "synced" for e in outbox(page)))
 
+
+def pull(page, base: str, project_id: str) -> None:
+    """Open the app again on the project's page and wait for the sync that brings what others did."""
+    before = meta(page, "lastSync")
+    page.goto(f"{base}/app/projects/{project_id}")
+    wait_for_sync(page, after=before)
+    page.wait_for_selector(".project-view")
+
+
+def check_off_every_item(page) -> None:
+    """The team checks the hand-over items off on the project page, one by one."""
+    buttons = page.locator("#handover form[action$='/check'] button[type=submit]")
+    while (left := buttons.count()) > 0:
+        buttons.first.click()
+        expect(buttons).to_have_count(left - 1)
+
+
+def test_a_project_from_marketing_to_the_archive(browser, live_server, live_app, people, tmp_path, screenshot_dir):
     base = live_server.url
     # marketing opens the project for an existing school, the approval application attached
     market = office_page(browser, base, "market")
@@ -110,10 +133,10 @@ def test_a_project_from_marketing_to_the_archive(browser, live_server, live_app,
     tablet.wait_for_selector(".project-view[data-status=team_assigned]")
 
     tablet.click("a[data-form=entry-review]")
-    answer_round(tablet, failing="equipment_room")
+    answer_round(tablet, ENTRY_KEYS, failing="equipment_room", note="机房空调未安装")
     expect(tablet.locator("[data-waiting=entry_failed]")).to_be_visible()
     tablet.click("a[data-form=entry-review]")
-    answer_round(tablet)
+    answer_round(tablet, ENTRY_KEYS)
     tablet.wait_for_selector(".project-view[data-status=entry_met]")
 
     tablet.click("a[data-form=change]")
@@ -138,7 +161,7 @@ def test_a_project_from_marketing_to_the_archive(browser, live_server, live_app,
 
     # back online: everything arrives; the head sees the change at once
     tablet_context.set_offline(False)
-    wait_until(tablet, lambda: outbox(tablet) and all(e["state"] == "synced" for e in outbox(tablet)), timeout=60)
+    all_synced(tablet)
     head.goto(f"{base}/notifications")
     expect(head.locator(".note-message").first).to_contain_text("录播教室由 2 间增至 3 间")
     head.goto(f"{base}/projects/{project_id}")
@@ -146,54 +169,91 @@ def test_a_project_from_marketing_to_the_archive(browser, live_server, live_app,
     expect(head.locator("[data-round=entry-1]")).to_contain_text("机房空调未安装")
     expect(head.locator("[data-round=entry-2]")).to_be_visible()
 
-    with live_app.app_context(), live_app.test_request_context():
-        project = db.session.get(Project, project_id)
-        assert project.status == "entry_met"
+    with live_app.app_context():
+        assert db.session.get(Project, project_id).status == "entry_met"
         assert db.session.scalar(select(func.count(EntryReview.id)).where(EntryReview.project_id == project_id)) == 2
         assert db.session.scalar(select(func.count(Change.id)).where(Change.project_id == project_id)) == 1
         training = db.session.scalars(select(Training).where(Training.project_id == project_id)).one()
         assert training.trainees == ["吴老师", "郑老师"]
-        # the internal acceptance fails once; the team rectifies; the second round passes
-        acceptor, leader, office = (db.session.get(User, people[k]) for k in ("acceptor", "tech", "office"))
-        failed = rounds.record_internal_acceptance(acceptor, {"project_id": project_id, "checked_on": local_today(),
-                                                              "items": [{"name": "机柜理线", "ok": False, "note": "凌乱"}]})
-        db.session.commit()
-        rounds.report_rectified(leader, {"round_kind": "project_internal_acceptance", "round_id": failed.id,
-                                         "note": "已重新理线"})
-        rounds.record_internal_acceptance(acceptor, {"project_id": project_id, "checked_on": local_today(),
-                                                     "items": [{"name": "机柜理线", "ok": True, "note": ""}]})
-        handover.add_device(office, project, {"site_name": "主校区", "cabinet_name": "1号机柜", "name": "核心交换机",
-                                              "category": "switch", "brand": "华为", "model": "S5735"})
-        db.session.commit()
+
+    # the acceptor's tablet: the first internal acceptance round fails on the cabling
+    acceptor = browser.new_context(viewport=TABLET).new_page()
+    sign_in(acceptor, base, "qc")
+    wait_for_sync(acceptor)
+    acceptor.goto(f"{base}/app/projects/{project_id}")
+    acceptor.click("a[data-form=acceptance]")
+    answer_round(acceptor, ACCEPTANCE_KEYS, failing="cabling", note="机柜理线凌乱", signed=False)
+    expect(acceptor.locator("[data-waiting=acceptance_failed]")).to_be_visible()
+    expect(acceptor.locator("a[data-form=acceptance]")).to_have_count(0)
+    all_synced(acceptor)
+
+    # the leader's tablet brings the failed round; he reports the items rectified
+    pull(tablet, base, project_id)
+    tablet.click("a[data-form=rectify]")
+    expect(tablet.locator(".failed-items")).to_contain_text("机柜理线凌乱")
+    tablet.fill("#rectify_note", "已重新理线并贴标签")
+    tablet.click("form.project-rectify button[type=submit]")
+    tablet.wait_for_selector(".project-view")
+    all_synced(tablet)
+
+    # the acceptor's tablet brings the rectification; the second round passes
+    pull(acceptor, base, project_id)
+    acceptor.click("a[data-form=acceptance]")
+    answer_round(acceptor, ACCEPTANCE_KEYS, signed=False)
+    acceptor.wait_for_selector(".project-view[data-status=internal_passed]")
+    all_synced(acceptor)
+    head.goto(f"{base}/projects/{project_id}")
+    expect(head.locator("[data-round=internal-1]")).to_contain_text("机柜理线凌乱")
+    expect(head.locator("[data-round=internal-1]")).to_contain_text("已重新理线并贴标签")
+    expect(head.locator("[data-round=internal-2]")).to_be_visible()
+    expect(head.locator("[data-status=internal_passed]")).to_be_visible()
+
+    # the office lists the installed device on the project page
+    office = office_page(browser, base, "office")
+    office.goto(f"{base}/projects/{project_id}#devices")
+    office.locator("#devices details summary").first.click()
+    office.fill("#dev-site_name", "主校区")
+    office.fill("#dev-cabinet_name", "1号机柜")
+    office.fill("#dev-name", "核心交换机")
+    office.select_option("#dev-category", "switch")
+    office.fill("#dev-brand", "华为")
+    office.fill("#dev-model", "S5735")
+    office.click("form[data-form=device] button[type=submit]")
+    expect(office.locator("[data-device='核心交换机']")).to_be_visible()
 
     # marketing records the external acceptance; the school's representative signs on the page
-    market.goto(f"{base}/projects/{project_id}/external")
+    market.goto(f"{base}/projects/{project_id}")
+    market.click(f"a[href$='/projects/{project_id}/external']")
     market.wait_for_selector("form[data-signature-form][data-ready]")
     market.fill("#school_representative", "王校长")
     market.fill("#remarks", "系统运行正常，同意验收")
     draw_signature(market)
     market.click("[data-submit]")
     expect(market.locator(".flash-success")).to_be_visible()
+    expect(market.locator("[data-status=external_passed]")).to_be_visible()
 
-    with live_app.app_context(), live_app.test_request_context():
-        project = db.session.get(Project, project_id)
-        assert project.status == "external_passed"
-        leader = db.session.get(User, people["tech"])
-        report = rounds.write_report(leader, {"project_id": project_id, "summary": "工程按期完成"})
-        sign_paper(leader, "project_report", report, "leader", leader.display_name, signature(5))
-        for item in handover.items_of(project):
-            handover.check_handover_item(leader, item)
-        db.session.commit()
+    # on his tablet the leader signs the completion report and checks the hand-over items off
+    pull(tablet, base, project_id)
+    tablet.click(f"a[data-office-page='{project_id}']")
+    tablet.click(f"a[href$='/projects/{project_id}/report']")
+    tablet.wait_for_selector("form[data-signature-form][data-ready]")
+    tablet.fill("#summary", "工程按期完成，录播教室增至 3 间")
+    draw_signature(tablet)
+    tablet.click("[data-submit]")
+    expect(tablet.locator(".flash-success")).to_be_visible()
+    expect(tablet.locator("#completion")).to_contain_text("工程按期完成")
+    check_off_every_item(tablet)
+    expect(tablet.locator("#handover [data-item]")).to_have_count(5)
+    expect(tablet.locator("#handover .tag-ok")).to_have_count(5)
 
     # the school signs the hand-over receipt on the leader's tablet; the office takes it into the archive
-    tablet.goto(f"{base}/projects/{project_id}/handover")
+    tablet.click(f"a[href$='/projects/{project_id}/handover']")
     tablet.wait_for_selector("form[data-signature-form][data-ready]")
     tablet.fill("#received_by", "李老师")
     draw_signature(tablet)
     tablet.click("[data-submit]")
     expect(tablet.locator(".flash-success")).to_be_visible()
-    office = office_page(browser, base, "office")
-    office.goto(f"{base}/projects/{project_id}#devices")
+    office.goto(f"{base}/projects/{project_id}")
     office.click("form[action$='/archive'] button[type=submit]")
     office.wait_for_url(f"**/customers/{people['school']}")
     expect(office.locator("body")).to_contain_text("核心交换机")
@@ -202,6 +262,9 @@ def test_a_project_from_marketing_to_the_archive(browser, live_server, live_app,
 
     with live_app.app_context():
         assert db.session.get(Project, project_id).status == "completed"
+        rounds = db.session.scalars(select(InternalAcceptance.passed).where(InternalAcceptance.project_id == project_id)
+                                    .order_by(InternalAcceptance.round)).all()
+        assert rounds == [False, True]
         assert db.session.scalar(select(func.count(Device.id)).where(Device.customer_id == people["school"])) == 1
         kinds = set(db.session.scalars(select(Document.kind).where(Document.customer_id == people["school"])))
         assert kinds == {"project_entry_review", "project_training", "project_external_acceptance",

@@ -144,6 +144,7 @@ def project_js_strings() -> dict[str, str]:
         "What was done today": _("What was done today"),
         "What was rectified": _("What was rectified"),
         "Where it stands": _("Where it stands"),
+        "Completion report and hand-over (online)": _("Completion report and hand-over (online)"),
         "Who worked on site": _("Who worked on site"),
         "Why": _("Why"),
         "Write the site log": _("Write the site log"),

@@ -32,6 +32,8 @@ HEAD_ROLES = (Role.SUPERVISOR,)                 # the head picks the team, appoi
 HOLD_ROLES = (Role.MARKETING, Role.SUPERVISOR)  # hold, resume, cancel (with a reason)
 OFFICE_ROLES = (Role.SUPERVISOR, Role.OFFICE)   # keep the device list, take the hand-over into the archive
 EXTERNAL_ROLES = (Role.MARKETING,)              # marketing joins the external acceptance (or the team leader)
+READER_ROLES = (Role.MARKETING, Role.SUPERVISOR, Role.OFFICE, Role.QUALITY, Role.ADMIN, Role.TECHNICIAN,
+                Role.LEADERSHIP)                # see the project pages (a technician only his customers')
 
 # Site work happens from these statuses on (after the entry review is met) ...
 INSTALLING = (ENTRY_MET, INTERNAL_PASSED)

@@ -32,8 +32,7 @@ from .models import Attachment, EntryReview, HandoverCheck, ProjectDevice
 from .signatures import sign_paper
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
-READERS = (Role.MARKETING, Role.SUPERVISOR, Role.OFFICE, Role.QUALITY, Role.ADMIN, Role.TECHNICIAN,
-           Role.LEADERSHIP)
+READERS = rules.READER_ROLES
 STAFF_ROLES = (Role.TECHNICIAN, Role.SUPERVISOR, Role.QUALITY, Role.OFFICE)
 
 

@@ -55,3 +55,15 @@ export function segmented(name, choices, current, onPick, labelledBy) {
     return h("span.seg-option", [input, h(`label${tone ? `.tone-${tone}` : ""}`, { for: id }, text)]);
   }));
 }
+
+/** A form's error line: the node (an alert, hidden while empty) and `show(message)`, which puts
+ * the message in it and scrolls it into view, or clears it when the message is empty. */
+export function errorLine() {
+  const node = h("p.error", { role: "alert", hidden: true });
+  const show = (message) => {
+    node.textContent = message || "";
+    node.hidden = !message;
+    if (message) node.scrollIntoView({ block: "center" });
+  };
+  return { node, show };
+}

@@ -6,7 +6,7 @@ import { h, urlKeeper } from "./dom.js";
 import { outboxEntries, photoPicker } from "./field-docs.js";
 import { t, todayInSiteZone } from "./i18n.js";
 import { fileProjectRecord } from "./outbox.js";
-import { pageHead } from "./page.js";
+import { errorLine, pageHead } from "./page.js";
 import { projectRecords, unrectifiedAcceptance } from "./project-rules.js";
 import { projectPath } from "./project-words.js";
 import { getRecord } from "./store.js";
@@ -56,12 +56,7 @@ export async function projectNoteView(ctx) {
   const project = await getRecord("project", id);
   if (!project || !spec) return { title: t("Installation project"), node: h("p.empty", t("This project is not on this device.")) };
   const keeper = urlKeeper();
-  const error = h("p.error", { role: "alert", hidden: true });
-  const showError = (message) => {
-    error.textContent = message;
-    error.hidden = !message;
-    if (message) error.scrollIntoView({ block: "center" });
-  };
+  const { node: error, show: showError } = errorLine();
   const failed = spec.round ? unrectifiedAcceptance(await projectRecords(id, await outboxEntries(ctx.user.id))) : null;
   if (spec.round && !failed) {
     ctx.navigate(projectPath(id), { replace: true });

@@ -6,7 +6,7 @@ import { h, urlKeeper } from "./dom.js";
 import { photoPicker, signatureBlock, signatureParts } from "./field-docs.js";
 import { t, todayInSiteZone } from "./i18n.js";
 import { fileProjectRecord } from "./outbox.js";
-import { pageHead, segmented } from "./page.js";
+import { errorLine, pageHead, segmented } from "./page.js";
 import { checklistItems, itemChoices, projectPath, resultTag } from "./project-words.js";
 import { getRecord } from "./store.js";
 import { limitLength } from "./text-limits.js";
@@ -65,12 +65,7 @@ export async function projectRoundView(ctx) {
   const items = checklistItems(spec.group);
   const answers = Object.fromEntries(items.map(([key]) => [key, { value: null, note: "" }]));
   const keeper = urlKeeper();
-  const error = h("div.error", { role: "alert", hidden: true });
-  const showError = (message) => {
-    error.replaceChildren(message ? h("p", message) : "");
-    error.hidden = !message;
-    if (message) error.scrollIntoView({ block: "center" });
-  };
+  const { node: error, show: showError } = errorLine();
   const photos = photoPicker(keeper, showError);
   // The reviewer signs the entry review sheet (the paper the department files); an acceptance
   // round is the acceptance team's record and is not signed on the device.

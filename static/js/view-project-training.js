@@ -6,7 +6,7 @@ import { h } from "./dom.js";
 import { signatureParts } from "./field-docs.js";
 import { t, todayInSiteZone } from "./i18n.js";
 import { fileProjectRecord } from "./outbox.js";
-import { pageHead } from "./page.js";
+import { errorLine, pageHead } from "./page.js";
 import { projectPath } from "./project-words.js";
 import { signaturePadControls } from "./signature-controls.js";
 import { getRecord } from "./store.js";
@@ -59,12 +59,7 @@ export async function projectTrainingView(ctx) {
       row.name.focus();
     },
   }, t("Add a trainee"));
-  const error = h("p.error", { role: "alert", hidden: true });
-  const showError = (message) => {
-    error.textContent = message;
-    error.hidden = !message;
-    if (message) error.scrollIntoView({ block: "center" });
-  };
+  const { node: error, show: showError } = errorLine();
   let saving = false;
   const save = async (event) => {
     event.preventDefault();

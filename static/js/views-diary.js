@@ -6,7 +6,7 @@ import { facts, h, urlKeeper } from "./dom.js";
 import { blobImage, outboxEntryOf, outboxStateTag, signatureBlock, signatureParts } from "./field-docs.js";
 import { formatDate, formatDateTime, t, todayInSiteZone } from "./i18n.js";
 import { queue } from "./outbox.js";
-import { pageHead, pathOf } from "./page.js";
+import { errorLine, pageHead, pathOf } from "./page.js";
 import { compressPhoto } from "./photos.js";
 import { getRecord, listBy } from "./store.js";
 import { limitLength } from "./text-limits.js";
@@ -54,7 +54,7 @@ export async function diaryFormView(ctx) {
   const keeper = urlKeeper();
   const photos = [];
   const thumbs = h("ul.thumbs", { "aria-live": "polite" });
-  const error = h("p.error", { role: "alert", hidden: true });
+  const { node: error, show: showError } = errorLine();
   const date = h("input", { type: "date", name: "date", id: "diary_date", required: true, value: base.date || todayInSiteZone() });
   const text = h("textarea", { name: "text", id: "diary_text", required: true, rows: 6 });
   text.value = base.text || "";
@@ -90,12 +90,6 @@ export async function diaryFormView(ctx) {
   };
   const camera = h("input.visually-hidden", { type: "file", accept: "image/*", capture: "environment", id: "photo_camera", onchange: (e) => addFiles(e.target) });
   const picker = h("input.visually-hidden", { type: "file", accept: "image/*", multiple: true, id: "photo_pick", onchange: (e) => addFiles(e.target) });
-
-  const showError = (message) => {
-    error.textContent = message;
-    error.hidden = !message;
-    if (message) error.scrollIntoView({ block: "center" });
-  };
 
   let saving = false;
   const save = async (event) => {

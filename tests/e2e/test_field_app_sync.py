@@ -4,6 +4,7 @@ item, two tabs, and the export of unsynced items."""
 from __future__ import annotations
 
 import base64
+import re
 import hashlib
 import json
 import uuid
@@ -298,3 +299,20 @@ def test_export_of_unsynced_items_holds_mutations_and_blobs(app_page, live_serve
     assert set(exported["blobs"]) == named and len(named) == 2
     for sha, blob in exported["blobs"].items():
         assert hashlib.sha256(base64.b64decode(blob["base64"])).hexdigest() == sha
+
+
+def test_a_diary_entry_without_text_is_refused_on_the_device(app_page, live_server, field_data):
+    """Saving an empty entry says what is missing, in the form's alert line; nothing is queued."""
+    page = app_page
+    page.goto(f"{live_server.url}/app/devices/{field_data.device_id}")
+    page.click("text=New diary entry")
+    page.wait_for_selector("#diary_text")
+    before = len(outbox(page))
+    page.click("button[type=submit]")
+    alert = page.locator("form.diary-form p.error[role=alert]")
+    expect(alert).to_be_visible()
+    expect(alert).to_have_text("Write what you did today.")
+    assert len(outbox(page)) == before
+    page.fill("#diary_text", "检查了机柜温度。")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/app/diary/[0-9a-f-]{36}$"))

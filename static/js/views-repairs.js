@@ -9,6 +9,7 @@ import { outboxEntries, outboxStateTag, signatureBlock, signatureParts } from ".
 import { formatDateTime, label, t } from "./i18n.js";
 import { queue, recordStep, stepMutation } from "./outbox.js";
 import { pageHead, pathOf, ticketPath } from "./page.js";
+import { partsEditor, partsText } from "./parts-editor.js";
 import { foldSteps, nextSteps, receiptOrder } from "./repair-rules.js";
 import { ticketLink } from "./record-lists.js";
 import { CLASSES, SATISFACTION, classText, stepText } from "./repair-words.js";
@@ -17,7 +18,7 @@ import { limitLength } from "./text-limits.js";
 import { suggestedArticlesSection } from "./views-knowledge.js";
 
 // The device's limits on the repair form's fields, in code points.
-const LIMITS = { fault_found: 1000, cause: 1000, action: 1000, parts_used: 300, opinion: 500 };
+const LIMITS = { fault_found: 1000, cause: 1000, action: 1000, opinion: 500 };
 
 // The kind of fault picked on a ticket's page and not yet recorded, by ticket id. The ticket page
 // is redrawn whenever the outbox or the data changes (a sync, a step queued a moment ago), and
@@ -303,9 +304,9 @@ export async function repairFormView(ctx) {
     fault_found: limitLength(h("textarea", { rows: 2, required: true }), LIMITS.fault_found),
     cause: limitLength(h("textarea", { rows: 2 }), LIMITS.cause),
     action: limitLength(h("textarea", { rows: 2, required: true }), LIMITS.action),
-    parts_used: limitLength(h("input", { type: "text" }), LIMITS.parts_used),
     time_on_site: h("input", { type: "number", min: 0, max: 1440, step: 1, inputmode: "numeric" }),
   };
+  const parts = partsEditor();
   const sign = customerBlock();
   const error = h("p.error", { role: "alert", hidden: true });
   const showError = (message) => {
@@ -324,6 +325,9 @@ export async function repairFormView(ctx) {
       if (value) form[key] = key === "time_on_site" ? Number.parseInt(value, 10) : value;
     }
     if (!form.fault_found || !form.action) return showError(t("Say what fault you found and what you did."));
+    const used = parts.read();
+    if (used.problems.length) return showError(used.problems.join(" "));
+    if (used.parts.length) form.parts = used.parts;
     const field = await sign.ready;
     const who = sign.values();
     if (!field.isEmpty() && !who.signer_name) return showError(t("Enter the name of the person who signed."));
@@ -347,10 +351,8 @@ export async function repairFormView(ctx) {
       fieldOf("fault_found", t("Fault found"), inputs.fault_found),
       fieldOf("cause", t("Cause"), inputs.cause),
       fieldOf("action", t("Action taken"), inputs.action),
-      h("div.form-grid", [
-        fieldOf("parts_used", t("Parts used"), inputs.parts_used),
-        fieldOf("time_on_site", t("Time on site (minutes)"), inputs.time_on_site),
-      ]),
+      parts.node,
+      fieldOf("time_on_site", t("Time on site (minutes)"), inputs.time_on_site),
       sign.node,
       error,
       h("div.actions.form-actions", h("button.btn.btn-primary.btn-block", { type: "submit" }, t("Save on this device"))),
@@ -387,7 +389,7 @@ export async function repairSignView(ctx) {
     node: h("form.repair-form", { onsubmit: save, novalidate: true }, [
       pageHead(t("Sign the repair form"), ticket.data.number),
       h("section.card", facts([
-        [t("Fault found"), r.fault_found], [t("Cause"), r.cause], [t("Action taken"), r.action], [t("Parts used"), r.parts_used],
+        [t("Fault found"), r.fault_found], [t("Cause"), r.cause], [t("Action taken"), r.action], [t("Parts used"), r.parts ? h("span.pre", partsText(r.parts)) : r.parts_used],
       ])),
       sign.node,
       error,

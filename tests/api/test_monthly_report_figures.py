@@ -68,6 +68,19 @@ def test_failures_per_installed_model_put_the_worst_model_first(month):
     assert s3 == {"海康威视|DS-2CD3T46": [0, 10, None]}
 
 
+def test_a_model_with_no_ticket_in_a_period_reads_0_failures_not_a_dash(month):
+    """A had no ticket in September: 0 over its 50 installed, not '—'; B none in October 2025: 0 over
+    4. At s3 (10 of A) September reads 0 over 10 too."""
+    rows = {r["key"]: r for r in figure_of(month.figures, "failure_rate")["rows"]}
+    a, b = rows["海康威视|DS-2CD3T46"], rows["希沃|F75EC"]
+    assert (a["prev"][:2], row_text("per100", a["prev"])) == ([0, 50], "0 (0 / 50)")
+    assert (b["ly"][:2], row_text("per100", b["ly"])) == ([0, 4], "0 (0 / 4)")
+    s3 = {r["key"]: r for r in school_rows(month.figures, "failure_rate", month.schools["s3"].id)}
+    assert row_text("per100", s3["海康威视|DS-2CD3T46"]["prev"]) == "0 (0 / 10)"
+    counts = {r["key"]: r for r in figure_of(month.figures, "repairs_by_model")["rows"]}
+    assert row_text("count", counts["海康威视|DS-2CD3T46"]["prev"]) == "0"
+
+
 def test_deadlines_met_on_the_working_calendar_across_national_day(month):
     """Arrival: T1, T4, T5 met; T2 (next day) and the rework (nobody came) missed: 3 / 5.
     Same-day fix: T1 met, T2 missed: 1 / 2. Supervisor told: T5 the next day: 0 / 1.

@@ -63,6 +63,24 @@ def test_illegal_step_is_rejected_with_the_lifecycles_message(app, shop):
     assert applied["status"] == "applied"
 
 
+def test_a_repair_form_with_a_bad_parts_line_is_refused_line_by_line_and_nothing_is_kept(app, shop):
+    """Part 2 without a name and with a cost of three decimals: the push is rejected with both
+    problems named by line, the ticket stays classified; the same form with good lines applies."""
+    ticket = advance(phone_ticket(shop), "arrived", ("classified", {"classification": "general"}), user=shop.tech)
+    device = TechDevice(app.test_client(), shop.tech)
+    form = {"fault_found": "不亮", "action": "换电源"}
+    bad = [{"name": "电源适配器", "qty": 2, "unit_cost": "35.50"}, {"name": " ", "qty": 1, "unit_cost": "1.234"}]
+    before = count_events(ticket)
+    [result] = results(device.push([device.event(ticket, "resolved", {**form, "parts": bad})]))
+    assert (result["status"], result["code"]) == ("rejected", "invalid")
+    assert "Part 2: enter its name." in result["message"] and "Part 2: the unit cost" in result["message"]
+    assert "Part 1" not in result["message"]
+    assert count_events(ticket) == before and reload(ticket).status == Status.CLASSIFIED
+    good = [{"name": "电源适配器", "qty": 2, "unit_cost": "35.50"}]
+    [result] = results(device.push([device.event(ticket, "resolved", {**form, "parts": good})]))
+    assert result["status"] == "applied" and reload(ticket).status == Status.RESOLVED
+
+
 def test_technician_pulls_the_steps_of_open_tickets(app, shop):
     """The device receives its open tickets and their steps."""
     ticket = advance(phone_ticket(shop), "arrived", user=shop.tech)

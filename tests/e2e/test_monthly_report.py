@@ -4,9 +4,13 @@ the report, read-only. In Chromium at phone and tablet widths. The charts' bundl
 page's alone: the field app's shell and precache list never name it."""
 from __future__ import annotations
 
+import io
 from datetime import date
+from hashlib import sha256
 
 import pytest
+from PIL import Image
+from playwright.sync_api import expect
 
 from tests.support.appraisal import bj
 from tests.support.factories import PASSWORD, make_user
@@ -15,6 +19,7 @@ from tests.support.repair_builders import make_ticket
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.reports import services
+from sync.blobs import receive_blob
 
 WIDTHS = (360, 800)
 ANALYSIS = "本月摄像机故障偏多，集中在城南小学；建议研发关注 DS-2CD3T46 的电源模块。"
@@ -30,6 +35,12 @@ def month(live_app, monkeypatch, built_assets):
             ticket = make_ticket(o.schools["s1"], assigned_to=o.tech, reported_at=bj(month_no, day, 9, y=year))
             ticket.device_id = o.devices["a1"].id
         leader = make_user(Role.LEADERSHIP, "leader")
+        photo = io.BytesIO()
+        Image.new("RGB", (1600, 1200), "teal").save(photo, format="JPEG")
+        name = sha256(photo.getvalue()).hexdigest()
+        receive_blob(name, io.BytesIO(photo.getvalue()), len(photo.getvalue()), o.tech)
+        o.issues["t4"].raised_at = bj(month_no, 12, 9, y=year)  # last month's problem, with its photo
+        o.issues["t4"].photo_ids = [name]
         db.session.commit()
         result = live_app.test_cli_runner().invoke(args=["report-draft"])
         assert result.exit_code == 0, result.output
@@ -63,6 +74,10 @@ def test_the_head_issues_last_months_report_and_a_leader_reads_it(live_server, p
     page.wait_for_url(f"**/reports/{ym}")
     page.wait_for_selector("[data-report-status=draft]")
     page.wait_for_selector("[data-chart=repairs_by_fault][data-drawn='1'] canvas")
+    thumb = page.locator("[data-rd-section] .issue-thumbs img")
+    expect(thumb).to_have_count(1)
+    thumb.scroll_into_view_if_needed()  # the thumbnails load lazily
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(screenshot_dir / f"monthly-report-draft-{width}.png"), full_page=True)

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..repairs.events import ticket_state
 from ..repairs.models import RepairTicket
 from ..repairs.state import TicketState
+from ..repairs.step_data import parts_bill
 from ..repairs.vocabulary import Fault
 from . import search, tokens
 from .models import Article
@@ -56,8 +57,11 @@ def fields_from_ticket(ticket: RepairTicket, state: TicketState) -> dict:
     title = f"{device.model}：{first_line}" if device is not None and device.model else first_line
     symptoms = "\n".join(t for t in ((ticket.description or "").strip(), str(form.get("fault_found") or "").strip()) if t)
     steps = [str(d.get("solution") or "").strip() for d in decisions_of(state) if str(d.get("solution") or "").strip()]
-    if str(form.get("parts_used") or "").strip():
-        steps.append(_("Parts used: %(parts)s", parts=str(form["parts_used"]).strip()))
+    bill = parts_bill(form.get("parts"))
+    used = "；".join(p for p in ([f"{line['name']} ×{line['qty']}" for line in bill["lines"]] if bill else [])
+                    + [str(form.get("parts_used") or "").strip()] if p)
+    if used:
+        steps.append(_("Parts used: %(parts)s", parts=used))
     photos = list(db.session.scalars(
         select(Photo.image_sha256).where(Photo.document_kind == PHOTO_KIND, Photo.document_id == ticket.id,
                                          Photo.deleted_at.is_(None)).order_by(Photo.created_at)

@@ -63,4 +63,15 @@ def repair_js_strings() -> dict[str, str]:
         "Quote": _("Quote"),
         "Total": _("Total"),
         "Unit price": _("Unit price"),
+        # The parts used on the repair form (parts-editor.js); the problems in the server's words.
+        "Add a part": _("Add a part"),
+        "Part": _("Part"),
+        "Remove part %(n)s": _("Remove part %(n)s"),
+        "Unit cost (yuan)": _("Unit cost (yuan)"),
+        "One line per part: its name, how many and the unit cost. Leave it empty when no part was used.": _("One line per part: its name, how many and the unit cost. Leave it empty when no part was used."),
+        "Part %(n)s: enter its name.": _("Part %(n)s: enter its name."),
+        "Part %(n)s: the quantity is a whole number from 1 to %(max)s.": _("Part %(n)s: the quantity is a whole number from 1 to %(max)s."),
+        "Part %(n)s: the unit cost is an amount in yuan from 0 to %(max)s, with at most two decimals.": _("Part %(n)s: the unit cost is an amount in yuan from 0 to %(max)s, with at most two decimals."),
+        "At most %(n)s lines of parts.": _("At most %(n)s lines of parts."),
+        "Part %(n)s: give its name, quantity and unit cost.": _("Part %(n)s: give its name, quantity and unit cost."),
     }

@@ -39,6 +39,7 @@ from ..documents.signed_content import SignedDocument, register_content
 from ..extensions import db
 from .events import ticket_state
 from .models import RepairTicket
+from .step_data import parts_bill
 from .vocabulary import CLASSIFICATION_LABELS
 
 KIND = "repair_form"
@@ -60,6 +61,7 @@ ROWS = (
     ("opinion", "客户意见"), ("satisfaction", "满意度"),
 )
 GREY = Color(0.35, 0.35, 0.35)
+PARTS_SHOWN = 6  # lines of parts printed before the rest is counted
 LINE = Color(0.6, 0.6, 0.6)
 
 
@@ -77,6 +79,19 @@ def _text(value: Any) -> str:
         qty = value.get("qty")
         return f"{name} ×{qty}" if qty not in (None, "") else str(name)
     return str(value).strip()
+
+
+def _parts_text(form: dict) -> str:
+    """The parts used, one line each with its cost, then the total (and any older free text)."""
+    bill = parts_bill(form.get("parts"))
+    lines = [f"{p['name']} ×{p['qty']}，单价 {p['unit_cost']} 元，计 {p['amount']} 元" for p in bill["lines"]] if bill else []
+    if len(lines) > PARTS_SHOWN:  # the form's row holds 8 lines: the rest is summed, not dropped
+        lines = lines[:PARTS_SHOWN - 1] + [f"另 {len(lines) - PARTS_SHOWN + 1} 项（见报修单记录）"]
+    if bill:
+        lines.append(f"合计 {bill['total']} 元（{bill['count']} 件）")
+    if _text(form.get("parts_used")):
+        lines.append(_text(form.get("parts_used")))
+    return "\n".join(lines)
 
 
 def _minutes(value: Any) -> str:
@@ -131,7 +146,7 @@ def repair_form_content(ticket, state, signature: Signature) -> RepairFormConten
         "fault_found": _text(form.get("fault_found")),
         "cause": _text(form.get("cause")),
         "action": _text(form.get("action")),
-        "parts_used": _text(form.get("parts_used")) or "无",
+        "parts_used": _parts_text(form) or "无",
         "time_on_site": _minutes(form.get("time_on_site")) if form.get("time_on_site") not in (None, "") else "",
         "resolved_at": local_text(cur.resolved_at),
         "technician": tech.display_name if tech else "",

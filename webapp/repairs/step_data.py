@@ -66,8 +66,9 @@ def validate_data(event_type: str, data: Any) -> dict[str, str]:
         elif data.get("result") == "not_satisfied" and not text("reason"):
             errors["reason"] = _("Say why the customer was not satisfied.")
     elif t == Event.RESOLVED:
-        if parts_of(data.get("parts", [])) is None:
-            errors["parts"] = _("Each part used needs a name, a quantity of at least 1 and a unit cost of 0 or more.")
+        problems = parts_problems(data.get("parts", []))
+        if problems:
+            errors["parts"] = " ".join(problems)
     elif t == Event.REWORK_OPENED:
         if not text("reason"):
             errors["reason"] = _("Say why the repair is done again.")
@@ -78,26 +79,74 @@ def validate_data(event_type: str, data: Any) -> dict[str, str]:
 
 
 MAX_PARTS = 30
+MAX_QTY = 10000
+MAX_UNIT_COST = Decimal(10**7)
+_COST = re.compile(r"^\d+(\.\d{1,2})?$")
+
+
+def _line_values(line: dict) -> tuple[str, int | None, Decimal | None]:
+    """A parts line's name, quantity and unit cost (None where one does not pass)."""
+    name = str(line.get("name") or "").strip()[:100]
+    qty = as_int(line.get("qty"))
+    if qty is not None and not 1 <= qty <= MAX_QTY:
+        qty = None
+    raw = line.get("unit_cost", 0)
+    cost = as_decimal(raw) if not isinstance(raw, str) or _COST.match(raw.strip()) else None
+    if cost is not None and (cost < 0 or cost > MAX_UNIT_COST or cost != cost.quantize(Decimal("0.01"))):
+        cost = None
+    return name, qty, cost
+
+
+def parts_problems(value: Any) -> list[str]:
+    """What is wrong with the parts used on a repair form (`resolved` data `parts`:
+    [{name, qty, unit_cost}]), one message per problem and line; empty when every line passes.
+    static/js/parts-rules.js applies the same rule on the device (tests/e2e/parity/parts.json)."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list):
+        return [_("The parts used must be a list of lines.")]
+    if len(value) > MAX_PARTS:
+        return [_("At most %(n)s lines of parts.", n=MAX_PARTS)]
+    problems = []
+    for n, line in enumerate(value, 1):
+        if not isinstance(line, dict):
+            problems.append(_("Part %(n)s: give its name, quantity and unit cost.", n=n))
+            continue
+        name, qty, cost = _line_values(line)
+        if not name:
+            problems.append(_("Part %(n)s: enter its name.", n=n))
+        if qty is None:
+            problems.append(_("Part %(n)s: the quantity is a whole number from 1 to %(max)s.", n=n, max=MAX_QTY))
+        if cost is None:
+            problems.append(_("Part %(n)s: the unit cost is an amount in yuan from 0 to %(max)s, with at most two decimals.",
+                              n=n, max=MAX_UNIT_COST))
+    return problems
 
 
 def parts_of(value: Any) -> list[dict] | None:
-    """The parts used on a repair form (`resolved` data `parts`: [{name, qty, unit_cost}]),
-    normalised (cost as text with two decimals); None when any line does not pass."""
-    if value in (None, ""):
-        return []
-    if not isinstance(value, list) or len(value) > MAX_PARTS:
+    """The parts used on a repair form, normalised (cost as text with two decimals); None when
+    any line does not pass (`parts_problems` says why)."""
+    if parts_problems(value):
         return None
     out = []
-    for line in value:
-        if not isinstance(line, dict):
-            return None
-        name = str(line.get("name") or "").strip()[:100]
-        qty = as_int(line.get("qty"))
-        cost = as_decimal(line.get("unit_cost", 0))
-        if not name or qty is None or qty < 1 or qty > 10000 or cost is None or cost < 0 or cost > 10**7:
-            return None
+    for line in value or []:
+        name, qty, cost = _line_values(line)
         out.append({"name": name, "qty": qty, "unit_cost": f"{cost.quantize(Decimal('0.01'))}"})
     return out
+
+
+def parts_bill(value: Any) -> dict | None:
+    """The parts used as printed: each line with its amount, the total and the number of parts
+    (`{"lines", "total", "count"}`, money as text with two decimals); None when there are none."""
+    lines = parts_of(value)
+    if not lines:
+        return None
+    out, total = [], Decimal("0.00")
+    for line in lines:
+        amount = Decimal(line["unit_cost"]) * line["qty"]
+        total += amount
+        out.append({**line, "amount": f"{amount:.2f}"})
+    return {"lines": out, "total": f"{total:.2f}", "count": sum(line["qty"] for line in lines)}
 
 
 def as_int(value: Any) -> int | None:

@@ -33,7 +33,7 @@ from . import repair_form_pdf
 from .events import RepairEvent, load_events, ticket_state
 from .forms import InboxFilterForm, IntakeForm
 from .models import RepairTicket
-from .step_data import as_int
+from .step_data import as_int, parts_bill
 from .vocabulary import SOURCE_LABELS, STATUS_LABELS
 
 bp = Blueprint("repairs", __name__)
@@ -234,7 +234,7 @@ def _render_ticket(ticket: RepairTicket, *, forms: dict | None = None, open_step
         "repairs/detail.html", ticket=ticket, state=state, events=events, clocks=clocks,
         calendar_years=dl.assumed_years(clocks), steps=steps, field_steps=step_forms.FIELD_STEPS, forms=forms,
         open_step=open_step, step_error=error, people=_users_by_id(events, state), reworks=reworks,
-        documents=documents, signatures=signatures, lc=lc, dl=dl,
+        documents=documents, signatures=signatures, lc=lc, dl=dl, parts_bill=parts_bill,
         sampled=follow_up.in_follow_up_sample(ticket) if show_sample else None,
         unhappy=follow_up.customer_unhappy(state),
     ), status

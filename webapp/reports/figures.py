@@ -203,6 +203,12 @@ def _repairs(tally: _Tally, start: datetime, end: datetime, last_day: date) -> N
         tally.add("repairs_by_model", key, label, school, ticket_id)
         tally.add("failure_rate", key, label, school, ticket_id, mode="per100")
         models.add(key)
+    _installed(tally, last_day, models)
+
+
+def _installed(tally: _Tally, last_day: date, models: set[str]) -> None:
+    """The installed quantity of these models on the month's last day, as their failure rates'
+    denominators (a model with no ticket that month then reads 0 failures per 100, not '—')."""
     if not models:
         return
     installed = db.session.execute(
@@ -376,6 +382,10 @@ def compute_figures(year: int, month: int, *, now: datetime | None = None) -> di
     cur = tally_month(year, month, now=now, cal=cal, clocks=[m for m in both if m.clock.due_at >= start])
     prev = tally_month(*periods[1], now=now, cal=cal, clocks=[m for m in both if m.clock.due_at < start])
     last_year = tally_month(*periods[2], now=now, cal=cal)
+    # a model failing in one period is counted in the others too: 0 failures over its installed base
+    rated = {key for t in (cur, prev, last_year) for key in t.rows["failure_rate"]}
+    for tally, period in zip((cur, prev, last_year), periods):
+        _installed(tally, month_end(*period), rated - set(tally.rows["failure_rate"]))
     figures = []
     school_ids: set[str] = set()
     for key, kind in FIGURES.items():

@@ -1,7 +1,7 @@
 """The monthly report as a PDF, in Chinese (the language the department's papers are printed in):
 the title, the analysis and suggestions, each figure's table against last month and the same
 month last year, its bar chart (reportlab graphics, the same spec as the page's ECharts), and the
-R&D section of product-quality problems.
+R&D section of product-quality problems with their photos.
 
 Pure drawing code: given the report, its figures and the problems, it returns PDF bytes; it
 reads no database and changes nothing."""
@@ -11,6 +11,7 @@ import io
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from PIL import Image as PILImage
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
@@ -18,7 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..clock import local_text
 from ..documents.pdf import esc, register_font
@@ -28,6 +29,9 @@ from .reading import figure_of, row_label, row_text
 
 SERIES_COLOURS = (colors.HexColor("#2563eb"), colors.HexColor("#94a3b8"), colors.HexColor("#f59e0b"))
 WIDTH = A4[0] - 36 * mm
+PHOTOS_PER_ROW = 4
+PHOTO_MM = 40  # the longer side of a problem's photo in the PDF
+PHOTO_PX = 600  # ... and in pixels (about 380 dpi at that size)
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
@@ -88,8 +92,34 @@ def _table(key: str, rows: list[dict], styles: dict) -> Table:
     return table
 
 
-def render_report(report, figures: dict, issues: list, font_path: str) -> bytes:
-    """The report's PDF bytes."""
+def photo_flowable(data: bytes) -> Image | None:
+    """A problem's photo as a picture PHOTO_MM wide at most, re-encoded small (a phone's photo is
+    megabytes; the report carries a print-sized copy); None when the bytes are no image."""
+    try:
+        with PILImage.open(io.BytesIO(data)) as picture:
+            picture = picture.convert("RGB")
+            picture.thumbnail((PHOTO_PX, PHOTO_PX))
+            out = io.BytesIO()
+            picture.save(out, format="JPEG", quality=80)
+            width, height = picture.size
+    except (OSError, ValueError):
+        return None
+    scale = PHOTO_MM * mm / max(width, height)
+    return Image(io.BytesIO(out.getvalue()), width=width * scale, height=height * scale)
+
+
+def _photo_rows(images: list[Image]) -> Table:
+    """A problem's photos side by side, PHOTOS_PER_ROW to a row."""
+    rows = [images[i:i + PHOTOS_PER_ROW] for i in range(0, len(images), PHOTOS_PER_ROW)]
+    rows[-1] = rows[-1] + [""] * (PHOTOS_PER_ROW - len(rows[-1]))
+    table = Table(rows, colWidths=[WIDTH / PHOTOS_PER_ROW] * PHOTOS_PER_ROW, hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def render_report(report, figures: dict, issues: list, font_path: str,
+                  photos: dict[str, list[bytes]] | None = None) -> bytes:
+    """The report's PDF bytes (`photos`: each problem's images by its id, drawn under it)."""
     font = register_font(font_path)
     styles = _styles(font)
     out = io.BytesIO()
@@ -118,5 +148,10 @@ def render_report(report, figures: dict, issues: list, font_path: str) -> bytes:
         for issue in issues:
             answer = f" — {_('R&D answer')}: {issue.answer}" if issue.answer else ""
             story.append(Paragraph(esc(f"{issue.model_label}：{issue.text}{answer}"), styles["body"]))
+            images = [photo_flowable(data) for data in (photos or {}).get(issue.id, [])]
+            images = [image for image in images if image is not None]
+            if images:
+                story.append(_photo_rows(images))
+            story.append(Spacer(1, 4))
         doc.build(story)
     return out.getvalue()

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from ..auth.models import Role, User
 from ..clock import local_today, utcnow
+from ..documents import filing
 from ..documents.models import Photo
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
@@ -258,6 +259,16 @@ def issues_of_month(year: int, month: int) -> list[ProductIssue]:
     start, end = month_span(year, month)
     return list(db.session.scalars(select(ProductIssue).where(ProductIssue.raised_at >= start, ProductIssue.raised_at < end)
                                    .order_by(ProductIssue.brand, ProductIssue.model, ProductIssue.raised_at)))
+
+
+def issue_photos(issues: list[ProductIssue]) -> dict[str, list[bytes]]:
+    """The stored images of each problem, by problem id, for the report's PDF (an image that has
+    not reached the server yet is left out)."""
+    photos: dict[str, list[bytes]] = {}
+    for issue in issues:
+        images = [filing.image_bytes(sha256) for sha256 in issue.photo_ids or []]
+        photos[issue.id] = [image for image in images if image is not None]
+    return photos
 
 
 def get_issue(issue_id: str) -> ProductIssue:

@@ -163,8 +163,9 @@ def pdf(month: str):
     """The report as a PDF."""
     year, month_no = _parse(month)
     report = services.get_report(year, month_no, current_user)
-    data = render_report(report, services.figures_of(report), services.issues_of_month(year, month_no),
-                         current_app.config["PDF_FONT_PATH"])
+    issues = services.issues_of_month(year, month_no)
+    data = render_report(report, services.figures_of(report), issues, current_app.config["PDF_FONT_PATH"],
+                         photos=services.issue_photos(issues))
     return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"om-report-{month}.pdf")
 
 

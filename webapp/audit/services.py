@@ -7,7 +7,6 @@ from typing import Any, Iterable
 
 from flask import has_request_context, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
@@ -16,101 +15,8 @@ from ..auth.models import User
 from ..clock import local_day_start
 from ..extensions import db
 from ..templating import CATEGORY_LABELS, CUSTOMER_KIND_LABELS, HANDOVER_LABELS, ROLE_LABELS
+from .labels import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS
 from .models import AuditLog
-
-# The names of record kinds (audit entities and sync kinds alike): the sync review queue reads them too.
-ENTITY_LABELS = {
-    "customer": _l("Customer"),
-    "contact": _l("Contact"),
-    "site": _l("Site"),
-    "room": _l("Room"),
-    "cabinet": _l("Cabinet"),
-    "device": _l("Device"),
-    "handover_item": _l("Handover item"),
-    "repair_ticket": _l("Repair ticket"),
-    "diary_entry": _l("Service diary entry"),
-    "signature": _l("Signature"),
-    "stand_in": _l("Stand-in"),
-    "photo": _l("Photo"),
-    "user": _l("User"),
-    "inspection": _l("Sheet"),
-    "repair_event": _l("Repair step"),
-}
-
-ACTION_LABELS = {
-    "create": _l("Created"),
-    "update": _l("Changed"),
-    "retire": _l("Retired"),
-    "restore": _l("Restored"),
-    "import": _l("Imported"),
-    "password": _l("Password changed"),
-    "sign_out_all": _l("Signed out on every device"),
-    "password_reset": _l("Temporary password given"),
-    "assign": _l("Schools assigned"),
-}
-
-FIELD_LABELS = {
-    "name": _l("Name"),
-    "kind": _l("Kind"),
-    "address": _l("Address"),
-    "acceptance_date": _l("Acceptance date"),
-    "person_in_charge": _l("Person in charge"),
-    "phone": _l("Phone"),
-    "email": _l("E-mail"),
-    "title": _l("Position"),
-    "notes": _l("Notes"),
-    "customer_id": _l("Customer"),
-    "site_id": _l("Site"),
-    "room_id": _l("Room"),
-    "cabinet_id": _l("Cabinet"),
-    "device_id": _l("Device"),
-    "floor": _l("Floor"),
-    "code": _l("Cabinet code"),
-    "location": _l("Location"),
-    "qr_token": _l("QR label"),
-    "category": _l("Category"),
-    "brand": _l("Brand"),
-    "model": _l("Model"),
-    "quantity": _l("Quantity"),
-    "protocol": _l("Protocol"),
-    "software_version": _l("Software version"),
-    "serial": _l("Serial number"),
-    "ip_address": _l("IP address"),
-    "install_date": _l("Install date"),
-    "warranty_end": _l("Warranty end"),
-    "supplier": _l("Supplier"),
-    "description": _l("What"),
-    "handed_to": _l("Handed to"),
-    "handed_on": _l("Handed over on"),
-    "deleted_at": _l("Retired at"),
-    "id": _l("Record ID"),
-    "status": _l("Status"),
-    "role": _l("Role"),
-    "active": _l("Active"),
-    "username": _l("User name"),
-    "display_name": _l("Name"),
-    "locale": _l("Language"),
-    "file": _l("File"),
-    "created": _l("Created"),
-    "sessions_ended": _l("Sign-ins ended"),
-    "updated": _l("Changed"),
-    "user_id": _l("Person"),
-    "items": _l("Checklist items"),
-    "answers": _l("Answers"),
-    "history": _l("History"),
-    "steps": _l("Steps"),
-    "models": _l("Models"),
-    "software_versions": _l("Software versions"),
-    "photos": _l("Photos"),
-    "sources": _l("Sources"),
-    "data": _l("Details"),
-    "customers": _l("Schools covered"),
-    "starts_on": _l("First day away"),
-    "ends_on": _l("Last day away"),
-    "absent_id": _l("Away"),
-    "stand_in_id": _l("Stand-in"),
-    "cancelled_at": _l("Ended early at"),
-}
 
 MAX_SHOWN = 300  # characters of one old or new value on the page; the log keeps all
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -28,9 +28,12 @@ from .models import RepairTicket
 from .step_data import as_int
 from .vocabulary import Event
 
-# A clock due in the period started at most this long before it (10 working days across the
-# longest holiday fit well inside); tickets untouched since then cannot have one.
+# A factory-return clock due in the period started at most this long before it (10 working
+# days across the longest holiday fit well inside).
 LOOKBACK = timedelta(days=60)
+# Every other clock falls due by the end of the day it starts (the report, a rework's round, a
+# difficult classification) or of the agreed arrival: it started at most this long before.
+SAME_DAY = timedelta(days=2)
 
 
 @dataclass
@@ -54,17 +57,27 @@ class ClockMeasure:
 
 def clocks_due(start: datetime, end: datetime, *, now: datetime | None = None, cal: WorkCalendar | None = None,
                settings: DeadlineSettings | None = None) -> list[ClockMeasure]:
-    """Every deadline clock due in [start, end), with the technician assigned; two queries."""
-    lower = start - LOOKBACK
+    """Every deadline clock due in [start, end), with the technician assigned; two queries.
+
+    Only tickets that can have one are folded: reported (or agreed to be visited) from just
+    before the period, or with a step that starts a clock since then (a factory trip within
+    LOOKBACK). A step's time is never later than its receipt, so receipt times bound them."""
+    cal = cal or WorkCalendar()
+    settings = settings or DeadlineSettings.from_config()
+    near = start - SAME_DAY - settings.agreed_grace
+    started_since = select(RepairEvent.id).where(
+        RepairEvent.ticket_id == RepairTicket.id,
+        or_(and_(RepairEvent.type == Event.SENT_TO_FACTORY, RepairEvent.received_at >= start - LOOKBACK),
+            and_(RepairEvent.type.in_((Event.CLASSIFIED, Event.REWORK_OPENED)), RepairEvent.received_at >= near)),
+    ).exists()
     tickets = list(db.session.scalars(
         select(RepairTicket).where(
             RepairTicket.deleted_at.is_(None), RepairTicket.reported_at < end,
-            or_(RepairTicket.reported_at >= lower, RepairTicket.updated_at >= lower),
+            or_(RepairTicket.reported_at >= near, RepairTicket.created_at >= near,
+                RepairTicket.agreed_arrival_at >= near, started_since),
         ).options(selectinload(RepairTicket.customer)).order_by(RepairTicket.number)
     ))
     events = load_events_of([t.id for t in tickets])
-    cal = cal or WorkCalendar()
-    settings = settings or DeadlineSettings.from_config()
     out = []
     for ticket in tickets:
         state = ticket_state(ticket, events[ticket.id])

@@ -139,12 +139,13 @@ class _Tally:
     def __init__(self) -> None:
         self.rows: dict[str, dict[str, _Row]] = {key: {} for key in FIGURES}
 
-    def add(self, figure: str, key: str, label: str, school: str | None, record: str | None = None, *,
+    def add(self, figure: str, key: str, label: Any, school: str | None, record: str | None = None, *,
             v: float = 1, t: float | None = None, q: float | None = None, mode: str = "count") -> None:
-        """Add to a row, and to the school's share of it."""
+        """Add to a row, and to the school's share of it (`label`, maybe a lazy translation, is read
+        once, when the row is made: translating it per record was a second of a big month)."""
         row = self.rows[figure].get(key)
         if row is None:
-            row = self.rows[figure][key] = _Row(label, mode)
+            row = self.rows[figure][key] = _Row(str(label), mode)
         row.v += v
         if t is not None:
             row.t = (row.t or 0) + t
@@ -193,9 +194,9 @@ def _repairs(tally: _Tally, start: datetime, end: datetime, last_day: date) -> N
     models: set[str] = set()
     for ticket_id, school, fault, device_category, brand, model in rows:
         fault = fault or UNCLASSIFIED
-        tally.add("repairs_by_fault", fault, str(ROW_LABELS["repairs_by_fault"].get(fault, fault)), school, ticket_id)
+        tally.add("repairs_by_fault", fault, ROW_LABELS["repairs_by_fault"].get(fault, fault), school, ticket_id)
         kind = device_category or NO_DEVICE
-        tally.add("repairs_by_device_type", kind, str(ROW_LABELS["repairs_by_device_type"].get(kind, kind)), school,
+        tally.add("repairs_by_device_type", kind, ROW_LABELS["repairs_by_device_type"].get(kind, kind), school,
                   ticket_id)
         if device_category is None:
             continue
@@ -232,20 +233,20 @@ def _deadlines(tally: _Tally, start: datetime, end: datetime, measures: list, ca
     ).all()
     labels = ROW_LABELS["factory_returns"]
     for ticket_id, school in sent:
-        tally.add("factory_returns", "sent", str(labels["sent"]), school, ticket_id)
+        tally.add("factory_returns", "sent", labels["sent"], school, ticket_id)
     for m in measures:
         clock, ticket, school = m.clock, m.ticket, m.ticket.customer_id
         ok = m.met or m.excused
-        tally.add("deadlines", clock.key, clock.label, school, ticket.id, v=1 if ok else 0, t=1, mode="rate")
+        tally.add("deadlines", clock.key, CLOCK_LABELS[clock.key], school, ticket.id, v=1 if ok else 0, t=1, mode="rate")
         if clock.key != FACTORY_RETURN:
             continue
-        tally.add("factory_returns", "due", str(labels["due"]), school, ticket.id)
+        tally.add("factory_returns", "due", labels["due"], school, ticket.id)
         if clock.ended_at is None:
-            tally.add("factory_returns", "out", str(labels["out"]), school, ticket.id)
+            tally.add("factory_returns", "out", labels["out"], school, ticket.id)
             continue
-        tally.add("factory_returns", "back", str(labels["back"]), school, ticket.id)
+        tally.add("factory_returns", "back", labels["back"], school, ticket.id)
         days = cal.working_days_between(local_date(clock.started_at), local_date(clock.ended_at)).value
-        tally.add("factory_returns", "turnaround", str(labels["turnaround"]), school, ticket.id, v=days, t=1,
+        tally.add("factory_returns", "turnaround", labels["turnaround"], school, ticket.id, v=days, t=1,
                   mode="avg")
 
 
@@ -254,11 +255,11 @@ def _visits(tally: _Tally, year: int, month: int) -> None:
     labels = ROW_LABELS["visits"]
     for m in visit_measures(date(year, month, 1), month_end(year, month), APPRAISED_ACTIVITIES):
         visit = m.visit
-        tally.add("visits", visit.activity, str(labels[visit.activity]), visit.customer_id, visit.id,
+        tally.add("visits", visit.activity, labels[visit.activity], visit.customer_id, visit.id,
                   v=1 if m.on_time else 0, t=1, mode="rate")
         if m.outcome == "open":
             key = f"{visit.activity}_overdue"
-            tally.add("visits", key, str(labels[key]), visit.customer_id, visit.id)
+            tally.add("visits", key, labels[key], visit.customer_id, visit.id)
 
 
 def _sheets(tally: _Tally, start: datetime, end: datetime) -> None:
@@ -274,13 +275,13 @@ def _sheets(tally: _Tally, start: datetime, end: datetime) -> None:
         names = {i.get("key"): i.get("label_zh") or i.get("label_en") or i.get("key") for i in items or []}
         for key, answer in (answers or {}).items():
             if isinstance(answer, dict) and answer.get("flagged"):
-                tally.add("findings", key, str(names.get(key, key)), school, sheet_id)
+                tally.add("findings", key, names.get(key, key), school, sheet_id)
     scores = db.session.execute(
         select(Inspection.id, Inspection.customer_id, Inspection.activity, Inspection.score)
         .where(*counted, Inspection.activity.in_(QUALITY_ACTIVITIES), Inspection.score.is_not(None))
     ).all()
     for sheet_id, school, activity, score in scores:
-        tally.add("quality_scores", activity, str(ACTIVITY_LABELS.get(activity, activity)), school, sheet_id,
+        tally.add("quality_scores", activity, ACTIVITY_LABELS.get(activity, activity), school, sheet_id,
                   v=float(score), t=1, mode="avg")
 
 
@@ -289,13 +290,13 @@ def _follow_ups(tally: _Tally, start: datetime, end: datetime) -> None:
     labels = ROW_LABELS["follow_up"]
     for call in follow_up_calls(start, end):
         school, ticket_id = call.ticket.customer_id, call.ticket.id
-        tally.add("follow_up", "calls", str(labels["calls"]), school, ticket_id)
-        tally.add("follow_up", "satisfied", str(labels["satisfied"]), school, ticket_id,
+        tally.add("follow_up", "calls", labels["calls"], school, ticket_id)
+        tally.add("follow_up", "satisfied", labels["satisfied"], school, ticket_id,
                   v=1 if call.satisfied else 0, t=1, mode="rate")
         for key in ("quality", "attitude"):
             value = getattr(call, key)
             if value is not None:
-                tally.add("follow_up", key, str(labels[key]), school, ticket_id, v=value, t=1, mode="avg")
+                tally.add("follow_up", key, labels[key], school, ticket_id, v=value, t=1, mode="avg")
     reworks = db.session.execute(
         select(RepairEvent.ticket_id, RepairEvent.customer_id)
         .join(RepairTicket, RepairTicket.id == RepairEvent.ticket_id)
@@ -303,7 +304,7 @@ def _follow_ups(tally: _Tally, start: datetime, end: datetime) -> None:
                RepairEvent.received_at < end, RepairTicket.deleted_at.is_(None))
     ).all()
     for ticket_id, school in reworks:
-        tally.add("follow_up", "rework", str(labels["rework"]), school, ticket_id)
+        tally.add("follow_up", "rework", labels["rework"], school, ticket_id)
 
 
 def _parts(tally: _Tally, start: datetime, end: datetime) -> None:
@@ -318,7 +319,7 @@ def _parts(tally: _Tally, start: datetime, end: datetime) -> None:
         for line in parts_of((data or {}).get("parts")) or []:
             cost = float(line["qty"]) * float(line["unit_cost"])
             tally.add("parts", line["name"], line["name"], school, ticket_id, v=cost, q=line["qty"], mode="money")
-            tally.add("parts", "total", str(ROW_LABELS["parts"]["total"]), school, ticket_id, v=cost, q=line["qty"],
+            tally.add("parts", "total", ROW_LABELS["parts"]["total"], school, ticket_id, v=cost, q=line["qty"],
                       mode="money")
 
 
